@@ -1,0 +1,81 @@
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from "express";
+import { ApiError } from "./errors";
+import { authenticate } from "./auth";
+import type { AppDeps } from "./deps";
+import type { RouteDef } from "./route";
+import { toApiError } from "./error-mapping";
+
+export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  // Every body is read as JSON whatever its Content-Type: `curl -d '{…}'` without a header must work.
+  app.use(express.json({ limit: deps.config.maxBodyBytes, type: () => true, strict: false }));
+
+  const router = express.Router();
+  for (const route of routes) router[route.method](route.path, handle(route, deps));
+  app.use(router);
+
+  app.use((req: Request) => {
+    throw new ApiError(
+      "not_found",
+      `There is no ${req.method} ${req.path} route. The API is described at /api/openapi.json.`,
+    );
+  });
+  app.use(errorHandler(deps));
+  return app;
+}
+
+function handle(route: RouteDef, deps: AppDeps) {
+  return async (req: Request, res: Response, _next: NextFunction) => {
+    const auth = route.auth === "public" ? undefined : await authenticate(req, deps, route.auth === "token");
+    const params = parse(route.params, req.params, "params");
+    const query = parse(route.query, req.query, "query");
+    const body = parse(route.body, req.body, "body");
+    const result = await route.handler({ params, query, body, auth, deps, req, res } as never);
+    if (result === undefined || res.headersSent) return;
+    if (deps.config.validateResponses) {
+      const check = route.response.safeParse(result);
+      if (!check.success) {
+        deps.logger.error("response does not match its contract", {
+          route: `${route.method.toUpperCase()} ${route.path}`,
+          issues: check.error.issues.slice(0, 5),
+        });
+        throw new Error(`Response of ${route.method.toUpperCase()} ${route.path} does not match its contract`);
+      }
+    }
+    res.status(route.status ?? 200).json(result);
+  };
+}
+
+function parse(schema: RouteDef["body"], value: unknown, where: "body" | "query" | "params") {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
+  if (!result.success) {
+    if (where === "body" && value === undefined) {
+      throw new ApiError("invalid_request", "The request body is empty: send a JSON object.", {
+        body: "send a JSON object with Content-Type: application/json",
+      });
+    }
+    throw ApiError.fromZod(result.error, where);
+  }
+  return result.data;
+}
+
+function errorHandler(deps: AppDeps): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) {
+      deps.logger.error("request failed", {
+        method: req.method,
+        path: req.path,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+    }
+    if (res.headersSent) return;
+    if (apiError.headers) res.set(apiError.headers);
+    res.status(apiError.status).json(apiError.toBody());
+  };
+}

@@ -1,0 +1,62 @@
+import type { Request, Response } from "express";
+import type { z } from "zod";
+import type { AuthContext } from "./auth";
+import type { AppDeps } from "./deps";
+
+export type HttpMethod = "get" | "post" | "patch" | "put" | "delete";
+/** `token`: a workspace token is required; `public`: none is needed; `optional`: used when sent. */
+export type AuthMode = "token" | "public" | "optional";
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Auth<A extends AuthMode> = A extends "token" ? AuthContext : AuthContext | undefined;
+
+export interface HandlerContext<P, Q, B, A extends AuthMode> {
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+  auth: Auth<A>;
+  deps: AppDeps;
+  req: Request;
+  res: Response;
+}
+
+/**
+ * A public route, declared: what it accepts, who may call it, what it answers. `mountRoutes` wires
+ * validation, auth and error mapping once for all of them, and the OpenAPI document is generated from
+ * the same definitions.
+ */
+export interface RouteDef<
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+  R extends Schema = Schema,
+  A extends AuthMode = AuthMode,
+> {
+  method: HttpMethod;
+  /** Express path, e.g. `/api/logs/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: A;
+  /** Rate-limit bucket this route counts against, if any. */
+  rateLimit?: "ingest";
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: R;
+  /** Success status (default 200). */
+  status?: number;
+  /** Returns the response body; returning `undefined` means the handler answered itself (redirects). */
+  handler: (ctx: HandlerContext<P, Q, B, A>) => Promise<z.input<R> | undefined> | z.input<R> | undefined;
+}
+
+export function defineRoute<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  R extends Schema = Schema,
+  A extends AuthMode = "token",
+>(def: RouteDef<P, Q, B, R, A>): RouteDef {
+  return def as unknown as RouteDef;
+}

@@ -1,0 +1,7 @@
+import type { RouteDef } from "../http/route";
+import { logRoutes } from "./logs";
+import { projectRoutes } from "./projects";
+import { utilityRoutes } from "./utilities";
+
+/** Every public route. Order matters where paths overlap (`/api/logs/tasks` before `/api/logs/:id`). */
+export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes];

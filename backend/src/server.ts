@@ -1,0 +1,66 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config";
+import { openDatabase, type Database } from "./db/database";
+import { migrate } from "./db/migrate";
+import { createApp } from "./http/app";
+import type { AppDeps } from "./http/deps";
+import { buildOpenApi } from "./http/openapi";
+import { createLogger, type Logger } from "./logger";
+import { routes } from "./routes";
+import { createServices } from "./services";
+import type { CreatedWorkspace } from "./services/workspaces";
+
+export interface RunningServer {
+  url: string;
+  deps: AppDeps;
+  /** Set when this start created the first workspace. */
+  bootstrapped: CreatedWorkspace | undefined;
+  close(): Promise<void>;
+}
+
+const VERSION = "0.1.0";
+
+/** Opens the database, applies migrations, creates the first workspace if none, and listens. */
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const db: Database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  try {
+    const applied = await migrate(db.sql);
+    if (applied.length) logger.info("applied migrations", { applied });
+    const services = createServices(db);
+    const bootstrapped = await services.workspaces.bootstrap(config.bootstrapWorkspaceName, config.bootstrapToken);
+
+    let openapi: Record<string, unknown> | undefined;
+    const deps: AppDeps = { config, logger, db, services, openapi: () => (openapi ??= buildOpenApi(routes, VERSION)) };
+    const app = createApp(deps, routes);
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.once("error", reject);
+    });
+    server.keepAliveTimeout = 65_000;
+    const { port } = server.address() as AddressInfo;
+    const url = config.publicUrl ?? `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      deps,
+      bootstrapped,
+      close: () =>
+        (closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          });
+          await db.close();
+        })()),
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { LIMITS } from "../limits";
+
+/** Building blocks for the contracts: each says in its error what the caller should send instead. */
+
+const received = (input: unknown) =>
+  input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? "an object" : typeof input;
+
+/** A required text field with trimming and a length cap. */
+export const requiredText = (field: string, max: number, example: string) =>
+  z
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? `${field} is required, e.g. "${example}"`
+          : `${field} must be text, not ${received(iss.input)}`,
+    })
+    .trim()
+    .min(1, { error: `${field} must not be empty, e.g. "${example}"` })
+    .max(max, { error: `${field} must be at most ${max} characters` });
+
+export const optionalText = (field: string, max: number) =>
+  z
+    .string({ error: (iss) => `${field} must be text, not ${received(iss.input)}` })
+    .max(max, { error: `${field} must be at most ${max} characters` })
+    .optional();
+
+/** An identifier builders may send as a number (e.g. a CRM record id); stored as text. */
+export const contextId = (field: string) =>
+  z
+    .union([z.string().trim().max(LIMITS.shortFieldChars), z.number().finite()], {
+      error: (iss) =>
+        typeof iss.input === "string"
+          ? `${field} must be at most ${LIMITS.shortFieldChars} characters`
+          : `${field} must be text or a number, not ${received(iss.input)}`,
+    })
+    .transform((v) => (typeof v === "number" ? String(v) : v))
+    .optional();
+
+export const nonNegativeNumber = (field: string, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .number({ error: (iss) => `${field} must be a number, not ${received(iss.input)}` })
+    .finite({ error: `${field} must be a finite number` })
+    .min(0, { error: `${field} must be 0 or more` })
+    .max(max, { error: `${field} must be at most ${max}` })
+    .optional();
+
+/** Accepts true/false and, for no-code tools that send text, "true"/"false". */
+export const looseBoolean = (field: string) =>
+  z
+    .union([z.boolean(), z.enum(["true", "false", ""])], {
+      error: () => `${field} must be true or false`,
+    })
+    .transform((v) => v === true || v === "true")
+    .optional();
+
+const ISO_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/**
+ * An ISO 8601 date or date-time. Without a zone it is read as UTC, so the same text means the same
+ * instant whatever the server's time zone.
+ */
+export const isoDateTime = (field: string) =>
+  z
+    .string({ error: () => `${field} must be an ISO 8601 date-time text, e.g. "2024-11-15T10:30:00Z"` })
+    .trim()
+    .transform((text, ctx) => {
+      const hasZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text) && text.includes("T");
+      const normalized = !ISO_DATE_TIME.test(text)
+        ? ""
+        : text.length === 10
+          ? `${text}T00:00:00Z`
+          : hasZone
+            ? text.replace(" ", "T")
+            : `${text.replace(" ", "T")}Z`;
+      const date = new Date(normalized);
+      if (!normalized || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${field} must be an ISO 8601 date-time, e.g. "2024-11-15T10:30:00Z" (got "${text.slice(0, 40)}")`,
+        });
+        return z.NEVER;
+      }
+      return date;
+    });
+
+/** An absolute http(s) URL. */
+export const httpUrl = (field: string) =>
+  z
+    .string({ error: (iss) => `${field} must be a URL text, not ${received(iss.input)}` })
+    .trim()
+    .max(LIMITS.urlChars, { error: `${field} must be at most ${LIMITS.urlChars} characters` })
+    .refine(
+      (text) => {
+        try {
+          const url = new URL(text);
+          return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.length > 0;
+        } catch {
+          return false;
+        }
+      },
+      { error: `${field} must be an absolute http:// or https:// URL` },
+    );
+
+export const enumOf = <const T extends readonly [string, ...string[]]>(field: string, values: T) =>
+  z.enum(values, { error: () => `${field} must be one of: ${values.join(", ")}` });
+
+/** Path parameter `:id`. */
+export const IdParams = z.object({
+  id: z.string().min(1).max(LIMITS.shortFieldChars, { error: "id is too long" }),
+});
+export const OkResponse = z.object({ ok: z.literal(true) });
+export const SuccessResponse = z.object({ success: z.literal(true) });

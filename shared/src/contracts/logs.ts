@@ -1,0 +1,383 @@
+import { z } from "zod";
+import {
+  BULK_ACTIONS,
+  CALLBACK_EVENTS,
+  HUMAN_DECISIONS,
+  LOG_SORT_KEYS,
+  LOG_STATUSES,
+  RULE_OUTCOMES,
+  RULE_SCOPES,
+  RULE_TYPES,
+  SORT_DIRECTIONS,
+  VERDICTS,
+} from "../enums";
+import { LIMITS } from "../limits";
+import {
+  contextId,
+  enumOf,
+  httpUrl,
+  isoDateTime,
+  looseBoolean,
+  nonNegativeNumber,
+  optionalText,
+  requiredText,
+} from "./fields";
+
+// ---------- POST /api/logs ----------
+
+const InputPart = z
+  .object({
+    type: enumOf("input[].type", ["text", "image_url", "audio_url", "file_url"]),
+    text: z.string().max(LIMITS.inputChars).optional(),
+    image_url: z.union([z.string(), z.object({ url: z.string() }).loose()]).optional(),
+    audio_url: z.union([z.string(), z.object({ url: z.string() }).loose()]).optional(),
+    file_url: z.union([z.string(), z.object({ url: z.string() }).loose()]).optional(),
+  })
+  .loose();
+
+const Input = z.union(
+  [
+    z.string().max(LIMITS.inputChars, { error: `input must be at most ${LIMITS.inputChars} characters` }),
+    z.array(InputPart).max(LIMITS.inputParts, { error: `input may have at most ${LIMITS.inputParts} parts` }),
+  ],
+  { error: () => "input must be text or an array of content parts ({ type: 'text', text } …)" },
+);
+
+const Output = z
+  .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
+    error: (iss) =>
+      iss.input === undefined || iss.input === null
+        ? 'output is required: the AI-generated text to check, e.g. "Here is my answer."'
+        : `output must be text (or a JSON object/array), not ${typeof iss.input}`,
+  })
+  .transform((value, ctx) => {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    if (text.length > LIMITS.outputChars) {
+      ctx.addIssue({
+        code: "custom",
+        message: `output must be at most ${LIMITS.outputChars} characters (got ${text.length}); send a shorter output or split it into several logs`,
+      });
+      return z.NEVER;
+    }
+    return text;
+  });
+
+const Tags = z
+  .union([
+    z.array(
+      z
+        .string({ error: "each tag must be text" })
+        .trim()
+        .min(1, { error: "tags must not be empty" })
+        .max(LIMITS.tagChars, { error: `each tag must be at most ${LIMITS.tagChars} characters` }),
+    ),
+    z.string().max(LIMITS.tags * (LIMITS.tagChars + 1)),
+  ], { error: () => "tags must be an array of texts (or one comma-separated text)" })
+  .transform((value) =>
+    typeof value === "string" ? value.split(",").map((t) => t.trim()).filter(Boolean) : value,
+  )
+  .pipe(
+    z
+      .array(z.string().max(LIMITS.tagChars, { error: `each tag must be at most ${LIMITS.tagChars} characters` }))
+      .max(LIMITS.tags, { error: `at most ${LIMITS.tags} tags` }),
+  )
+  .transform((tags) => [...new Set(tags)]);
+
+const Metadata = z
+  .record(z.string(), z.unknown(), { error: () => "metadata must be a JSON object of key-value pairs" })
+  .refine((value) => JSON.stringify(value).length <= LIMITS.metadataJsonChars, {
+    error: `metadata must be at most ${LIMITS.metadataJsonChars} characters as JSON`,
+  });
+
+const Attachment = z.union(
+  [
+    z.object({ url: httpUrl("attachments[].url") }),
+    z.object({
+      upload: z.string().min(1).max(Math.ceil((LIMITS.attachmentBytes * 4) / 3) + 4, {
+        error: "attachment uploads must be at most 10 MB",
+      }),
+      filename: requiredText("attachments[].filename", 255, "report.pdf"),
+      contentType: requiredText("attachments[].contentType", 255, "application/pdf"),
+    }),
+  ],
+  { error: () => "each attachment must be { url } or { upload (base64), filename, contentType }" },
+);
+
+/** A caller-chosen log id: printable, no spaces, so it is safe in URLs. */
+const CallerLogId = z
+  .union([z.string(), z.number().int()], { error: () => "id must be text" })
+  .transform((v) => String(v).trim())
+  .pipe(
+    z
+      .string()
+      .min(1, { error: "id must not be empty" })
+      .max(LIMITS.shortFieldChars, { error: `id must be at most ${LIMITS.shortFieldChars} characters` })
+      .regex(/^[A-Za-z0-9._:~-]+$/, { error: "id may only contain letters, digits and . _ : ~ -" }),
+  );
+
+const contextAliases = {
+  sessionId: ["conversationId", "threadId", "chatId"],
+  subjectId: ["customerId", "recordId", "ticketId", "accountId"],
+  actorId: ["userId", "endUserId", "agentId"],
+} as const;
+
+export const CreateLogBody = z
+  .object({
+    project: requiredText("project", LIMITS.projectNameChars, "support-replies"),
+    output: Output,
+    task: optionalText("task", LIMITS.taskNameChars),
+    model: optionalText("model", LIMITS.shortFieldChars),
+    latencyMs: nonNegativeNumber("latencyMs"),
+    costUsd: nonNegativeNumber("costUsd"),
+    confidence: nonNegativeNumber("confidence", 1),
+    input: Input.optional(),
+    inputText: optionalText("inputText", LIMITS.inputChars),
+    attachments: z
+      .array(Attachment, { error: () => "attachments must be an array" })
+      .max(LIMITS.attachments, { error: `at most ${LIMITS.attachments} attachments` })
+      .optional(),
+    callbackUrl: httpUrl("callbackUrl").optional(),
+    callbackEvents: enumOf("callbackEvents", CALLBACK_EVENTS).optional(),
+    metadata: Metadata.optional(),
+    tags: Tags.optional(),
+    id: CallerLogId.optional(),
+    sync: looseBoolean("sync"),
+    timestamp: isoDateTime("timestamp").optional(),
+    sessionId: contextId("sessionId"),
+    conversationId: contextId("conversationId"),
+    threadId: contextId("threadId"),
+    chatId: contextId("chatId"),
+    subjectId: contextId("subjectId"),
+    customerId: contextId("customerId"),
+    recordId: contextId("recordId"),
+    ticketId: contextId("ticketId"),
+    accountId: contextId("accountId"),
+    actorId: contextId("actorId"),
+    userId: contextId("userId"),
+    endUserId: contextId("endUserId"),
+    agentId: contextId("agentId"),
+  })
+  .transform((body) => {
+    // The canonical name wins; otherwise the first alias given.
+    const pick = (key: keyof typeof contextAliases) =>
+      body[key] ?? contextAliases[key].map((alias) => body[alias]).find((v) => v !== undefined && v !== "");
+    const {
+      conversationId, threadId, chatId, customerId, recordId, ticketId, accountId, userId, endUserId, agentId,
+      ...rest
+    } = body;
+    return {
+      ...rest,
+      task: rest.task?.trim() || undefined,
+      sessionId: pick("sessionId") || undefined,
+      subjectId: pick("subjectId") || undefined,
+      actorId: pick("actorId") || undefined,
+      sync: rest.sync ?? false,
+      callbackEvents: rest.callbackEvents ?? "all",
+    };
+  });
+export type CreateLogBody = z.input<typeof CreateLogBody>;
+export type CreateLogInput = z.output<typeof CreateLogBody>;
+
+export const AsyncLogAccepted = z
+  .object({ ok: z.literal(true), id: z.string(), status: enumOf("status", LOG_STATUSES) })
+  .meta({ id: "LogAccepted" });
+
+export const SyncVerdict = z.object({
+  pass: z.boolean(),
+  rules: z.array(z.object({ name: z.string(), triggered: z.boolean() })),
+});
+
+export const SyncLogResult = z
+  .object({
+    ok: z.literal(true),
+    id: z.string(),
+    status: z.enum(LOG_STATUSES),
+    verdict: SyncVerdict,
+    confidenceScore: z.number().nullable(),
+    explanation: z.string().nullable(),
+  })
+  .meta({ id: "LogVerdict" });
+
+export const CreateLogResponse = z.union([SyncLogResult, AsyncLogAccepted]);
+export type CreateLogResponse = z.infer<typeof CreateLogResponse>;
+
+// ---------- stored logs ----------
+
+export const AppliedRule = z.object({
+  ruleId: z.string(),
+  ruleName: z.string(),
+  ruleType: z.enum(RULE_TYPES),
+  ruleValue: z.string(),
+  scope: z.enum(RULE_SCOPES),
+  outcome: z.enum(RULE_OUTCOMES),
+  explanation: z.string().optional(),
+});
+export type AppliedRule = z.infer<typeof AppliedRule>;
+
+export const StoredAttachment = z.object({
+  key: z.string(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  sourceUrl: z.string().optional(),
+});
+
+const StoredInput = z.union([z.string(), z.array(z.record(z.string(), z.unknown()))]);
+
+export const LogListItem = z
+  .object({
+    id: z.string(),
+    timestamp: z.string(),
+    projectId: z.string(),
+    projectName: z.string(),
+    taskName: z.string().nullable(),
+    sessionId: z.string().nullable(),
+    subjectId: z.string().nullable(),
+    actorId: z.string().nullable(),
+    model: z.string().nullable(),
+    status: z.enum(LOG_STATUSES),
+    latencyMs: z.number().nullable(),
+    costUsd: z.number().nullable(),
+    verdict: z.enum(VERDICTS).nullable(),
+    confidenceScore: z.number().nullable(),
+    humanDecision: z.enum(HUMAN_DECISIONS).nullable(),
+    decidedAt: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    decisionSource: z.string().nullable(),
+    callbackUrl: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    tags: z.array(z.string()),
+    input: StoredInput.nullable(),
+    output: z.string(),
+    explanation: z.string().nullable(),
+    sessionTurnCount: z.number().int(),
+  })
+  .meta({ id: "LogListItem" });
+export type LogListItem = z.infer<typeof LogListItem>;
+
+export const LogDetail = LogListItem.extend({
+  workspaceId: z.string(),
+  userId: z.string().nullable(),
+  inputText: z.string().nullable(),
+  confidence: z.number().nullable(),
+  callbackEvents: z.enum(CALLBACK_EVENTS),
+  attachments: z.array(StoredAttachment),
+  appliedRules: z.array(AppliedRule),
+  evaluatedAt: z.string().nullable(),
+  createdAt: z.string(),
+}).meta({ id: "Log" });
+export type LogDetail = z.infer<typeof LogDetail>;
+
+// ---------- GET /api/logs ----------
+
+const queryBoolean = (field: string) =>
+  z
+    .enum(["true", "false", "1", "0"], { error: () => `${field} must be true or false` })
+    .transform((v) => v === "true" || v === "1")
+    .optional();
+
+const queryInt = (field: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, { error: `${field} must be a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `${field} must be at least ${min}` })
+        .max(max, { error: `${field} must be at most ${max}` }),
+    );
+
+const queryText = (field: string) =>
+  z
+    .string({ error: () => `${field} must be given once, as text` })
+    .max(LIMITS.queryChars, { error: `${field} must be at most ${LIMITS.queryChars} characters` })
+    .optional();
+
+export const ListLogsQuery = z
+  .object({
+    pending: queryBoolean("pending"),
+    status: enumOf("status", LOG_STATUSES).optional(),
+    project: queryText("project"),
+    task: queryText("task"),
+    sessionId: queryText("sessionId"),
+    subjectId: queryText("subjectId"),
+    actorId: queryText("actorId"),
+    q: queryText("q"),
+    tags: z
+      .string({ error: () => "tags must be one comma-separated text" })
+      .max(LIMITS.tags * (LIMITS.tagChars + 1))
+      .transform((v) => v.split(",").map((t) => t.trim()).filter(Boolean))
+      .pipe(z.array(z.string()).max(LIMITS.tags, { error: `at most ${LIMITS.tags} tags` }))
+      .optional(),
+    from: isoDateTime("from").optional(),
+    to: isoDateTime("to").optional(),
+    sortBy: enumOf("sortBy", LOG_SORT_KEYS).default("timestamp"),
+    sortDir: enumOf("sortDir", SORT_DIRECTIONS).default("desc"),
+    page: queryInt("page", 1, 1_000_000).default(1),
+    limit: queryInt("limit", 1, LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { error: "from must be before to", path: ["from"] });
+export type ListLogsQuery = z.output<typeof ListLogsQuery>;
+
+export const LogsSummary = z.object({
+  totalRuns: z.number().int(),
+  failuresDetected: z.number().int(),
+  pendingReviews: z.number().int(),
+  successRate: z.number(),
+});
+
+export const ListLogsResponse = z
+  .object({
+    executions: z.array(LogListItem),
+    total: z.number().int(),
+    page: z.number().int(),
+    limit: z.number().int(),
+    summary: LogsSummary,
+  })
+  .meta({ id: "LogList" });
+export type ListLogsResponse = z.infer<typeof ListLogsResponse>;
+
+export const LogStatusResponse = z
+  .object({
+    id: z.string(),
+    status: z.enum(LOG_STATUSES),
+    verdict: z.enum(VERDICTS).nullable(),
+    confidenceScore: z.number().nullable(),
+    explanation: z.string().nullable(),
+    humanDecision: z.enum(HUMAN_DECISIONS).nullable(),
+  })
+  .meta({ id: "LogStatus" });
+
+// ---------- decisions ----------
+
+export const DecisionBody = z.object({
+  decision: z
+    .string({ error: (iss) => (iss.input === undefined ? "decision is required: approved or rejected" : "decision must be approved or rejected") })
+    .trim()
+    .toLowerCase()
+    .pipe(enumOf("decision", HUMAN_DECISIONS)),
+  decidedBy: optionalText("decidedBy", LIMITS.shortFieldChars),
+  source: optionalText("source", 50),
+});
+export const DecisionResponse = z.object({ ok: z.literal(true), decidedBy: z.string() });
+
+export const BulkBody = z.object({
+  ids: z
+    .array(z.string().min(1).max(LIMITS.shortFieldChars), {
+      error: (iss) => (iss.input === undefined ? "ids is required: an array of log ids" : "ids must be an array of log ids"),
+    })
+    .min(1, { error: "ids must list at least one log id" })
+    .max(LIMITS.bulkIds, { error: `ids may list at most ${LIMITS.bulkIds} logs per call` }),
+  action: z
+    .string({ error: (iss) => (iss.input === undefined ? `action is required: one of ${BULK_ACTIONS.join(", ")}` : `action must be one of ${BULK_ACTIONS.join(", ")}`) })
+    .trim()
+    .toLowerCase()
+    .pipe(enumOf("action", BULK_ACTIONS)),
+  decidedBy: optionalText("decidedBy", LIMITS.shortFieldChars),
+  source: optionalText("source", 50),
+});
+export const BulkResponse = z.object({ ok: z.literal(true), count: z.number().int() });
+
+export const TaskNamesQuery = z.object({ project: queryText("project") });
+export const TaskNamesResponse = z.array(z.string());

@@ -1,0 +1,19 @@
+/** Limits that are part of the public contract. */
+export const LIMITS = {
+  outputChars: 50_000,
+  projectNameChars: 200,
+  taskNameChars: 200,
+  shortFieldChars: 200,
+  inputChars: 200_000,
+  inputParts: 100,
+  tags: 50,
+  tagChars: 100,
+  metadataJsonChars: 32_000,
+  urlChars: 2_048,
+  attachments: 10,
+  attachmentBytes: 10 * 1024 * 1024,
+  pageSizeMax: 100,
+  pageSizeDefault: 50,
+  bulkIds: 500,
+  queryChars: 200,
+} as const;
