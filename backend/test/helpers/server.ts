@@ -1,0 +1,67 @@
+import { loadConfig } from "../../src/config";
+import { createLogger } from "../../src/logger";
+import { startServer, type RunningServer } from "../../src/server";
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export type Call = <T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: { token?: string | null; headers?: Record<string, string>; raw?: string },
+) => Promise<ApiResponse<T>>;
+
+export interface TestServer {
+  url: string;
+  /** The first workspace's token. */
+  token: string;
+  running: RunningServer;
+  /** Calls the API with the first workspace's token unless another (or null) is given. */
+  call: Call;
+  /** Creates another workspace and returns its token. */
+  newWorkspace(name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real server on a free port over a real database (Postgres URL, or a PGlite folder). */
+export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", TRACIRA_LOG_LEVEL: "error", ...env });
+  const running = await startServer(config, createLogger(config.logLevel));
+  const token = running.bootstrapped?.token ?? env.TRACIRA_BOOTSTRAP_TOKEN;
+  if (!token) throw new Error("test server started on a database that already had a workspace; pass TRACIRA_BOOTSTRAP_TOKEN");
+  const call = callerFor(running.url, token);
+  return {
+    url: running.url,
+    token,
+    running,
+    call,
+    newWorkspace: async (name = "Other workspace") => (await running.deps.services.workspaces.create(name)).token,
+    close: () => running.close(),
+  };
+}
+
+export function callerFor(url: string, defaultToken: string): Call {
+  return async (method, path, body, options = {}) => {
+    const token = options.token === undefined ? defaultToken : options.token;
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (token) headers.authorization ??= `Bearer ${token}`;
+    let payload: string | undefined = options.raw;
+    if (payload === undefined && body !== undefined) {
+      payload = JSON.stringify(body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await fetch(url + path, { method, headers, body: payload });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep text */
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+}

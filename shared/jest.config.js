@@ -1,0 +1,1 @@
+module.exports = { ...require("../jest.preset"), displayName: "shared", testMatch: ["<rootDir>/test/**/*.test.ts"] };
