@@ -1,0 +1,101 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
+import { runExpectingFailure, startServerProcess, type ServerProcess } from "./helpers/process";
+
+/** Logs survive a crash (SIGKILL) and a clean stop, on the embedded default and on Postgres. */
+const live: ServerProcess[] = [];
+afterEach(async () => {
+  await Promise.all(live.splice(0).map((p) => p.kill("SIGKILL")));
+});
+const start = async (env: Record<string, string>) => {
+  const p = await startServerProcess(env);
+  live.push(p);
+  return p;
+};
+
+async function survivesRestarts(env: Record<string, string>) {
+  const first = await start(env);
+  const token = first.printedToken;
+  expect(token).toMatch(/^wh-[A-Za-z0-9_-]{43}$/);
+  const call = first.call(token!);
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const res = await call("POST", "/api/logs", { project: "durable", task: "t", output: `answer ${i}`, tags: ["keep"] });
+    expect(res.status).toBe(200);
+    ids.push(res.body.id);
+  }
+
+  // A crash right after the answers: every acknowledged log must still be there.
+  expect(await first.kill("SIGKILL")).toBeNull();
+  const second = await start(env);
+  expect(second.printedToken).toBeUndefined(); // the first workspace is not created twice
+  const afterCrash = await second.call(token!)("GET", "/api/logs?project=durable&limit=100");
+  expect(afterCrash.status).toBe(200);
+  expect(afterCrash.body.executions.map((l: { id: string }) => l.id).sort()).toEqual([...ids].sort());
+  expect(afterCrash.body.executions[0]).toMatchObject({ projectName: "durable", taskName: "t", tags: ["keep"], status: "pending" });
+  const one = await second.call(token!)("POST", "/api/logs", { project: "durable", output: "after crash" });
+  ids.push(one.body.id);
+
+  // A clean stop (SIGTERM) exits 0 and keeps everything too.
+  expect(await second.kill("SIGTERM")).toBe(0);
+  const third = await start(env);
+  const afterStop = await third.call(token!)("GET", "/api/logs?project=durable&limit=100");
+  expect(afterStop.body.total).toBe(6);
+  const got = await third.call(token!)("GET", `/api/logs/${one.body.id}`);
+  expect(got.body.output).toBe("after crash");
+  expect(await third.kill("SIGTERM")).toBe(0);
+}
+
+test("embedded PGlite: logs survive SIGKILL and SIGTERM restarts; a second process on the folder is refused", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-pglite-"));
+  try {
+    await survivesRestarts({ TRACIRA_DATA_DIR: dir });
+
+    // While one server owns the folder, another refuses to start and says why.
+    await start({ TRACIRA_DATA_DIR: dir });
+    const refused = await runExpectingFailure({ TRACIRA_DATA_DIR: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Another Tracira process \(pid \d+\) is using the data folder/);
+  } finally {
+    await Promise.all(live.splice(0).map((p) => p.kill("SIGKILL")));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);
+
+describe("Postgres", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrated: false });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  test("logs survive SIGKILL and SIGTERM restarts (and the server migrates an empty database)", async () => {
+    await survivesRestarts({ DATABASE_URL: db.url });
+  }, 120_000);
+});
+
+test("a bad environment variable stops the start with a message naming it", async () => {
+  const res = await runExpectingFailure({ PORT: "not-a-port", DATABASE_URL: "mysql://nope" });
+  expect(res.code).toBe(1);
+  expect(res.stderr).toMatch(/PORT/);
+  expect(res.stderr).toMatch(/DATABASE_URL: must be a postgres/);
+});
+
+test("TRACIRA_BOOTSTRAP_TOKEN sets the first workspace's token", async () => {
+  const db = await createTestDatabase();
+  try {
+    const token = `wh-${"s".repeat(20)}${"x".repeat(20)}abc`;
+    const p = await start({ DATABASE_URL: db.url, TRACIRA_BOOTSTRAP_TOKEN: token });
+    expect(p.printedToken).toBe(token);
+    expect((await p.call(token)("GET", "/api/verify")).body).toEqual({ workspaceName: "My workspace" });
+    const bad = await runExpectingFailure({ DATABASE_URL: db.url, TRACIRA_BOOTSTRAP_TOKEN: "wh-short" });
+    expect(bad.stderr).toMatch(/TRACIRA_BOOTSTRAP_TOKEN/);
+  } finally {
+    await Promise.all(live.splice(0).map((p) => p.kill("SIGKILL")));
+    await db.drop();
+  }
+});
