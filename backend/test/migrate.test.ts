@@ -1,0 +1,107 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Pool } from "pg";
+import { migrate, MIGRATIONS_DIR, readMigrations, type Migration } from "../src/db/migrate";
+import type { SqlClient } from "../src/db/sql";
+import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
+
+let db: TestDatabase;
+let pool: Pool;
+
+/** The same SqlClient the server builds over pg, on a plain pool. */
+function sqlOver(p: Pool): SqlClient {
+  return {
+    query: async (text, params) => (await p.query(text, params as unknown[])).rows,
+    exec: async (script) => void (await p.query(script)),
+    transaction: async (fn) => {
+      const client = await p.connect();
+      const tx: SqlClient = {
+        query: async (text, params) => (await client.query(text, params as unknown[])).rows,
+        exec: async (script) => void (await client.query(script)),
+        transaction: (inner) => inner(tx),
+      };
+      try {
+        await client.query("BEGIN");
+        const result = await fn(tx);
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK");
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+beforeEach(async () => {
+  db = await createTestDatabase({ migrated: false });
+  pool = new Pool({ connectionString: db.url });
+});
+afterEach(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+test("records each migration in _prisma_migrations exactly as Prisma Migrate does, once", async () => {
+  const migrations = readMigrations();
+  expect(migrations.length).toBeGreaterThan(0);
+  expect(await migrate(sqlOver(pool))).toEqual(migrations.map((m) => m.name));
+  expect(await migrate(sqlOver(pool))).toEqual([]);
+
+  const { rows } = await pool.query(
+    `SELECT id, checksum, migration_name, finished_at, rolled_back_at, applied_steps_count, logs FROM _prisma_migrations ORDER BY migration_name`,
+  );
+  expect(rows).toHaveLength(migrations.length);
+  for (const [i, row] of rows.entries()) {
+    const file = fs.readFileSync(path.join(MIGRATIONS_DIR, migrations[i]!.name, "migration.sql"), "utf8");
+    expect(row).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      checksum: createHash("sha256").update(file).digest("hex"),
+      migration_name: migrations[i]!.name,
+      finished_at: expect.any(Date),
+      rolled_back_at: null,
+      applied_steps_count: 1,
+      logs: null,
+    });
+  }
+  const tables = (await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows.map((r) => r.tablename);
+  expect(tables).toEqual(expect.arrayContaining(["workspaces", "logs", "projects", "tasks", "rules", "deliveries", "hook_subscriptions"]));
+});
+
+test("instances starting together migrate once", async () => {
+  const results = await Promise.all([1, 2, 3].map(() => migrate(sqlOver(pool))));
+  expect(results.map((r) => r.length).sort()).toEqual([0, 0, readMigrations().length]);
+});
+
+test("a failing migration leaves nothing behind and says which one failed", async () => {
+  const good: Migration = { name: "20000101000000_good", sql: "CREATE TABLE good_one (id int);", checksum: "a".repeat(64) };
+  const bad: Migration = { name: "20000101000001_bad", sql: "CREATE TABLE half (id int); SELECT nope FROM nowhere;", checksum: "b".repeat(64) };
+  await expect(migrate(sqlOver(pool), [good, bad])).rejects.toThrow(/20000101000001_bad failed: .*nowhere/);
+  const tables = (await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows.map((r) => r.tablename);
+  expect(tables).not.toContain("half");
+  expect(tables).not.toContain("good_one");
+  expect(tables).not.toContain("_prisma_migrations");
+});
+
+test("refuses to go on past a migration Prisma recorded as failed", async () => {
+  await migrate(sqlOver(pool), []);
+  await pool.query(
+    `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES (gen_random_uuid()::text, $1, 'x_failed', now())`,
+    ["c".repeat(64)],
+  );
+  await expect(migrate(sqlOver(pool))).rejects.toThrow(/x_failed failed earlier/);
+});
+
+test("schema.prisma and the migrations agree (Prisma's own diff engine finds no change)", async () => {
+  const root = path.resolve(__dirname, "../..");
+  const { stdout } = await promisify(execFile)(process.execPath, ["scripts/migration-diff.mjs", "--print"], {
+    cwd: root,
+    timeout: 120_000,
+  });
+  expect(stdout).toMatch(/No schema changes/);
+}, 150_000);
