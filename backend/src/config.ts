@@ -63,7 +63,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
-    dataDir: path.resolve(e.TRACIRA_DATA_DIR),
+    // npm runs the backend's start script from backend/; a relative folder is meant from where npm was run.
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), e.TRACIRA_DATA_DIR),
     bootstrapToken: e.TRACIRA_BOOTSTRAP_TOKEN,
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,

@@ -43,6 +43,7 @@ export class ApiError extends Error {
       ? firstMessage
       : `${firstKey}: ${firstMessage}`;
     const more = entries.length > 1 ? ` (and ${entries.length - 1} more problem${entries.length > 2 ? "s" : ""}, see fields)` : "";
-    return new ApiError("invalid_request", `Invalid ${where === "body" ? "request body" : where}: ${lead}${more}.`, fields);
+    const end = /[.!?]"?$/.test(lead) && !more ? "" : ".";
+    return new ApiError("invalid_request", `Invalid ${where === "body" ? "request body" : where}: ${lead}${more}${end}`, fields);
   }
 }

@@ -42,6 +42,12 @@ export class LogIngestService {
   constructor(private readonly sql: SqlClient) {}
 
   async ingest(ctx: IngestContext, body: CreateLogInput): Promise<CreateLogResponse> {
+    if (body.attachments?.length) {
+      // Refused rather than dropped: until attachments are stored durably, accepting them would lose them.
+      throw ApiError.invalid("This server does not store attachments yet; send the log without attachments.", {
+        attachments: "not supported by this server version",
+      });
+    }
     const id = body.id ?? randomUUID();
     if (body.id) {
       const existing = await this.existing(ctx, body.id);
