@@ -9,9 +9,13 @@ export default async function globalSetup() {
   const exists = await withAdmin(async (c) => {
     const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (rowCount) return true;
-    // Old templates from earlier schemas are dropped so they do not pile up.
-    const old = await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'tracira_tpl_%' OR datname LIKE 'tracira_t_%'");
-    for (const row of old.rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+    // Leftovers of earlier runs are dropped so they do not pile up; one still in use (another run
+    // going on at the same time) is left alone: no FORCE, and a refusal is ignored.
+    const old = await c.query(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'tracira\\_tpl\\_%' OR datname LIKE 'tracira\\_t\\_%'",
+    );
+    for (const row of old.rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname}`).catch(() => undefined);
+    await c.query(`DROP DATABASE IF EXISTS ${name}_building`).catch(() => undefined);
     await c.query(`CREATE DATABASE ${name}_building`);
     return false;
   });

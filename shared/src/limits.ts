@@ -16,4 +16,6 @@ export const LIMITS = {
   pageSizeDefault: 50,
   bulkIds: 500,
   queryChars: 200,
+  /** How deeply objects/arrays may nest in a request (metadata, a JSON output, input parts). */
+  jsonDepth: 64,
 } as const;

@@ -4,6 +4,7 @@ import { authenticate } from "./auth";
 import type { AppDeps } from "./deps";
 import type { RouteDef } from "./route";
 import { toApiError } from "./error-mapping";
+import { assertStorableInput } from "./input-guard";
 
 export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
   const app = express();
@@ -52,6 +53,7 @@ function handle(route: RouteDef, deps: AppDeps) {
 
 function parse(schema: RouteDef["body"], value: unknown, where: "body" | "query" | "params") {
   if (!schema) return undefined;
+  assertStorableInput(value, where);
   const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
   if (!result.success) {
     if (where === "body" && value === undefined) {

@@ -1,9 +1,15 @@
+import { ERROR_CODES, ERROR_STATUS } from "@tracira/shared";
 import { ApiError } from "./errors";
 
 interface BodyParserError {
   type?: string;
   status?: number;
   limit?: number;
+  /** Set by http-errors on client errors (status < 500): express's own 4xx errors. */
+  expose?: boolean;
+  code?: string;
+  encoding?: string;
+  charset?: string;
 }
 
 /** Maps anything thrown while answering to the one error shape; nothing internal leaks out. */
@@ -21,12 +27,35 @@ export function toApiError(err: unknown): ApiError {
         `The request body is larger than ${bodyError.limit} bytes. Send a shorter output or fewer attachments.`,
       );
     case "encoding.unsupported":
+      return new ApiError(
+        "unsupported_media_type",
+        `Content-Encoding "${String(bodyError.encoding).slice(0, 40)}" is not supported: send the body uncompressed, or as gzip, deflate or br.`,
+      );
     case "charset.unsupported":
       return new ApiError("unsupported_media_type", "Send the body as UTF-8 JSON.");
     case "request.aborted":
     case "stream.encoding.set":
     case "request.size.invalid":
-      return new ApiError("invalid_request", "The request body could not be read.");
+      return new ApiError("invalid_request", "The request body could not be read.", { body: "could not be read" });
+  }
+  // A gzip/deflate/br body that does not decompress (body-parser passes zlib's error on as a 400).
+  if (typeof bodyError?.code === "string" && bodyError.code.startsWith("Z_")) {
+    return new ApiError("invalid_request", "The request body could not be decompressed: check its Content-Encoding.", {
+      body: "is not valid data for its Content-Encoding",
+    });
+  }
+  // The router could not percent-decode a path segment (`/api/logs/%E0%A4%A`).
+  if (err instanceof URIError) {
+    return new ApiError("invalid_request", "The URL path has broken percent-encoding (%XX).", {
+      path: "has broken percent-encoding",
+    });
+  }
+  // Any other client error raised by express itself: keep its status, never call it a 500.
+  if (bodyError?.expose && typeof bodyError.status === "number" && bodyError.status >= 400 && bodyError.status < 500) {
+    const code = ERROR_CODES.find((c) => ERROR_STATUS[c] === bodyError.status && c !== "invalid_request");
+    return code
+      ? new ApiError(code, "The request could not be accepted as sent.")
+      : new ApiError("invalid_request", "The request could not be read.", { body: "could not be read" });
   }
   if (isDatabaseDown(err)) {
     return new ApiError("unavailable", "The database is not reachable right now; try again shortly.");

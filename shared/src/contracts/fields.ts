@@ -4,7 +4,15 @@ import { LIMITS } from "../limits";
 /** Building blocks for the contracts: each says in its error what the caller should send instead. */
 
 const received = (input: unknown) =>
-  input === null ? "null" : Array.isArray(input) ? "an array" : typeof input === "object" ? "an object" : typeof input;
+  input === null
+    ? "null"
+    : Array.isArray(input)
+      ? "an array"
+      : typeof input === "object"
+        ? "an object"
+        : typeof input === "number" && !Number.isFinite(input)
+          ? "a non-finite number"
+          : typeof input;
 
 /** A required text field with trimming and a length cap. */
 export const requiredText = (field: string, max: number, example: string) =>
@@ -39,7 +47,10 @@ export const contextId = (field: string) =>
 
 export const nonNegativeNumber = (field: string, max = Number.MAX_SAFE_INTEGER) =>
   z
-    .number({ error: (iss) => `${field} must be a number, not ${received(iss.input)}` })
+    .number({
+      error: (iss) =>
+        typeof iss.input === "number" ? `${field} must be a finite number` : `${field} must be a number, not ${received(iss.input)}`,
+    })
     .finite({ error: `${field} must be a finite number` })
     .min(0, { error: `${field} must be 0 or more` })
     .max(max, { error: `${field} must be at most ${max}` })
@@ -56,6 +67,12 @@ export const looseBoolean = (field: string) =>
 
 const ISO_DATE_TIME =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** `Date` rolls 2024-02-30 over to March 1st: the day must exist in its month. */
+const isCalendarDate = (text: string) => {
+  const [year, month, day] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+};
 
 /**
  * An ISO 8601 date or date-time. Without a zone it is read as UTC, so the same text means the same
@@ -75,7 +92,13 @@ export const isoDateTime = (field: string) =>
             ? text.replace(" ", "T")
             : `${text.replace(" ", "T")}Z`;
       const date = new Date(normalized);
-      if (!normalized || Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1970 || date.getUTCFullYear() > 9999) {
+      if (
+        !normalized ||
+        Number.isNaN(date.getTime()) ||
+        !isCalendarDate(text) ||
+        date.getUTCFullYear() < 1970 ||
+        date.getUTCFullYear() > 9999
+      ) {
         ctx.addIssue({
           code: "custom",
           message: `${field} must be an ISO 8601 date-time, e.g. "2024-11-15T10:30:00Z" (got "${text.slice(0, 40)}")`,
