@@ -106,6 +106,31 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       expect(log).toMatchObject({ sessionId: "s-main", actorId: "u1", tags: ["a", "b"] });
     });
 
+    test("numbers sent as text are read as numbers; null and empty optional fields mean not given", async () => {
+      const res = await post({
+        project: "zapier-style",
+        output: "x",
+        latencyMs: "812.5",
+        costUsd: " 0.25 ",
+        confidence: "0.9",
+        model: null,
+        task: "",
+        callbackUrl: "",
+        callbackEvents: null,
+        timestamp: "",
+        tags: null,
+        metadata: null,
+        sessionId: null,
+        sync: "",
+      });
+      expect(res.status).toBe(200);
+      const log = (await call("GET", `/api/logs/${res.body.id}`)).body;
+      expect(log).toMatchObject({ latencyMs: 812.5, costUsd: 0.25, confidence: 0.9, model: null, taskName: null, callbackUrl: null, tags: [], metadata: null, sessionId: null, callbackEvents: "all" });
+      const bad = await post({ project: "p", output: "x", latencyMs: "fast" });
+      expect(bad.status).toBe(400);
+      expect(bad.body.fields).toEqual({ latencyMs: "latencyMs must be a number, not string" });
+    });
+
     test("an object or array output is stored as its JSON text", async () => {
       const obj = await post({ project: "p", output: { answer: "yes", items: [1, 2] } });
       expect((await call("GET", `/api/logs/${obj.body.id}`)).body.output).toBe('{"answer":"yes","items":[1,2]}');

@@ -28,24 +28,37 @@ export const requiredText = (field: string, max: number, example: string) =>
     .max(max, { error: `${field} must be at most ${max} characters` });
 
 export const optionalText = (field: string, max: number) =>
-  z
-    .string({ error: (iss) => `${field} must be text, not ${received(iss.input)}` })
-    .max(max, { error: `${field} must be at most ${max} characters` })
-    .optional();
+  unmapped(
+    z
+      .string({ error: (iss) => `${field} must be text, not ${received(iss.input)}` })
+      .max(max, { error: `${field} must be at most ${max} characters` }),
+  );
 
 /** An identifier builders may send as a number (e.g. a CRM record id); stored as text. */
 export const contextId = (field: string) =>
-  z
+  unmapped(
+    z
     .union([z.string().trim().max(LIMITS.shortFieldChars), z.number().finite()], {
       error: (iss) =>
         typeof iss.input === "string"
           ? `${field} must be at most ${LIMITS.shortFieldChars} characters`
           : `${field} must be text or a number, not ${received(iss.input)}`,
     })
-    .transform((v) => (typeof v === "number" ? String(v) : v))
-    .optional();
+    .transform((v) => (typeof v === "number" ? String(v) : v)),
+  );
+
+/** No-code tools send `null` or `""` for an optional field left unmapped: both mean "not given". */
+export const unmapped = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === null || value === "" ? undefined : value), schema.optional());
+
+/** Zapier and Make send numbers as text ("812.5"); such text is read as the number. */
+const numericText = (value: unknown) =>
+  typeof value === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) ? Number(value) : value;
 
 export const nonNegativeNumber = (field: string, max = Number.MAX_SAFE_INTEGER) =>
+  unmapped(z.preprocess(numericText, nonNegativeNumberStrict(field, max)));
+
+const nonNegativeNumberStrict = (field: string, max: number) =>
   z
     .number({
       error: (iss) =>
@@ -53,8 +66,7 @@ export const nonNegativeNumber = (field: string, max = Number.MAX_SAFE_INTEGER) 
     })
     .finite({ error: `${field} must be a finite number` })
     .min(0, { error: `${field} must be 0 or more` })
-    .max(max, { error: `${field} must be at most ${max}` })
-    .optional();
+    .max(max, { error: `${field} must be at most ${max}` });
 
 /** Accepts true/false and, for no-code tools that send text, "true"/"false". */
 export const looseBoolean = (field: string) =>

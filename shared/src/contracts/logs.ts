@@ -14,6 +14,7 @@ import {
 import { LIMITS } from "../limits";
 import {
   contextId,
+  unmapped,
   enumOf,
   httpUrl,
   isoDateTime,
@@ -130,19 +131,20 @@ export const CreateLogBody = z
     latencyMs: nonNegativeNumber("latencyMs"),
     costUsd: nonNegativeNumber("costUsd"),
     confidence: nonNegativeNumber("confidence", 1),
-    input: Input.optional(),
+    input: unmapped(Input),
     inputText: optionalText("inputText", LIMITS.inputChars),
-    attachments: z
-      .array(Attachment, { error: () => "attachments must be an array" })
-      .max(LIMITS.attachments, { error: `at most ${LIMITS.attachments} attachments` })
-      .optional(),
-    callbackUrl: httpUrl("callbackUrl").optional(),
-    callbackEvents: enumOf("callbackEvents", CALLBACK_EVENTS).optional(),
-    metadata: Metadata.optional(),
-    tags: Tags.optional(),
-    id: CallerLogId.optional(),
-    sync: looseBoolean("sync"),
-    timestamp: isoDateTime("timestamp").optional(),
+    attachments: unmapped(
+      z
+        .array(Attachment, { error: () => "attachments must be an array" })
+        .max(LIMITS.attachments, { error: `at most ${LIMITS.attachments} attachments` }),
+    ),
+    callbackUrl: unmapped(httpUrl("callbackUrl")),
+    callbackEvents: unmapped(enumOf("callbackEvents", CALLBACK_EVENTS)),
+    metadata: unmapped(Metadata),
+    tags: unmapped(Tags),
+    id: unmapped(CallerLogId),
+    sync: unmapped(looseBoolean("sync")),
+    timestamp: unmapped(isoDateTime("timestamp")),
     sessionId: contextId("sessionId"),
     conversationId: contextId("conversationId"),
     threadId: contextId("threadId"),
