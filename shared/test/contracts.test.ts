@@ -1,0 +1,42 @@
+import { CreateLogBody, ListLogsQuery } from "../src";
+
+describe("CreateLogBody", () => {
+  test("maps context aliases, canonical names first", () => {
+    const parsed = CreateLogBody.parse({ project: "p", output: "o", chatId: "c1", threadId: "t1", recordId: 7, endUserId: "u" });
+    expect(parsed).toMatchObject({ sessionId: "t1", subjectId: "7", actorId: "u", sync: false, callbackEvents: "all" });
+    expect(parsed).not.toHaveProperty("chatId");
+    expect(CreateLogBody.parse({ project: "p", output: "o", sessionId: "s", chatId: "c" }).sessionId).toBe("s");
+  });
+
+  test("timestamps: zone-less is UTC, impossible dates refused", () => {
+    expect(CreateLogBody.parse({ project: "p", output: "o", timestamp: "2024-11-15T10:30:00" }).timestamp?.toISOString()).toBe(
+      "2024-11-15T10:30:00.000Z",
+    );
+    expect(CreateLogBody.parse({ project: "p", output: "o", timestamp: "2024-11-15" }).timestamp?.toISOString()).toBe(
+      "2024-11-15T00:00:00.000Z",
+    );
+    expect(CreateLogBody.parse({ project: "p", output: "o", timestamp: "2024-11-15T10:30:00+02:00" }).timestamp?.toISOString()).toBe(
+      "2024-11-15T08:30:00.000Z",
+    );
+    expect(CreateLogBody.safeParse({ project: "p", output: "o", timestamp: "2023-02-29" }).success).toBe(false);
+  });
+
+  test("output: objects become JSON text; the limit counts that text", () => {
+    expect(CreateLogBody.parse({ project: "p", output: { a: [1] } }).output).toBe('{"a":[1]}');
+    expect(CreateLogBody.safeParse({ project: "p", output: { a: "x".repeat(50_000) } }).success).toBe(false);
+  });
+});
+
+describe("ListLogsQuery", () => {
+  test("defaults and coercions from query text", () => {
+    expect(ListLogsQuery.parse({})).toMatchObject({ sortBy: "timestamp", sortDir: "desc", page: 1, limit: 50 });
+    expect(ListLogsQuery.parse({ pending: "true", page: "3", limit: "100", tags: "a, b" })).toMatchObject({
+      pending: true,
+      page: 3,
+      limit: 100,
+      tags: ["a", "b"],
+    });
+    expect(ListLogsQuery.safeParse({ limit: "101" }).success).toBe(false);
+    expect(ListLogsQuery.safeParse({ from: "2025-02-01", to: "2025-01-01" }).success).toBe(false);
+  });
+});
