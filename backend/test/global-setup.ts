@@ -1,6 +1,6 @@
-import { Client } from "pg";
+import { Pool } from "pg";
 import { migrate } from "../src/db/migrate";
-import type { SqlClient } from "../src/db/sql";
+import { pgSql } from "../src/db/pg-sql";
 import { databaseUrl, templateName, withAdmin } from "./helpers/postgres";
 
 /** Migrates a template database once per run; every test file clones it. */
@@ -20,27 +20,11 @@ export default async function globalSetup() {
     return false;
   });
   if (exists) return;
-  const client = new Client({ connectionString: databaseUrl(`${name}_building`) });
-  await client.connect();
-  const sql: SqlClient = {
-    query: async (text, params) => (await client.query(text, params as unknown[])).rows,
-    exec: async (script) => void (await client.query(script)),
-    transaction: async (fn) => {
-      await client.query("BEGIN");
-      try {
-        const result = await fn(sql);
-        await client.query("COMMIT");
-        return result;
-      } catch (err) {
-        await client.query("ROLLBACK");
-        throw err;
-      }
-    },
-  };
+  const pool = new Pool({ connectionString: databaseUrl(`${name}_building`), max: 1 });
   try {
-    await migrate(sql);
+    await migrate(pgSql(pool));
   } finally {
-    await client.end();
+    await pool.end();
   }
   await withAdmin((c) => c.query(`ALTER DATABASE ${name}_building RENAME TO ${name}`));
 }

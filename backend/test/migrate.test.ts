@@ -5,38 +5,13 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Pool } from "pg";
 import { migrate, MIGRATIONS_DIR, readMigrations, type Migration } from "../src/db/migrate";
-import type { SqlClient } from "../src/db/sql";
+import { pgSql } from "../src/db/pg-sql";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 
 let db: TestDatabase;
 let pool: Pool;
 
-/** The same SqlClient the server builds over pg, on a plain pool. */
-function sqlOver(p: Pool): SqlClient {
-  return {
-    query: async (text, params) => (await p.query(text, params as unknown[])).rows,
-    exec: async (script) => void (await p.query(script)),
-    transaction: async (fn) => {
-      const client = await p.connect();
-      const tx: SqlClient = {
-        query: async (text, params) => (await client.query(text, params as unknown[])).rows,
-        exec: async (script) => void (await client.query(script)),
-        transaction: (inner) => inner(tx),
-      };
-      try {
-        await client.query("BEGIN");
-        const result = await fn(tx);
-        await client.query("COMMIT");
-        return result;
-      } catch (err) {
-        await client.query("ROLLBACK");
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-  };
-}
+const sqlOver = pgSql;
 
 beforeEach(async () => {
   db = await createTestDatabase({ migrated: false });

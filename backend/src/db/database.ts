@@ -1,8 +1,9 @@
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Pool, type PoolClient } from "pg";
+import { Pool } from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import type { SqlClient } from "./sql";
+import { pgSql } from "./pg-sql";
 import { lockDataDir } from "./pglite-lock";
 
 export type { PrismaClient };
@@ -24,49 +25,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 20) : openPglite(opts.dataDir);
 }
 
-function pgClientSql(client: Pick<PoolClient, "query">): SqlClient {
-  const self: SqlClient = {
-    async query(text, params) {
-      return (await client.query(text, params as unknown[])).rows;
-    },
-    async exec(script) {
-      await client.query(script);
-    },
-    async transaction(fn) {
-      return fn(self); // already on one connection inside a transaction
-    },
-  };
-  return self;
-}
-
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: poolSize });
   pool.on("error", () => {
     /* idle client errors surface on the next query */
   });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const sql: SqlClient = {
-    async query(text, params) {
-      return (await pool.query(text, params as unknown[])).rows;
-    },
-    async exec(script) {
-      await pool.query(script);
-    },
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        const result = await fn(pgClientSql(client));
-        await client.query("COMMIT");
-        return result;
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-  };
+  const sql = pgSql(pool);
   return {
     kind: "postgres",
     prisma,
