@@ -18,6 +18,9 @@ describe("CreateLogBody", () => {
     expect(CreateLogBody.parse({ project: "p", output: "o", timestamp: "2024-11-15T10:30:00+02:00" }).timestamp?.toISOString()).toBe(
       "2024-11-15T08:30:00.000Z",
     );
+    expect(CreateLogBody.parse({ project: "p", output: "o", timestamp: "2024-02-29 10:30:00+05:30" }).timestamp?.toISOString()).toBe(
+      "2024-02-29T05:00:00.000Z",
+    );
     expect(CreateLogBody.safeParse({ project: "p", output: "o", timestamp: "2023-02-29" }).success).toBe(false);
   });
 

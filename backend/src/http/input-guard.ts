@@ -3,9 +3,12 @@ import { ApiError } from "./errors";
 
 type Where = "body" | "query" | "params";
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Refuses, before validation, what no contract can accept safely:
  * - the NUL character (U+0000) in any text or key: Postgres text and jsonb cannot store it;
+ * - a lone UTF-16 surrogate ("\ud800"): it is not valid Unicode, and jsonb refuses it;
  * - nesting deeper than `LIMITS.jsonDepth`: JSON.stringify and Postgres jsonb run out of stack on it.
  * The walk is iterative, so a hostile body cannot overflow the stack here either.
  */
@@ -14,7 +17,8 @@ export function assertStorableInput(value: unknown, where: Where): void {
   while (stack.length > 0) {
     const { value: current, path } = stack.pop()!;
     if (typeof current === "string") {
-      if (current.includes("\u0000")) throw containsNul(path, where, "must not contain the NUL character (\\u0000)");
+      if (current.includes("\u0000")) throw refuse(path, where, "must not contain the NUL character (\\u0000)");
+      if (LONE_SURROGATE.test(current)) throw refuse(path, where, "must be valid Unicode (it has a lone \\uD800–\\uDFFF surrogate)");
       continue;
     }
     if (current === null || typeof current !== "object") continue;
@@ -26,13 +30,14 @@ export function assertStorableInput(value: unknown, where: Where): void {
       ? current.map((item, i) => [String(i), item])
       : Object.entries(current);
     for (const [key, item] of entries) {
-      if (key.includes("\u0000")) throw containsNul(path, where, "keys must not contain the NUL character (\\u0000)");
+      if (key.includes("\u0000")) throw refuse(path, where, "keys must not contain the NUL character (\\u0000)");
+      if (LONE_SURROGATE.test(key)) throw refuse(path, where, "keys must be valid Unicode");
       stack.push({ value: item, path: [...path, key] });
     }
   }
 }
 
-function containsNul(path: string[], where: Where, why: string): ApiError {
+function refuse(path: string[], where: Where, why: string): ApiError {
   const field = path.length > 0 ? path.join(".") : where;
   return invalid(field, where, `${field} ${why}`);
 }

@@ -17,7 +17,7 @@ export interface Services {
 
 export function createServices(db: Database): Services {
   return {
-    tokens: new TokenService(db.prisma),
+    tokens: new TokenService(db.sql),
     workspaces: new WorkspaceService(db.prisma),
     projects: new ProjectService(db.prisma),
     ingest: new LogIngestService(db.sql),

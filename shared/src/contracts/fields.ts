@@ -95,7 +95,8 @@ export const isoDateTime = (field: string) =>
     .string({ error: () => `${field} must be an ISO 8601 date-time text, e.g. "2024-11-15T10:30:00Z"` })
     .trim()
     .transform((text, ctx) => {
-      const hasZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text) && text.includes("T");
+      // The zone is looked for after the date part only (the date's own "-15" is not an offset).
+      const hasZone = text.length > 10 && /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text.slice(10));
       const normalized = !ISO_DATE_TIME.test(text)
         ? ""
         : text.length === 10

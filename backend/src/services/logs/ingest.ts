@@ -2,43 +2,23 @@ import { randomUUID } from "node:crypto";
 import type { CreateLogInput, CreateLogResponse } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 import { ApiError } from "../../http/errors";
-
-/**
- * Stores one log as `pending` in a single statement: the project and task are created on first use
- * in the same round trip, so an accepted log is durable before the answer and nothing is half-written.
- */
-const INSERT_LOG = `
-WITH new_project AS (
-  INSERT INTO projects (id, workspace_id, name) VALUES ($3::uuid, $1::uuid, $2)
-  ON CONFLICT (workspace_id, name) DO NOTHING RETURNING id
-), project AS (
-  SELECT id FROM new_project
-  UNION ALL SELECT id FROM projects WHERE workspace_id = $1::uuid AND name = $2
-  LIMIT 1
-), new_task AS (
-  INSERT INTO tasks (id, workspace_id, project_id, name)
-  SELECT $4::uuid, $1::uuid, project.id, $6 FROM project WHERE $6::text IS NOT NULL
-  ON CONFLICT (project_id, name) DO NOTHING
-)
-INSERT INTO logs (
-  id, workspace_id, project_id, task_name, timestamp, session_id, subject_id, actor_id, model,
-  latency_ms, cost_usd, confidence, input, input_text, output, metadata, tags, attachments,
-  callback_url, callback_events
-)
-SELECT $5, $1::uuid, project.id, $6, COALESCE($7::timestamptz, now()), $8, $9, $10, $11,
-  $12, $13, $14, $15::jsonb, $16, $17, $18::jsonb, COALESCE($19::text[], '{}'), $20::jsonb,
-  $21, $22::callback_events
-FROM project
-ON CONFLICT (id) DO NOTHING
-RETURNING id`;
-
-const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+import { insertLogs, rowWeight, toLogRow, type LogRow } from "./batch-insert";
+import { GroupCommit } from "./group-commit";
 
 export interface IngestContext {
   workspaceId: string;
 }
 
+/**
+ * Group commit for logs without a caller id: while one batch INSERT is in flight, new logs queue and go
+ * together in the next one (one statement, one commit). One batch in flight measured as well as two;
+ * the bounds keep one statement to a few megabytes.
+ */
+const BATCH_LIMITS = { concurrency: 1, maxItems: 500, maxWeight: 4_000_000, weight: rowWeight };
+
 export class LogIngestService {
+  private readonly batches = new GroupCommit<LogRow, CreateLogResponse>((rows) => this.flush(rows), BATCH_LIMITS);
+
   constructor(private readonly sql: SqlClient) {}
 
   async ingest(ctx: IngestContext, body: CreateLogInput): Promise<CreateLogResponse> {
@@ -48,44 +28,37 @@ export class LogIngestService {
         attachments: "not supported by this server version",
       });
     }
-    const id = body.id ?? randomUUID();
-    if (body.id) {
-      const existing = await this.existing(ctx, body.id);
-      if (existing) return existing;
-    }
-    const params = [
-      ctx.workspaceId,
-      body.project,
-      randomUUID(),
-      randomUUID(),
-      id,
-      body.task ?? null,
-      body.timestamp ?? null,
-      body.sessionId ?? null,
-      body.subjectId ?? null,
-      body.actorId ?? null,
-      body.model ?? null,
-      body.latencyMs ?? null,
-      body.costUsd ?? null,
-      body.confidence ?? null,
-      jsonOrNull(body.input),
-      body.inputText ?? null,
-      body.output,
-      jsonOrNull(body.metadata),
-      body.tags ?? null,
-      null, // attachments are stored by the attachment pipeline
-      body.callbackUrl ?? null,
-      body.callbackEvents,
-    ];
+    if (!body.id) return this.batches.submit(toLogRow(ctx.workspaceId, randomUUID(), body));
+    // A caller-supplied id answers with its stored state (or 409 when another workspace holds it): one log at a time.
+    const existing = await this.existing(ctx, body.id);
+    return existing ?? this.insertOne(ctx, toLogRow(ctx.workspaceId, body.id, body));
+  }
+
+  /**
+   * Answers each row of a batch once its row is committed. Rows the batch did not store (a project
+   * created concurrently, or the whole statement failed) are stored one by one with the same id, so a
+   * bad row fails alone and a row is never stored twice (a batch whose outcome is unknown, e.g. the
+   * connection dropped, is found by id).
+   */
+  private async flush(rows: LogRow[]): Promise<PromiseSettledResult<CreateLogResponse>[]> {
+    const stored = await insertLogs(this.sql, rows).catch(() => new Set<string>());
+    return Promise.allSettled(
+      rows.map((row) =>
+        stored.has(row.id)
+          ? { ok: true as const, id: row.id, status: "pending" as const }
+          : this.insertOne({ workspaceId: row.workspaceId }, row),
+      ),
+    );
+  }
+
+  /** One log in its own statement; a row already stored under its id (in this workspace) is answered as is. */
+  private async insertOne(ctx: IngestContext, row: LogRow): Promise<CreateLogResponse> {
     // A concurrent first use of the same project can hide the new row from this statement's snapshot
     // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const rows = await this.sql.query<{ id: string }>(INSERT_LOG, params);
-      if (rows.length > 0) return { ok: true, id, status: "pending" };
-      if (body.id) {
-        const existing = await this.existing(ctx, body.id);
-        if (existing) return existing;
-      }
+      if ((await insertLogs(this.sql, [row])).has(row.id)) return { ok: true, id: row.id, status: "pending" };
+      const existing = await this.existing(ctx, row.id);
+      if (existing) return existing;
     }
     throw new Error("log insert returned no row after retries");
   }
