@@ -9,8 +9,8 @@ const live: ServerProcess[] = [];
 afterEach(async () => {
   await Promise.all(live.splice(0).map((p) => p.kill("SIGKILL")));
 });
-const start = async (env: Record<string, string>) => {
-  const p = await startServerProcess(env);
+const start = async (env: Record<string, string>, viaNpmStart = false) => {
+  const p = await startServerProcess(env, { viaNpmStart, timeoutMs: 120_000 });
   live.push(p);
   return p;
 };
@@ -77,6 +77,27 @@ describe("Postgres", () => {
     await survivesRestarts({ DATABASE_URL: db.url });
   }, 120_000);
 });
+
+test("the README's `npm start` on the embedded default: the reference's curl POST, then GET lists it with a summary", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-npm-start-"));
+  try {
+    const p = await start({ TRACIRA_DATA_DIR: dir }, true);
+    expect(p.stdout()).toMatch(/Database: embedded PGlite/);
+    const call = p.call(p.printedToken!);
+    const created = await call("POST", "/api/logs", { project: "my-first-project", output: "Here is my AI-generated response." });
+    expect(created.status).toBe(200);
+    expect(created.body).toEqual({ ok: true, id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "pending" });
+    const listed = await call("GET", "/api/logs");
+    expect(listed.body).toMatchObject({
+      executions: [{ id: created.body.id, projectName: "my-first-project", status: "pending" }],
+      total: 1,
+      summary: { totalRuns: 1, failuresDetected: 0, pendingReviews: 0, successRate: 0 },
+    });
+  } finally {
+    await Promise.all(live.splice(0).map((p) => p.kill("SIGTERM")));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);
 
 test("a bad environment variable stops the start with a message naming it", async () => {
   const res = await runExpectingFailure({ PORT: "not-a-port", DATABASE_URL: "mysql://nope" });

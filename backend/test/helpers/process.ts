@@ -15,12 +15,22 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the built server (`node backend/dist/main.js`, what `npm start` runs) and waits for its banner. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  if (!fs.existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: build first (npm run build)`);
-  const child = spawn(process.execPath, [MAIN_JS], {
+const REPO_ROOT = path.resolve(__dirname, "../../..");
+
+/**
+ * Starts the built server (`node backend/dist/main.js`) and waits for its banner. With `viaNpmStart`,
+ * runs exactly what the README says, `npm start` in the repository root, in a process group of its own.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  { timeoutMs = 60_000, viaNpmStart = false } = {},
+): Promise<ServerProcess> {
+  if (!viaNpmStart && !fs.existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: build first (npm run build)`);
+  const child = spawn(viaNpmStart ? "npm" : process.execPath, viaNpmStart ? ["start"] : [MAIN_JS], {
+    cwd: REPO_ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TRACIRA_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: viaNpmStart,
   });
   let out = "";
   let err = "";
@@ -49,7 +59,10 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     stdout: () => out,
     call: (token) => callerFor(url, token),
     kill: async (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (viaNpmStart) process.kill(-child.pid!, signal); // npm, turbo and node: the whole group
+        else child.kill(signal);
+      }
       return exited;
     },
   };
