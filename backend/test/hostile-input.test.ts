@@ -342,7 +342,7 @@ const ingestCases: Case[] = [
     field: "output",
   }),
   logRaw("the word undefined", "undefined"),
-  logRaw("empty body", "", { field: "project" }),
+  logRaw("empty body", "", { field: "body" }),
   logRaw("only whitespace", "   \n\t ", { field: "body" }),
   logRaw("JSON null", "null"),
   logRaw("JSON number", "42"),
@@ -521,7 +521,7 @@ const reviewCases: Case[] = [
   { ...decision(undefined, "body", "a JSON string"), body: undefined, raw: '"approved"' },
   { ...decision(undefined, "body", "a JSON array"), body: undefined, raw: '["approved"]' },
   { ...decision(undefined, "body", "JSON null"), body: undefined, raw: "null" },
-  { ...decision(undefined, "decision", "empty body"), body: undefined, raw: "" },
+  { ...decision(undefined, "body", "empty body"), body: undefined, raw: "" },
   { ...decision({ decision: "approved" }, undefined, "on an unknown log"), path: "/api/logs/no-such-log/decision", expectStatus: 404 },
   { ...decision({ decision: "approved" }, "id", "on an id over 200 chars"), path: `/api/logs/${x(201)}/decision` },
 

@@ -99,6 +99,19 @@ test("the README's `npm start` on the embedded default: the reference's curl POS
   }
 }, 180_000);
 
+test("instances starting together on an empty database create one first workspace", async () => {
+  const db = await createTestDatabase({ migrated: false });
+  try {
+    const started = await Promise.all([1, 2, 3].map(() => start({ DATABASE_URL: db.url })));
+    const tokens = started.map((p) => p.printedToken).filter(Boolean);
+    expect(tokens).toHaveLength(1);
+    for (const p of started) expect((await p.call(tokens[0]!)("GET", "/api/verify")).status).toBe(200);
+  } finally {
+    await Promise.all(live.splice(0).map((p) => p.kill("SIGKILL")));
+    await db.drop();
+  }
+});
+
 test("a bad environment variable stops the start with a message naming it", async () => {
   const res = await runExpectingFailure({ PORT: "not-a-port", DATABASE_URL: "mysql://nope" });
   expect(res.code).toBe(1);

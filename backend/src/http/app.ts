@@ -22,19 +22,21 @@ export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
   app.use((req: Request) => {
     throw new ApiError(
       "not_found",
-      `There is no ${req.method} ${req.path} route. The API is described at /api/openapi.json.`,
+      `There is no ${req.method} ${shorten(req.path)} route. The API is described at /api/openapi.json.`,
     );
   });
   app.use(errorHandler(deps));
   return app;
 }
 
+const shorten = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…` : text);
+
 function handle(route: RouteDef, deps: AppDeps) {
   return async (req: Request, res: Response, _next: NextFunction) => {
     const auth = route.auth === "public" ? undefined : await authenticate(req, deps, route.auth === "token");
-    const params = parse(route.params, req.params, "params");
-    const query = parse(route.query, req.query, "query");
-    const body = parse(route.body, req.body, "body");
+    const params = parse(route.params, req.params, "params", req);
+    const query = parse(route.query, req.query, "query", req);
+    const body = parse(route.body, req.body, "body", req);
     const result = await route.handler({ params, query, body, auth, deps, req, res } as never);
     if (result === undefined || res.headersSent) return;
     if (deps.config.validateResponses) {
@@ -51,19 +53,29 @@ function handle(route: RouteDef, deps: AppDeps) {
   };
 }
 
-function parse(schema: RouteDef["body"], value: unknown, where: "body" | "query" | "params") {
+function parse(schema: RouteDef["body"], value: unknown, where: "body" | "query" | "params", req: Request) {
   if (!schema) return undefined;
+  if (where === "body") assertJsonObjectBody(value, req);
   assertStorableInput(value, where);
-  const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
-  if (!result.success) {
-    if (where === "body" && value === undefined) {
-      throw new ApiError("invalid_request", "The request body is empty: send a JSON object.", {
-        body: "send a JSON object with Content-Type: application/json",
-      });
-    }
-    throw ApiError.fromZod(result.error, where);
-  }
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw ApiError.fromZod(result.error, where);
   return result.data;
+}
+
+/** Every body this API takes is a JSON object; say so plainly rather than through each missing field. */
+function assertJsonObjectBody(value: unknown, req: Request) {
+  const empty = req.headers["content-length"] === "0" || (!req.headers["content-length"] && !req.headers["transfer-encoding"]);
+  if (empty || value === undefined) {
+    throw new ApiError("invalid_request", "The request body is empty: send a JSON object, e.g. {\"project\": \"…\"}.", {
+      body: "send a JSON object with Content-Type: application/json",
+    });
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "string" ? "a text" : typeof value;
+    throw new ApiError("invalid_request", `The request body must be a JSON object, not ${got}.`, {
+      body: `must be a JSON object, not ${got}`,
+    });
+  }
 }
 
 function errorHandler(deps: AppDeps): ErrorRequestHandler {

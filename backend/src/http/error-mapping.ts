@@ -18,7 +18,7 @@ export function toApiError(err: unknown): ApiError {
   const bodyError = err as BodyParserError;
   switch (bodyError?.type) {
     case "entity.parse.failed":
-      return new ApiError("invalid_request", `The request body is not valid JSON: ${(err as Error).message}.`, {
+      return new ApiError("invalid_request", `The request body is not valid JSON: ${(err as Error).message.slice(0, 160)}.`, {
         body: "must be valid JSON",
       });
     case "entity.too.large":

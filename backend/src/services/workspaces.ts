@@ -1,4 +1,7 @@
 import type { PrismaClient } from "../db/database";
+import type { Prisma } from "../generated/prisma/client";
+
+type Db = PrismaClient | Prisma.TransactionClient;
 import { generateToken, hashToken, tokenDisplayPrefix } from "./tokens";
 
 export interface CreatedWorkspace {
@@ -11,8 +14,8 @@ export interface CreatedWorkspace {
 export class WorkspaceService {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async create(name: string, token = generateToken()): Promise<CreatedWorkspace> {
-    const ws = await this.prisma.workspace.create({
+  async create(name: string, token = generateToken(), client: Db = this.prisma): Promise<CreatedWorkspace> {
+    const ws = await client.workspace.create({
       data: { name, tokenHash: hashToken(token), tokenPrefix: tokenDisplayPrefix(token) },
       select: { id: true, name: true },
     });
@@ -24,8 +27,12 @@ export class WorkspaceService {
    * scripted setups). Returns it, or undefined when workspaces already exist.
    */
   async bootstrap(name: string, bootstrapToken?: string): Promise<CreatedWorkspace | undefined> {
-    if ((await this.prisma.workspace.count()) > 0) return undefined;
-    return this.create(name, bootstrapToken);
+    // Instances starting together on an empty database: the lock lets exactly one create it.
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
+      if ((await tx.workspace.count()) > 0) return undefined;
+      return this.create(name, bootstrapToken, tx);
+    });
   }
 
   async name(workspaceId: string): Promise<string | undefined> {
