@@ -472,20 +472,18 @@ const listCases: Case[] = [
 
 // ---------------------------------------------------------------- single logs, decisions, bulk
 
-const decision = (body: unknown, field?: string, name?: string): Case => ({
-  name: `decision ${name ?? show(body)}`,
-  method: "PATCH",
-  path: "/api/logs/{log}/decision",
-  body,
-  ...(field !== undefined && { field }),
-});
-const bulk = (body: unknown, field?: string, name?: string): Case => ({
-  name: `bulk ${name ?? show(body)}`,
-  method: "PATCH",
-  path: "/api/logs/bulk",
-  body,
-  ...(field !== undefined && { field }),
-});
+/** A PATCH case builder for one route: `(body, field?, name?) => Case`. */
+const patchCase =
+  (label: string, path: string) =>
+  (body: unknown, field?: string, name?: string): Case => ({
+    name: `${label} ${name ?? show(body)}`,
+    method: "PATCH",
+    path,
+    body,
+    ...(field !== undefined && { field }),
+  });
+const decision = patchCase("decision", "/api/logs/{log}/decision");
+const bulk = patchCase("bulk", "/api/logs/bulk");
 
 const reviewCases: Case[] = [
   { name: "GET log id over 200 chars", method: "GET", path: `/api/logs/${x(201)}`, field: "id" },

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CreateLogInput } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 
-/** The stored values of one log, as both insert paths bind them. */
+/** The stored values of one log, as the insert statement binds them. */
 export interface LogRow {
   id: string;
   workspaceId: string;
@@ -59,9 +59,10 @@ export function rowWeight(row: LogRow): number {
 }
 
 /**
- * Stores many logs as `pending` in one statement, like the single-log INSERT in ingest.ts: projects and
- * tasks are created on first use (in a fixed order, so concurrent batches do not deadlock on them). Each
- * column comes as one array; `unnest` turns them back into rows.
+ * Stores one or many logs as `pending` in one statement (the only INSERT of logs: group-commit batches
+ * and single logs alike). Projects and tasks are created on first use in the same statement, in a fixed
+ * order so concurrent batches do not deadlock on them. Each column comes as one array; `unnest` turns
+ * them back into rows.
  *
  * A row whose project was created by a concurrent transaction after this statement's snapshot is not
  * inserted (ON CONFLICT waits, then the SELECT misses the project): it is missing from RETURNING and the
@@ -118,27 +119,27 @@ export async function insertLogs(sql: SqlClient, rows: readonly LogRow[]): Promi
   const stored = await sql.query<{ id: string }>(
     INSERT_LOGS,
     [
-    column((r) => r.id),
-    column((r) => r.workspaceId),
-    column((r) => r.project),
-    column(() => randomUUID()),
-    column(() => randomUUID()),
-    column((r) => r.task),
-    column((r) => r.timestamp?.toISOString() ?? null),
-    column((r) => r.sessionId),
-    column((r) => r.subjectId),
-    column((r) => r.actorId),
-    column((r) => r.model),
-    column((r) => r.latencyMs),
-    column((r) => r.costUsd),
-    column((r) => r.confidence),
-    column((r) => r.input),
-    column((r) => r.inputText),
-    column((r) => r.output),
-    column((r) => r.metadata),
-    column((r) => (r.tags === null ? null : arrayLiteral(r.tags))),
-    column((r) => r.callbackUrl),
-    column((r) => r.callbackEvents),
+      column((r) => r.id),
+      column((r) => r.workspaceId),
+      column((r) => r.project),
+      column(() => randomUUID()),
+      column(() => randomUUID()),
+      column((r) => r.task),
+      column((r) => r.timestamp?.toISOString() ?? null),
+      column((r) => r.sessionId),
+      column((r) => r.subjectId),
+      column((r) => r.actorId),
+      column((r) => r.model),
+      column((r) => r.latencyMs),
+      column((r) => r.costUsd),
+      column((r) => r.confidence),
+      column((r) => r.input),
+      column((r) => r.inputText),
+      column((r) => r.output),
+      column((r) => r.metadata),
+      column((r) => (r.tags === null ? null : arrayLiteral(r.tags))),
+      column((r) => r.callbackUrl),
+      column((r) => r.callbackEvents),
     ],
     "tracira_insert_logs",
   );
