@@ -1,4 +1,5 @@
 import path from "node:path";
+import { JUDGE_PROVIDERS, type JudgeProvider } from "@tracira/shared";
 import { z } from "zod";
 
 const TOKEN_PATTERN = /^wh-[A-Za-z0-9_-]{32,}$/;
@@ -26,6 +27,23 @@ const EnvSchema = z.object({
   TRACIRA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   TRACIRA_VALIDATE_RESPONSES: flag.optional(),
   TRACIRA_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  TRACIRA_WORKER: flag.optional(),
+  TRACIRA_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  TRACIRA_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  TRACIRA_EVAL_LEASE_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
+  TRACIRA_EVAL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  TRACIRA_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+  TRACIRA_REGEX_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  TRACIRA_REGEX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  TRACIRA_JUDGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  TRACIRA_JUDGE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  TRACIRA_JUDGE_PROVIDER: z.enum(JUDGE_PROVIDERS).default("openai"),
+  OPENAI_API_KEY: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  OPENROUTER_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENROUTER_BASE_URL: z.url().optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -44,6 +62,26 @@ export interface Config {
   /** Check every response against its declared schema (on in tests; costs time in production). */
   validateResponses: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  evaluation: EvaluationConfig;
+}
+
+export interface EvaluationConfig {
+  /** Run the evaluation worker inside the server (off for API-only instances beside `npm run worker`). */
+  workerEnabled: boolean;
+  workerConcurrency: number;
+  workerPollMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  syncTimeoutMs: number;
+  regexTimeoutMs: number;
+  regexWorkers: number;
+  judge: {
+    timeoutMs: number;
+    maxRetries: number;
+    defaultProvider: JudgeProvider;
+    keys: Record<JudgeProvider, string | undefined>;
+    baseUrls: Record<JudgeProvider, string | undefined>;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -70,5 +108,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
     validateResponses: e.TRACIRA_VALIDATE_RESPONSES ?? e.NODE_ENV === "test",
     logLevel: e.TRACIRA_LOG_LEVEL,
+    evaluation: {
+      workerEnabled: e.TRACIRA_WORKER ?? true,
+      workerConcurrency: e.TRACIRA_WORKER_CONCURRENCY,
+      workerPollMs: e.TRACIRA_WORKER_POLL_MS,
+      leaseMs: e.TRACIRA_EVAL_LEASE_MS,
+      maxAttempts: e.TRACIRA_EVAL_MAX_ATTEMPTS,
+      syncTimeoutMs: e.TRACIRA_SYNC_TIMEOUT_MS,
+      regexTimeoutMs: e.TRACIRA_REGEX_TIMEOUT_MS,
+      regexWorkers: e.TRACIRA_REGEX_WORKERS,
+      judge: {
+        timeoutMs: e.TRACIRA_JUDGE_TIMEOUT_MS,
+        maxRetries: e.TRACIRA_JUDGE_MAX_RETRIES,
+        defaultProvider: e.TRACIRA_JUDGE_PROVIDER,
+        keys: { openai: e.OPENAI_API_KEY, anthropic: e.ANTHROPIC_API_KEY, openrouter: e.OPENROUTER_API_KEY },
+        baseUrls: { openai: e.OPENAI_BASE_URL, anthropic: e.ANTHROPIC_BASE_URL, openrouter: e.OPENROUTER_BASE_URL },
+      },
+    },
   };
 }

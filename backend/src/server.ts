@@ -31,7 +31,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   try {
     const applied = await migrate(db.sql);
     if (applied.length) logger.info("applied migrations", { applied });
-    const services = createServices(db);
+    const services = createServices(db, config, logger);
     const bootstrapped = await services.workspaces.bootstrap(config.bootstrapWorkspaceName, config.bootstrapToken);
 
     let openapi: Record<string, unknown> | undefined;
@@ -42,6 +42,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       s.once("error", reject);
     });
     server.keepAliveTimeout = 65_000;
+    if (config.evaluation.workerEnabled) services.evaluation.worker.start();
     const { port } = server.address() as AddressInfo;
     const url = config.publicUrl ?? `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
 
@@ -56,6 +57,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
             server.close(() => resolve());
             server.closeIdleConnections();
           });
+          await services.evaluation.close();
           await db.close();
         })()),
     };

@@ -5,4 +5,5 @@ export * from "./models";
 export * from "./contracts/fields";
 export * from "./contracts/logs";
 export * from "./contracts/projects";
+export * from "./contracts/rules";
 export * from "./contracts/utilities";

@@ -16,6 +16,9 @@ export const LIMITS = {
   pageSizeDefault: 50,
   bulkIds: 500,
   queryChars: 200,
+  ruleNameChars: 200,
+  ruleDescriptionChars: 2_000,
+  ruleValueChars: 10_000,
   /** How deeply objects/arrays may nest in a request (metadata, a JSON output, input parts). */
   jsonDepth: 64,
 } as const;

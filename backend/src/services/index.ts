@@ -1,8 +1,13 @@
+import type { Config } from "../config";
 import type { Database } from "../db/database";
+import { createEvaluation, type EvaluationRuntime } from "../evaluation";
+import type { Logger } from "../logger";
 import { LogIngestService } from "./logs/ingest";
 import { LogQueryService } from "./logs/query";
 import { LogReviewService } from "./logs/review";
 import { ProjectService } from "./projects";
+import { RuleEvaluationService } from "./rule-evaluation";
+import { RuleService } from "./rules";
 import { TokenService } from "./tokens";
 import { WorkspaceService } from "./workspaces";
 
@@ -13,15 +18,23 @@ export interface Services {
   ingest: LogIngestService;
   logs: LogQueryService;
   review: LogReviewService;
+  rules: RuleService;
+  ruleEvaluation: RuleEvaluationService;
+  evaluation: EvaluationRuntime;
 }
 
-export function createServices(db: Database): Services {
+export function createServices(db: Database, config: Config, logger: Logger): Services {
+  const evaluation = createEvaluation(db.sql, config, logger);
+  const rules = new RuleService(db.prisma);
   return {
     tokens: new TokenService(db.sql),
     workspaces: new WorkspaceService(db.prisma),
     projects: new ProjectService(db.prisma),
-    ingest: new LogIngestService(db.sql),
+    ingest: new LogIngestService(db.sql, evaluation.gate, () => evaluation.worker.notify()),
     logs: new LogQueryService(db.prisma),
     review: new LogReviewService(db.prisma),
+    rules,
+    ruleEvaluation: new RuleEvaluationService(rules, evaluation.engine),
+    evaluation,
   };
 }

@@ -199,6 +199,7 @@ export const SyncLogResult = z
     explanation: z.string().nullable(),
   })
   .meta({ id: "LogVerdict" });
+export type SyncLogResult = z.infer<typeof SyncLogResult>;
 
 export const CreateLogResponse = z.union([SyncLogResult, AsyncLogAccepted]);
 export type CreateLogResponse = z.infer<typeof CreateLogResponse>;
@@ -213,6 +214,8 @@ export const AppliedRule = z.object({
   scope: z.enum(RULE_SCOPES),
   outcome: z.enum(RULE_OUTCOMES),
   explanation: z.string().optional(),
+  /** LLM judges only: the judge's confidence (0–1). */
+  confidence: z.number().optional(),
 });
 export type AppliedRule = z.infer<typeof AppliedRule>;
 

@@ -25,11 +25,18 @@ export interface LogRow {
   tags: string[] | null;
   callbackUrl: string | null;
   callbackEvents: string;
+  /** Set for sync (gate) logs: the process evaluating it inline holds it from the start. */
+  lease: { owner: string; ms: number } | null;
 }
 
 const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
-export function toLogRow(workspaceId: string, id: string, body: CreateLogInput): LogRow {
+export function toLogRow(
+  workspaceId: string,
+  id: string,
+  body: CreateLogInput,
+  lease: LogRow["lease"] = null,
+): LogRow {
   return {
     id,
     workspaceId,
@@ -50,6 +57,7 @@ export function toLogRow(workspaceId: string, id: string, body: CreateLogInput):
     tags: body.tags ?? null,
     callbackUrl: body.callbackUrl ?? null,
     callbackEvents: body.callbackEvents,
+    lease,
   };
 }
 
@@ -73,9 +81,10 @@ WITH input AS (
   SELECT * FROM unnest(
     $1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[],
     $9::text[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::float8[], $15::jsonb[], $16::text[],
-    $17::text[], $18::jsonb[], $19::text[], $20::text[], $21::callback_events[]
+    $17::text[], $18::jsonb[], $19::text[], $20::text[], $21::callback_events[], $22::text[], $23::int[]
   ) AS t(id, workspace_id, project, project_id, task_id, task_name, ts, session_id, subject_id, actor_id, model,
-    latency_ms, cost_usd, confidence, input, input_text, output, metadata, tags, callback_url, callback_events)
+    latency_ms, cost_usd, confidence, input, input_text, output, metadata, tags, callback_url, callback_events,
+    lease_owner, lease_ms)
 ), new_project AS (
   INSERT INTO projects (id, workspace_id, name)
   SELECT DISTINCT ON (workspace_id, project) project_id, workspace_id, project FROM input
@@ -95,12 +104,13 @@ WITH input AS (
 INSERT INTO logs (
   id, workspace_id, project_id, task_name, timestamp, session_id, subject_id, actor_id, model,
   latency_ms, cost_usd, confidence, input, input_text, output, metadata, tags, attachments,
-  callback_url, callback_events
+  callback_url, callback_events, eval_lease_owner, eval_lease_until, eval_attempts
 )
 SELECT input.id, input.workspace_id, project.id, input.task_name, COALESCE(input.ts, now()), input.session_id,
   input.subject_id, input.actor_id, input.model, input.latency_ms, input.cost_usd, input.confidence, input.input,
   input.input_text, input.output, input.metadata, COALESCE(input.tags::text[], '{}'), NULL,
-  input.callback_url, input.callback_events
+  input.callback_url, input.callback_events, input.lease_owner, now() + input.lease_ms * interval '1 millisecond',
+  CASE WHEN input.lease_owner IS NULL THEN 0 ELSE 1 END
 FROM input JOIN project ON project.workspace_id = input.workspace_id AND project.name = input.project
 ON CONFLICT (id) DO NOTHING
 RETURNING id`;
@@ -140,6 +150,8 @@ export async function insertLogs(sql: SqlClient, rows: readonly LogRow[]): Promi
       column((r) => (r.tags === null ? null : arrayLiteral(r.tags))),
       column((r) => r.callbackUrl),
       column((r) => r.callbackEvents),
+      column((r) => r.lease?.owner ?? null),
+      column((r) => r.lease?.ms ?? null),
     ],
     "tracira_insert_logs",
   );

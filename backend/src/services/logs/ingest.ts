@@ -1,12 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { CreateLogInput, CreateLogResponse } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
+import type { SyncGate } from "../../evaluation/sync-gate";
 import { ApiError } from "../../http/errors";
 import { insertLogs, rowWeight, toLogRow, type LogRow } from "./batch-insert";
 import { GroupCommit } from "./group-commit";
 
 export interface IngestContext {
   workspaceId: string;
+}
+
+/** Whether this call stored the row, or found it already stored under its id. */
+interface Stored {
+  id: string;
+  status: CreateLogResponse["status"];
+  inserted: boolean;
 }
 
 /**
@@ -17,9 +25,17 @@ export interface IngestContext {
 const BATCH_LIMITS = { concurrency: 1, maxItems: 500, maxWeight: 4_000_000, weight: rowWeight };
 
 export class LogIngestService {
-  private readonly batches = new GroupCommit<LogRow, CreateLogResponse>((rows) => this.flush(rows), BATCH_LIMITS);
+  private readonly batches = new GroupCommit<LogRow, Stored>((rows) => this.flush(rows), BATCH_LIMITS);
 
-  constructor(private readonly sql: SqlClient) {}
+  /**
+   * @param gate evaluates `sync: true` logs inline.
+   * @param onPending called after async logs are stored, to wake an in-process worker.
+   */
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly gate: SyncGate,
+    private readonly onPending: () => void = () => undefined,
+  ) {}
 
   async ingest(ctx: IngestContext, body: CreateLogInput): Promise<CreateLogResponse> {
     if (body.attachments?.length) {
@@ -28,10 +44,27 @@ export class LogIngestService {
         attachments: "not supported by this server version",
       });
     }
-    if (!body.id) return this.batches.submit(toLogRow(ctx.workspaceId, randomUUID(), body));
+    const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : null;
+    const row = toLogRow(ctx.workspaceId, body.id ?? randomUUID(), body, lease);
     // A caller-supplied id answers with its stored state (or 409 when another workspace holds it): one log at a time.
-    const existing = await this.existing(ctx, body.id);
-    return existing ?? this.insertOne(ctx, toLogRow(ctx.workspaceId, body.id, body));
+    const stored = body.id ? ((await this.existing(ctx, body.id)) ?? (await this.insertOne(ctx, row))) : await this.batches.submit(row);
+
+    if (!body.sync) {
+      if (stored.inserted) this.onPending();
+      return { ok: true, id: stored.id, status: stored.status };
+    }
+    if (!stored.inserted) return this.gate.answerFor(stored.id);
+    return this.gate.evaluate({
+      id: row.id,
+      workspaceId: row.workspaceId,
+      projectName: row.project,
+      taskName: row.task,
+      output: row.output,
+      confidence: row.confidence,
+      input: body.input ?? null,
+      inputText: row.inputText,
+      attempts: 1,
+    });
   }
 
   /**
@@ -40,23 +73,21 @@ export class LogIngestService {
    * bad row fails alone and a row is never stored twice (a batch whose outcome is unknown, e.g. the
    * connection dropped, is found by id).
    */
-  private async flush(rows: LogRow[]): Promise<PromiseSettledResult<CreateLogResponse>[]> {
+  private async flush(rows: LogRow[]): Promise<PromiseSettledResult<Stored>[]> {
     const stored = await insertLogs(this.sql, rows).catch(() => new Set<string>());
     return Promise.allSettled(
       rows.map((row) =>
-        stored.has(row.id)
-          ? { ok: true as const, id: row.id, status: "pending" as const }
-          : this.insertOne({ workspaceId: row.workspaceId }, row),
+        stored.has(row.id) ? { id: row.id, status: "pending" as const, inserted: true } : this.insertOne({ workspaceId: row.workspaceId }, row),
       ),
     );
   }
 
   /** One log in its own statement; a row already stored under its id (in this workspace) is answered as is. */
-  private async insertOne(ctx: IngestContext, row: LogRow): Promise<CreateLogResponse> {
+  private async insertOne(ctx: IngestContext, row: LogRow): Promise<Stored> {
     // A concurrent first use of the same project can hide the new row from this statement's snapshot
     // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
     for (let attempt = 0; attempt < 3; attempt++) {
-      if ((await insertLogs(this.sql, [row])).has(row.id)) return { ok: true, id: row.id, status: "pending" };
+      if ((await insertLogs(this.sql, [row])).has(row.id)) return { id: row.id, status: "pending", inserted: true };
       const existing = await this.existing(ctx, row.id);
       if (existing) return existing;
     }
@@ -64,7 +95,7 @@ export class LogIngestService {
   }
 
   /** The stored state of a caller-supplied id: its own log's status, or a conflict. */
-  private async existing(ctx: IngestContext, id: string): Promise<CreateLogResponse | undefined> {
+  private async existing(ctx: IngestContext, id: string): Promise<Stored | undefined> {
     const rows = await this.sql.query<{ workspace_id: string; status: CreateLogResponse["status"] }>(
       `SELECT workspace_id, status FROM logs WHERE id = $1`,
       [id],
@@ -76,6 +107,6 @@ export class LogIngestService {
         id: "already taken",
       });
     }
-    return { ok: true, id, status: row.status };
+    return { id, status: row.status, inserted: false };
   }
 }

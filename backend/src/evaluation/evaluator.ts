@@ -1,0 +1,75 @@
+import type { SqlClient } from "../db/sql";
+import { GroupCommit } from "../services/logs/group-commit";
+import { evaluate, type Evaluation } from "./engine";
+import { applicableRules } from "./scope";
+import { finalize, loadActiveRules, type ActiveRule, type FinalResult, type PendingLog } from "./store";
+import type { EngineDeps, EvaluationSubject } from "./types";
+
+export interface EvaluatorOptions {
+  /** A log claimed this many times without finishing (the process died each time) ends `error`. */
+  maxAttempts: number;
+}
+
+export interface Processed {
+  evaluation: Evaluation;
+  /** False when another worker had already written this log's final status. */
+  written: boolean;
+}
+
+/** Final writes from many concurrent evaluations go out together: one UPDATE, one commit. */
+const FINAL_BATCH = { concurrency: 2, maxItems: 500, maxWeight: 8_000_000, weight: (r: FinalResult) => 200 + r.evaluation.explanation.length };
+
+/**
+ * Evaluates pending logs against their workspace's active rules and writes each final status once.
+ * The worker and the sync gate both go through here, so a log is judged the same way on either path.
+ */
+export class Evaluator {
+  private readonly finals = new GroupCommit<FinalResult, boolean>(async (results) => {
+    const written = await finalize(this.sql, results);
+    return results.map((r) => ({ status: "fulfilled", value: written.has(r.id) }));
+  }, FINAL_BATCH);
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly engine: EngineDeps,
+    private readonly options: EvaluatorOptions,
+  ) {}
+
+  /** Evaluates and stores each log; rules are read once for the whole batch. */
+  async processAll(logs: PendingLog[], signal?: AbortSignal): Promise<Processed[]> {
+    if (!logs.length) return [];
+    const rules = await loadActiveRules(this.sql, [...new Set(logs.map((l) => l.workspaceId))]);
+    return Promise.all(logs.map((log) => this.process(log, rules, signal)));
+  }
+
+  private async process(log: PendingLog, rules: ActiveRule[], signal?: AbortSignal): Promise<Processed> {
+    const evaluation =
+      log.attempts > this.options.maxAttempts
+        ? interrupted(log.attempts - 1)
+        : await evaluate(applicableRules(rules, log), subjectOf(log), this.engine, { workspaceId: log.workspaceId, signal });
+    const written = await this.finals.submit({ id: log.id, evaluation });
+    return { evaluation, written };
+  }
+}
+
+/** The prompt as text for judges: `inputText`, else a text input, else the text parts of a multimodal input. */
+export function subjectOf(log: Pick<PendingLog, "output" | "confidence" | "input" | "inputText">): EvaluationSubject {
+  let input = log.inputText;
+  if (input === null && typeof log.input === "string") input = log.input;
+  if (input === null && Array.isArray(log.input)) {
+    const texts = log.input.flatMap((part: { type?: unknown; text?: unknown }) =>
+      part?.type === "text" && typeof part.text === "string" ? [part.text] : [],
+    );
+    input = texts.length ? texts.join("\n") : null;
+  }
+  return { output: log.output, confidence: log.confidence, input };
+}
+
+function interrupted(times: number): Evaluation {
+  return {
+    status: "error",
+    confidenceScore: 1,
+    explanation: `Evaluation was interrupted ${times} times (the server stopped while evaluating this log), so Tracira stopped retrying. Send the log again to re-evaluate it.`,
+    appliedRules: [],
+  };
+}

@@ -1,0 +1,56 @@
+import type { Config } from "../config";
+import type { SqlClient } from "../db/sql";
+import type { Logger } from "../logger";
+import { Evaluator } from "./evaluator";
+import { JudgeService } from "./judges/judge-service";
+import { workspaceJudgeSettings } from "./judges/workspace-settings";
+import { LeaseKeeper } from "./lease-keeper";
+import { RegexPool } from "./regex/regex-pool";
+import { SyncGate } from "./sync-gate";
+import type { EngineDeps } from "./types";
+import { EvaluationWorker } from "./worker";
+
+/** Everything that evaluates logs in one process: the engine's helpers, the sync gate and the worker. */
+export interface EvaluationRuntime {
+  engine: EngineDeps;
+  evaluator: Evaluator;
+  gate: SyncGate;
+  worker: EvaluationWorker;
+  /** Stops the worker (letting evaluations finish for `graceMs`), then the regex pool. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function createEvaluation(sql: SqlClient, config: Config, logger: Logger): EvaluationRuntime {
+  const c = config.evaluation;
+  const regex = new RegexPool({ size: c.regexWorkers, budgetMs: c.regexTimeoutMs });
+  const judge = new JudgeService(
+    {
+      timeoutMs: c.judge.timeoutMs,
+      maxRetries: c.judge.maxRetries,
+      defaultProvider: c.judge.defaultProvider,
+      keys: c.judge.keys,
+      baseUrls: c.judge.baseUrls,
+    },
+    (workspaceId) => workspaceJudgeSettings(sql, workspaceId),
+  );
+  const engine: EngineDeps = { regex, judge };
+  const evaluator = new Evaluator(sql, engine, { maxAttempts: c.maxAttempts });
+  const leases = new LeaseKeeper(sql, logger, c.leaseMs);
+  const gate = new SyncGate(sql, evaluator, leases, logger, c.syncTimeoutMs);
+  const worker = new EvaluationWorker(sql, evaluator, leases, logger, {
+    concurrency: c.workerConcurrency,
+    batchSize: Math.min(100, c.workerConcurrency),
+    pollMs: c.workerPollMs,
+  });
+  return {
+    engine,
+    evaluator,
+    gate,
+    worker,
+    async close(graceMs = 5_000) {
+      await worker.stop(graceMs);
+      await leases.releaseAll();
+      await regex.close();
+    },
+  };
+}

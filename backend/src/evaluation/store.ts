@@ -1,0 +1,194 @@
+import type { JudgeProvider, RuleType, Verdict } from "@tracira/shared";
+import type { SqlClient } from "../db/sql";
+import { arrayLiteral } from "../services/logs/batch-insert";
+import type { Evaluation } from "./engine";
+
+/** A pending log as the evaluator needs it. */
+export interface PendingLog {
+  id: string;
+  workspaceId: string;
+  projectName: string;
+  taskName: string | null;
+  output: string;
+  confidence: number | null;
+  input: unknown;
+  inputText: string | null;
+  /** How many times a worker has claimed it, this claim included. */
+  attempts: number;
+}
+
+/** An active rule with its scope by name, so it matches claimed logs and fresh sync logs alike. */
+export interface ActiveRule {
+  id: string;
+  workspaceId: string;
+  name: string;
+  type: RuleType;
+  value: string;
+  projectId: string | null;
+  projectName: string | null;
+  taskName: string | null;
+  llmJudgeProvider: JudgeProvider | null;
+  llmJudgeModel: string | null;
+}
+
+const PENDING_COLUMNS = `l.id, l.workspace_id, p.name AS project_name, l.task_name, l.output, l.confidence, l.input,
+  l.input_text, l.eval_attempts`;
+
+interface PendingRow {
+  id: string;
+  workspace_id: string;
+  project_name: string;
+  task_name: string | null;
+  output: string;
+  confidence: number | null;
+  input: unknown;
+  input_text: string | null;
+  eval_attempts: number;
+}
+
+const toPending = (r: PendingRow): PendingLog => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  projectName: r.project_name,
+  taskName: r.task_name,
+  output: r.output,
+  confidence: r.confidence,
+  input: r.input,
+  inputText: r.input_text,
+  attempts: r.eval_attempts,
+});
+
+/**
+ * Claims up to `limit` pending logs nobody holds (no lease, or an expired one): SKIP LOCKED lets many
+ * workers claim at once without waiting on each other, and the lease marks the claim for everyone else.
+ */
+const CLAIM = `
+WITH picked AS (
+  SELECT id FROM logs
+  WHERE status = 'pending' AND (eval_lease_until IS NULL OR eval_lease_until < now())
+  LIMIT $1
+  FOR UPDATE SKIP LOCKED
+), claimed AS (
+  UPDATE logs l SET eval_lease_until = now() + $2 * interval '1 millisecond', eval_lease_owner = $3,
+    eval_attempts = l.eval_attempts + 1
+  FROM picked WHERE l.id = picked.id
+  RETURNING l.*
+)
+SELECT ${PENDING_COLUMNS} FROM claimed l JOIN projects p ON p.id = l.project_id`;
+
+export async function claimPending(sql: SqlClient, owner: string, limit: number, leaseMs: number): Promise<PendingLog[]> {
+  const rows = await sql.query<PendingRow>(CLAIM, [limit, leaseMs, owner], "tracira_claim_logs");
+  return rows.map(toPending);
+}
+
+/** Pending logs by id that this owner leased at insert time (the sync gate). */
+export async function loadOwnPending(sql: SqlClient, owner: string, ids: string[]): Promise<PendingLog[]> {
+  const rows = await sql.query<PendingRow>(
+    `SELECT ${PENDING_COLUMNS} FROM logs l JOIN projects p ON p.id = l.project_id
+     WHERE l.id = ANY($1::text[]) AND l.status = 'pending' AND l.eval_lease_owner = $2`,
+    [arrayLiteral(ids), owner],
+    "tracira_load_own_pending",
+  );
+  return rows.map(toPending);
+}
+
+/** Extends this owner's leases on logs still being evaluated. */
+export async function renewLeases(sql: SqlClient, owner: string, ids: string[], leaseMs: number): Promise<void> {
+  await sql.query(
+    `UPDATE logs SET eval_lease_until = now() + $3 * interval '1 millisecond'
+     WHERE id = ANY($1::text[]) AND eval_lease_owner = $2 AND status = 'pending'`,
+    [arrayLiteral(ids), owner, leaseMs],
+  );
+}
+
+/** Gives up this owner's leases (graceful stop) so another worker takes the logs at once. */
+export async function releaseLeases(sql: SqlClient, owner: string, ids: string[]): Promise<void> {
+  await sql.query(
+    `UPDATE logs SET eval_lease_until = NULL, eval_lease_owner = NULL
+     WHERE id = ANY($1::text[]) AND eval_lease_owner = $2 AND status = 'pending'`,
+    [arrayLiteral(ids), owner],
+  );
+}
+
+const ACTIVE_RULES = `
+SELECT r.id, r.workspace_id, r.name, r.type, r.value, r.project_id, p.name AS project_name, r.task_name,
+  r.llm_judge_provider, r.llm_judge_model
+FROM rules r LEFT JOIN projects p ON p.id = r.project_id
+WHERE r.workspace_id = ANY($1::uuid[]) AND r.is_active
+ORDER BY r.created_at, r.id`;
+
+export async function loadActiveRules(sql: SqlClient, workspaceIds: string[]): Promise<ActiveRule[]> {
+  const rows = await sql.query<{
+    id: string;
+    workspace_id: string;
+    name: string;
+    type: RuleType;
+    value: string;
+    project_id: string | null;
+    project_name: string | null;
+    task_name: string | null;
+    llm_judge_provider: JudgeProvider | null;
+    llm_judge_model: string | null;
+  }>(ACTIVE_RULES, [arrayLiteral(workspaceIds)], "tracira_active_rules");
+  return rows.map((r) => ({
+    id: r.id,
+    workspaceId: r.workspace_id,
+    name: r.name,
+    type: r.type,
+    value: r.value,
+    projectId: r.project_id,
+    projectName: r.project_name,
+    taskName: r.task_name,
+    llmJudgeProvider: r.llm_judge_provider,
+    llmJudgeModel: r.llm_judge_model,
+  }));
+}
+
+export interface FinalResult {
+  id: string;
+  evaluation: Evaluation;
+}
+
+/**
+ * Writes final results in one statement. `status = 'pending'` in the WHERE makes the write happen once:
+ * a worker that lost its lease and finishes late changes nothing. Returns the ids this call finalized.
+ */
+const FINALIZE = `
+UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
+  explanation = u.explanation, applied_rules = u.applied::jsonb, evaluated_at = now(), updated_at = now(),
+  eval_lease_until = NULL, eval_lease_owner = NULL
+FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[]) AS u(id, status, score, explanation, applied)
+WHERE l.id = u.id AND l.status = 'pending'
+RETURNING l.id`;
+
+export async function finalize(sql: SqlClient, results: readonly FinalResult[]): Promise<Set<string>> {
+  const column = (value: (r: FinalResult) => string | number) => arrayLiteral(results.map(value));
+  const rows = await sql.query<{ id: string }>(
+    FINALIZE,
+    [
+      column((r) => r.id),
+      column((r) => r.evaluation.status satisfies Verdict),
+      column((r) => r.evaluation.confidenceScore),
+      column((r) => r.evaluation.explanation),
+      column((r) => JSON.stringify(r.evaluation.appliedRules)),
+    ],
+    "tracira_finalize_logs",
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** A final log's stored evaluation; undefined while it is pending (or gone). */
+export async function loadStoredResult(sql: SqlClient, id: string): Promise<Evaluation | undefined> {
+  const rows = await sql.query<{ status: string; confidence_score: number | null; explanation: string | null; applied_rules: unknown }>(
+    `SELECT status, confidence_score, explanation, applied_rules FROM logs WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row || row.status === "pending") return undefined;
+  return {
+    status: row.status as Verdict,
+    confidenceScore: row.confidence_score ?? 1,
+    explanation: row.explanation ?? "",
+    appliedRules: Array.isArray(row.applied_rules) ? (row.applied_rules as Evaluation["appliedRules"]) : [],
+  };
+}

@@ -1,0 +1,81 @@
+import type { SyncLogResult } from "@tracira/shared";
+import type { SqlClient } from "../db/sql";
+import type { Logger } from "../logger";
+import type { Evaluation } from "./engine";
+import type { Evaluator } from "./evaluator";
+import type { LeaseKeeper } from "./lease-keeper";
+import { loadStoredResult, type PendingLog } from "./store";
+
+export type GateAnswer = SyncLogResult | { ok: true; id: string; status: "pending" };
+
+/** The verdict as `sync: true` callers read it. */
+export function toSyncResult(id: string, evaluation: Pick<Evaluation, "status" | "confidenceScore" | "explanation" | "appliedRules">): SyncLogResult {
+  return {
+    ok: true,
+    id,
+    status: evaluation.status,
+    verdict: {
+      pass: evaluation.status === "pass",
+      rules: evaluation.appliedRules.map((r) => ({ name: r.ruleName, triggered: r.outcome === "triggered" })),
+    },
+    confidenceScore: evaluation.confidenceScore,
+    explanation: evaluation.explanation,
+  };
+}
+
+/**
+ * Gate mode: the log was stored pending with a lease held by this process; it is evaluated right away
+ * and the caller gets the verdict. Past the timeout the caller gets `pending` while the evaluation goes
+ * on (and, should this process die, the lease runs out and a worker finishes it).
+ */
+export class SyncGate {
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly evaluator: Evaluator,
+    private readonly leases: LeaseKeeper,
+    private readonly logger: Logger,
+    private readonly timeoutMs: number,
+  ) {}
+
+  get owner(): string {
+    return this.leases.owner;
+  }
+
+  get leaseMs(): number {
+    return this.leases.leaseMs;
+  }
+
+  async evaluate(log: PendingLog): Promise<GateAnswer> {
+    this.leases.hold([log.id]);
+    const work = this.evaluator
+      .processAll([log])
+      .then(async ([processed]) => (processed!.written ? toSyncResult(log.id, processed!.evaluation) : this.answerFor(log.id)))
+      .then(
+        (answer) => {
+          this.leases.drop([log.id]);
+          return answer;
+        },
+        async (err: unknown): Promise<GateAnswer> => {
+          // The log is stored; it stays pending and any worker finishes it. The caller hears "pending", not a 500.
+          this.logger.error("sync evaluation failed; the log stays pending for the worker", { id: log.id, error: String(err) });
+          await this.leases.release([log.id]);
+          return { ok: true, id: log.id, status: "pending" };
+        },
+      );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<GateAnswer>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: true, id: log.id, status: "pending" }), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The stored state of a log: its verdict when final, else pending. */
+  async answerFor(id: string): Promise<GateAnswer> {
+    const stored = await loadStoredResult(this.sql, id);
+    return stored ? toSyncResult(id, stored) : { ok: true, id, status: "pending" };
+  }
+}

@@ -1,0 +1,75 @@
+import type { JudgeProvider, RuleOutcome, RuleScope, RuleType } from "@tracira/shared";
+
+/** A rule as the engine sees it: stored or inline (`POST /api/rules/evaluate`). */
+export interface RuleDefinition {
+  id: string;
+  name: string;
+  type: RuleType;
+  value: string;
+  scope: RuleScope;
+  llmJudgeProvider: JudgeProvider | null;
+  llmJudgeModel: string | null;
+}
+
+/** What a rule is checked against. */
+export interface EvaluationSubject {
+  /** The AI output as stored (JSON outputs as their JSON text). */
+  output: string;
+  /** The caller's self-reported confidence (0–1), if sent. */
+  confidence: number | null;
+  /** The prompt as plain text, when known; shown to LLM judges. */
+  input: string | null;
+}
+
+export interface RuleResult {
+  outcome: RuleOutcome;
+  /** A sentence a builder can act on, e.g. `Missing required keyword "refund".` */
+  explanation: string;
+  /** Set by LLM judges only: the judge's own confidence (0–1). */
+  confidence?: number;
+}
+
+/** Outcome of one regex test run under a time budget. */
+export type RegexTestResult =
+  | { kind: "matched" }
+  | { kind: "no_match" }
+  | { kind: "timeout"; budgetMs: number }
+  | { kind: "invalid"; message: string };
+
+/** Runs a regex off the main thread with a time budget, so a catastrophic pattern cannot stall the server. */
+export interface RegexRunner {
+  test(source: string, flags: string, text: string): Promise<RegexTestResult>;
+  close(): Promise<void>;
+}
+
+export interface JudgeRequest {
+  /** The rule's choice; null means the workspace default, else the server default. */
+  provider: JudgeProvider | null;
+  /** The rule's choice; null means the workspace's model for the provider, else the server default. */
+  model: string | null;
+  /** Plain-language criteria the output must meet (the rule's value). */
+  criteria: string;
+  output: string;
+  input: string | null;
+  workspaceId: string;
+}
+
+export interface JudgeVerdict {
+  pass: boolean;
+  confidence: number;
+  explanation: string;
+}
+
+/** A judge either gives a verdict or says, in a sentence, why it could not (missing key, timeout, bad answer). */
+export type JudgeResult = { ok: true; verdict: JudgeVerdict } | { ok: false; error: string };
+
+/** Resolves provider, model and key (workspace settings, else environment), then asks the model. */
+export interface Judge {
+  judge(request: JudgeRequest, signal?: AbortSignal): Promise<JudgeResult>;
+}
+
+/** What the engine needs from the outside world; everything else in the engine is pure. */
+export interface EngineDeps {
+  regex: RegexRunner;
+  judge: Judge;
+}

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/database";
+import { migrate, MigrationError } from "./db/migrate";
+import { createEvaluation } from "./evaluation";
+import { createLogger } from "./logger";
+
+/**
+ * `npm run worker`: evaluation workers only, for scaling them apart from the API (run the API with
+ * TRACIRA_WORKER=false). Any number may run against one Postgres; they share the pending logs.
+ */
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (!config.databaseUrl) {
+    throw new ConfigError(
+      "npm run worker needs DATABASE_URL: the embedded database belongs to one process, and `npm start` already evaluates logs in it.",
+    );
+  }
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  await migrate(db.sql);
+  const evaluation = createEvaluation(db.sql, config, logger);
+  evaluation.worker.start();
+  logger.info("evaluation worker started", { concurrency: config.evaluation.workerConcurrency });
+
+  const stop = (signal: string) => {
+    logger.info(`received ${signal}, finishing evaluations in flight`);
+    evaluation
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((err: unknown) => {
+  const expected = err instanceof ConfigError || err instanceof MigrationError;
+  process.stderr.write(expected ? `${(err as Error).message}\n` : `Tracira worker could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
