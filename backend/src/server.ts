@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
 import { openDatabase, type Database } from "./db/database";
 import { migrate } from "./db/migrate";
+import { clearStaleLeases } from "./evaluation/store";
 import { createApp } from "./http/app";
 import type { AppDeps } from "./http/deps";
 import { buildOpenApi } from "./http/openapi";
@@ -31,6 +32,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   try {
     const applied = await migrate(db.sql);
     if (applied.length) logger.info("applied migrations", { applied });
+    if (db.kind === "pglite") await clearStaleLeases(db.sql);
     const services = createServices(db, config, logger);
     const bootstrapped = await services.workspaces.bootstrap(config.bootstrapWorkspaceName, config.bootstrapToken);
 

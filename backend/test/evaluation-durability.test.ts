@@ -29,7 +29,7 @@ beforeAll(async () => {
     CREATE FUNCTION audit_status() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN INSERT INTO status_audit VALUES (NEW.id, OLD.status, NEW.status); RETURN NEW; END $$;
     CREATE TRIGGER audit_status AFTER UPDATE OF status ON logs FOR EACH ROW
-      WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION audit_status();`);
+      WHEN (OLD.status <> 'pending' OR NEW.status <> 'pending') EXECUTE FUNCTION audit_status();`);
 });
 afterAll(async () => {
   for (const p of processes) await p.kill("SIGKILL");

@@ -5,7 +5,10 @@ import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { callerFor, startTestServer, type Call, type TestServer } from "./helpers/server";
 
-/** The same API suite on Postgres and on the embedded default (PGlite). */
+/**
+ * The same API suite on Postgres and on the embedded default (PGlite). The evaluation worker is off:
+ * these tests set outcomes directly to exercise filters, sorting and review (evaluation has its own tests).
+ */
 describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
   let db: TestDatabase | undefined;
   let server: TestServer;
@@ -17,10 +20,10 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
   beforeAll(async () => {
     if (backend === "postgres") {
       db = await createTestDatabase();
-      server = await startTestServer({ DATABASE_URL: db.url });
+      server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_WORKER: "false" });
     } else {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-logs-api-"));
-      server = await startTestServer({ TRACIRA_DATA_DIR: dataDir });
+      server = await startTestServer({ TRACIRA_DATA_DIR: dataDir, TRACIRA_WORKER: "false" });
     }
     call = server.call;
     other = callerFor(server.url, await server.newWorkspace());
@@ -38,7 +41,7 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
     expect(res.status).toBe(200);
     return ListLogsResponse.parse(res.body);
   };
-  /** Evaluation arrives with the rules engine; tests set outcomes directly to exercise filters. */
+  /** Outcomes set directly, to exercise filters. */
   const setStatus = (id: string, status: "pass" | "flagged" | "error") =>
     prisma().log.update({ where: { id }, data: { status, verdict: status } });
 

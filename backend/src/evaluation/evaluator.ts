@@ -47,6 +47,8 @@ export class Evaluator {
       log.attempts > this.options.maxAttempts
         ? interrupted(log.attempts - 1)
         : await evaluate(applicableRules(rules, log), subjectOf(log), this.engine, { workspaceId: log.workspaceId, signal });
+    // Stopped mid-way (graceful shutdown): the outcome is incomplete, so the log stays pending for the next worker.
+    if (signal?.aborted) throw new Error("evaluation stopped before it finished");
     const written = await this.finals.submit({ id: log.id, evaluation });
     return { evaluation, written };
   }

@@ -192,3 +192,14 @@ export async function loadStoredResult(sql: SqlClient, id: string): Promise<Eval
     appliedRules: Array.isArray(row.applied_rules) ? (row.applied_rules as Evaluation["appliedRules"]) : [],
   };
 }
+
+/**
+ * Clears every evaluation lease. Only for the embedded database, which one process owns at a time (the
+ * data-folder lock): any lease found at start belonged to a process that died, so waiting it out is pointless.
+ */
+export async function clearStaleLeases(sql: SqlClient): Promise<number> {
+  const rows = await sql.query(
+    `UPDATE logs SET eval_lease_until = NULL, eval_lease_owner = NULL WHERE status = 'pending' AND eval_lease_owner IS NOT NULL RETURNING id`,
+  );
+  return rows.length;
+}

@@ -61,6 +61,7 @@ export class EvaluationWorker {
     const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([settled, timer]);
     this.abort.abort();
+    await settled;
     await this.leases.releaseAll();
   }
 
@@ -92,7 +93,9 @@ export class EvaluationWorker {
           () => this.leases.drop(ids),
           async (err: unknown) => {
             // Nothing was lost: the logs are still pending. Hand them back so a retry need not wait for the lease.
-            this.logger.error("evaluation batch failed; the logs stay pending and will be retried", { error: String(err) });
+            if (!this.abort.signal.aborted) {
+              this.logger.error("evaluation batch failed; the logs stay pending and will be retried", { error: String(err) });
+            }
             await this.leases.release(ids);
           },
         )

@@ -65,3 +65,14 @@ export function callerFor(url: string, defaultToken: string): Call {
     return { status: res.status, body: parsed as any, headers: res.headers };
   };
 }
+
+/** Polls `GET /api/logs/:id/status` until the log leaves `pending`; returns the final status. */
+export async function waitForFinal(call: Call, id: string, timeoutMs = 15_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call("GET", `/api/logs/${encodeURIComponent(id)}/status`);
+    if (res.status === 200 && res.body.status !== "pending") return res.body.status;
+    if (Date.now() > end) throw new Error(`log ${id} still ${res.body?.status ?? res.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

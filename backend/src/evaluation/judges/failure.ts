@@ -24,6 +24,7 @@ export class JudgeFailure extends Error {
 interface SdkApiError extends Error {
   status: number | undefined;
   headers: Headers | undefined;
+  error: unknown;
 }
 
 /** The error classes both SDKs export (they are generated from the same template). */
@@ -42,10 +43,17 @@ export function failureFromSdkError(err: unknown, sdk: SdkErrorClasses): Failure
       status: err.status,
       retryAfterMs: retryAfterMs(err.headers),
       shouldRetry: shouldRetryHeader(err.headers),
-      message: err.message.replace(/^\d{3}\s*/, ""),
+      message: providerMessage(err),
     };
   }
   return { kind: "unexpected", message: err instanceof Error ? err.message : String(err) };
+}
+
+/** The provider's own sentence: OpenAI bodies are `{error: {message}}`, Anthropic's `{type, error: {message}}`. */
+function providerMessage(err: SdkApiError): string {
+  const body = err.error as { message?: unknown; error?: { message?: unknown } } | undefined;
+  const message = body?.error?.message ?? body?.message;
+  return typeof message === "string" ? message : err.message.replace(/^\d{3}\s*/, "");
 }
 
 function withCause(err: Error): string {

@@ -24,7 +24,7 @@ export function describeFailure(failure: Failure, previous: Failure | null, ctx:
     case "attempt_timeout":
       return `${who} did not answer in time${tries}.`;
     case "deadline": {
-      const last = previous ? ` (the attempt before got ${shortly(previous)})` : "";
+      const last = previous ? ` (previous attempt: ${shortly(previous)})` : "";
       return `${who} did not answer within ${duration(ctx.timeoutMs)}${tries}; the judgement was stopped${last}.`;
     }
     case "cancelled":
