@@ -18,7 +18,7 @@ type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE" | "PROPFIND";
 interface Case {
   name: string;
   method: Method;
-  /** `{log}`, `{alpha}`, `{beta}`, `{foreign}` are replaced by ids seeded before the batch. */
+  /** `{log}`, `{alpha}`, `{beta}`, `{foreign}`, `{rule}`, `{foreignRule}` are replaced by ids seeded before the batch (in bodies too). */
   path: string;
   /** Sent as JSON. */
   body?: unknown;
@@ -705,7 +705,91 @@ const routeCases: Case[] = [
   notFound("GET", "/wp-login.php", { auth: null, name: "GET /wp-login.php without a token" }),
 ];
 
-const cases: Case[] = [...ingestCases, ...listCases, ...reviewCases, ...projectCases, ...authCases, ...routeCases];
+// ---------------------------------------------------------------- rules
+
+const RULE = { name: "hostile rule", type: "keyword_required", value: "thanks" };
+const rule = (method: Method, path: string, body: unknown, field?: string, name?: string, extra: Partial<Case> = {}): Case =>
+  project(method, path, body, field, name, extra);
+const ruleWith = (change: Record<string, unknown>, field: string, name?: string) =>
+  rule("POST", "/api/rules", { ...RULE, ...change }, field, name ?? show(change));
+const evaluateWith = (body: unknown, field: string, name?: string) => rule("POST", "/api/rules/evaluate", body, field, name);
+
+const ruleCases: Case[] = [
+  rule("POST", "/api/rules", {}, "name", "empty object"),
+  ...NOT_TEXT.filter(([label]) => label !== "null").map(([label, value]) => ruleWith({ name: value }, "name", `name as ${label}`)),
+  ruleWith({ name: x(201) }, "name", "name over 200 chars"),
+  ruleWith({ name: "a\u0000" }, "name", "name with a NUL"),
+  ruleWith({ type: "keyword" }, "type"),
+  ruleWith({ type: "" }, "type"),
+  ruleWith({ type: null }, "type"),
+  ruleWith({ type: ["regex_match"] }, "type"),
+  ruleWith({ value: undefined }, "value", "without value"),
+  ruleWith({ value: "" }, "value"),
+  ruleWith({ value: "   " }, "value"),
+  ruleWith({ value: null }, "value"),
+  ruleWith({ value: true }, "value"),
+  ruleWith({ value: { a: 1 } }, "value"),
+  ruleWith({ value: x(10_001) }, "value", "value over 10,000 chars"),
+  ruleWith({ type: "regex_match", value: "(a" }, "value"),
+  ruleWith({ type: "regex_match", value: "/a/gg" }, "value"),
+  ruleWith({ type: "regex_match", value: "[z-a]" }, "value"),
+  ruleWith({ type: "length_limit", value: "-1" }, "value"),
+  ruleWith({ type: "length_limit", value: "1e3" }, "value"),
+  ruleWith({ type: "length_limit", value: "9-3" }, "value"),
+  ruleWith({ type: "length_limit", value: x(12, "9") }, "value", "length over 9 digits"),
+  ruleWith({ type: "confidence_threshold", value: "-0.1" }, "value"),
+  ruleWith({ type: "confidence_threshold", value: 1.01 }, "value"),
+  ruleWith({ type: "confidence_threshold", value: "NaN" }, "value"),
+  ruleWith({ type: "json_field", value: "a..b" }, "value"),
+  ruleWith({ type: "json_field", value: "a[01x]" }, "value"),
+  ruleWith({ type: "json_field", value: "[" }, "value"),
+  ruleWith({ type: "json_field_keyword_required", value: "a.b" }, "value", "keyword rule without a colon"),
+  ruleWith({ type: "json_field_keyword_forbidden", value: ": x" }, "value", "keyword rule without a path"),
+  ruleWith({ type: "json_field_keyword_forbidden", value: "a: ,," }, "value", "keyword rule without keywords"),
+  ruleWith({ isActive: "yes" }, "isActive"),
+  ruleWith({ isActive: 1 }, "isActive"),
+  ruleWith({ projectId: 5 }, "projectId"),
+  ruleWith({ projectId: "not-a-uuid" }, "projectId"),
+  ruleWith({ projectId: UUID_NOBODY }, "projectId", "an unknown projectId"),
+  ruleWith({ projectId: "{foreign}" }, "projectId", "another workspace's projectId"),
+  ruleWith({ projectId: "{alpha}", projectName: "beta" }, "projectName", "projectId and projectName disagreeing"),
+  ruleWith({ projectName: x(201) }, "projectName", "projectName over 200 chars"),
+  ruleWith({ taskName: ["t"] }, "taskName"),
+  ruleWith({ llmJudgeProvider: "gemini" }, "llmJudgeProvider"),
+  ruleWith({ llmJudgeModel: x(201) }, "llmJudgeModel", "llmJudgeModel over 200 chars"),
+  { ...rule("POST", "/api/rules", undefined, "body", "broken JSON"), raw: '{"name":"x",' },
+  { ...rule("POST", "/api/rules", undefined, "body", "a JSON array"), raw: "[{}]" },
+
+  rule("PATCH", "/api/rules/{rule}", {}, "body", "empty object"),
+  rule("PATCH", "/api/rules/{rule}", { name: "" }, "name"),
+  rule("PATCH", "/api/rules/{rule}", { type: "regex_match", value: "(" }, "value"),
+  rule("PATCH", "/api/rules/{rule}", { type: "length_limit" }, "value", "a type its stored value does not fit"),
+  rule("PATCH", "/api/rules/{rule}", { value: null }, "value"),
+  rule("PATCH", "/api/rules/{rule}", { isActive: "maybe" }, "isActive"),
+  rule("PATCH", "/api/rules/{rule}", { projectId: UUID_NOBODY }, "projectId", "an unknown projectId"),
+  rule("PATCH", "/api/rules/{foreignRule}", { name: "mine now" }, undefined, "another workspace's rule", { expectStatus: 404 }),
+  rule("PATCH", `/api/rules/${UUID_NOBODY}`, { name: "x" }, undefined, "an unknown rule", { expectStatus: 404 }),
+  rule("DELETE", "/api/rules/{foreignRule}", undefined, undefined, "another workspace's rule", { expectStatus: 404 }),
+  rule("DELETE", "/api/rules/not-a-uuid", undefined, undefined, "a malformed id", { expectStatus: 404 }),
+  rule("GET", "/api/rules/{foreignRule}", undefined, undefined, "another workspace's rule", { expectStatus: 404 }),
+  rule("GET", `/api/rules/${x(201)}`, undefined, "id", "an id over 200 chars"),
+  rule("GET", "/api/rules/%00", undefined, "id", "an id with a NUL"),
+
+  evaluateWith({}, "output", "empty object"),
+  evaluateWith({ output: "x" }, "rule", "without rule"),
+  evaluateWith({ output: 5, rule: { type: "keyword_required", value: "a" } }, "output", "output as a number"),
+  evaluateWith({ output: x(50_001), rule: { type: "keyword_required", value: "a" } }, "output", "output over 50,000 chars"),
+  evaluateWith({ output: "x", rule: 5 }, "rule", "rule as a number"),
+  evaluateWith({ output: "x", rule: [] }, "rule", "rule as an array"),
+  evaluateWith({ output: "x", rule: { type: "nope", value: "a" } }, "rule", "an unknown type"),
+  evaluateWith({ output: "x", rule: { type: "regex_match", value: "(" } }, "rule.value", "an invalid pattern"),
+  evaluateWith({ output: "x", rule: { type: "keyword_required", value: "a" }, confidence: 2 }, "confidence", "confidence above 1"),
+  evaluateWith({ output: "x", rule: { type: "keyword_required", value: "a" }, confidence: "high" }, "confidence"),
+  { ...evaluateWith({ output: "x", rule: "{foreignRule}" }, "rule", "another workspace's rule id"), field: undefined, expectStatus: 404 },
+  { ...evaluateWith({ output: "x", rule: { id: UUID_NOBODY } }, "rule", "an unknown rule id"), field: undefined, expectStatus: 404 },
+];
+
+const cases: Case[] = [...ingestCases, ...listCases, ...reviewCases, ...projectCases, ...ruleCases, ...authCases, ...routeCases];
 
 // ---------------------------------------------------------------- running them
 
@@ -721,6 +805,8 @@ let before: { token: string; snapshot: unknown }[] = [];
 async function snapshot(token: string) {
   const logs = await server.call("GET", "/api/logs?limit=100", undefined, { token });
   const projects = await server.call("GET", "/api/projects", undefined, { token });
+  const rules = await server.call("GET", "/api/rules", undefined, { token });
+  expect(rules.status).toBe(200);
   expect(logs.status).toBe(200);
   expect(projects.status).toBe(200);
   const tasks: Record<string, string[]> = {};
@@ -741,6 +827,7 @@ async function snapshot(token: string) {
       executionCount: p.executionCount,
     })),
     tasks,
+    rules: rules.body,
   };
 }
 
@@ -754,9 +841,18 @@ beforeAll(async () => {
   const log = await server.call("POST", "/api/logs", { id: SEEDED_LOG_ID, project: "alpha", task: "seeded-task", output: "seeded" });
   const other = await server.newWorkspace("Someone else");
   const foreign = await server.call("POST", "/api/projects", { name: "theirs" }, { token: other });
-  for (const res of [alpha, beta, task, foreign]) expect(res.status).toBe(201);
+  const seededRule = await server.call("POST", "/api/rules", RULE);
+  const foreignRule = await server.call("POST", "/api/rules", RULE, { token: other });
+  for (const res of [alpha, beta, task, foreign, seededRule, foreignRule]) expect(res.status).toBe(201);
   expect(log.status).toBe(200);
-  Object.assign(ids, { alpha: alpha.body.id, beta: beta.body.id, log: log.body.id, foreign: foreign.body.id });
+  Object.assign(ids, {
+    alpha: alpha.body.id,
+    beta: beta.body.id,
+    log: log.body.id,
+    foreign: foreign.body.id,
+    rule: seededRule.body.id,
+    foreignRule: foreignRule.body.id,
+  });
   // The 413 cases are sized for the default TRACIRA_MAX_BODY_BYTES.
   expect(server.running.deps.config.maxBodyBytes).toBe(MAX_BODY);
 
@@ -784,7 +880,7 @@ async function send(c: Case): Promise<{ status: number; text: string; contentTyp
     body = typeof c.raw === "function" ? c.raw() : (c.raw as RequestInit["body"]);
     headers["content-type"] = "application/json";
   } else if (c.body !== undefined) {
-    body = JSON.stringify(c.body);
+    body = JSON.stringify(c.body).replace(/"\{(\w+)\}"/g, (whole, key: string) => (ids[key] ? JSON.stringify(ids[key]) : whole));
     headers["content-type"] = "application/json";
   }
   Object.assign(headers, c.headers);

@@ -48,7 +48,9 @@ export function parseRuleValue(type: RuleType, value: string): ParseResult {
         // Compiling is linear in the pattern's size; only matching can backtrack, and that runs in the regex pool.
         new RegExp(source, flags);
       } catch (err) {
-        return fail(`the pattern does not compile (${(err as Error).message})`);
+        // V8 repeats the whole pattern in its message; the caller already has it.
+        const why = (err as Error).message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, "");
+        return fail(`the pattern does not compile (${why})`);
       }
       return { ok: true, value: { type, source, flags } };
     }

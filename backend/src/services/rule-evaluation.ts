@@ -19,7 +19,8 @@ export class RuleEvaluationService {
       this.engine,
       { workspaceId },
     );
-    return { ...result, verdict: result.status };
+    const { status, confidenceScore, explanation, appliedRules } = result;
+    return { verdict: status, confidenceScore, explanation, status, appliedRules };
   }
 
   private async definition(workspaceId: string, rule: EvaluateRuleInput["rule"]): Promise<RuleDefinition> {
