@@ -15,13 +15,20 @@ export function applicableRules(rules: ActiveRule[], log: Pick<PendingLog, "work
         (r.projectName === null || r.projectName === log.projectName) &&
         (r.taskName === null || r.taskName === log.taskName),
     )
-    .map((r) => ({
-      id: r.id,
-      name: r.name,
-      type: r.type,
-      value: r.value,
-      scope: ruleScope(r),
-      llmJudgeProvider: r.llmJudgeProvider,
-      llmJudgeModel: r.llmJudgeModel,
-    }));
+    .map(toDefinition);
+}
+
+/** A stored rule as the engine reads it. */
+export function toDefinition(
+  r: Pick<ActiveRule, "id" | "name" | "type" | "value" | "projectId" | "taskName" | "llmJudgeProvider" | "llmJudgeModel">,
+): RuleDefinition {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    value: r.value,
+    scope: ruleScope(r),
+    llmJudgeProvider: r.llmJudgeProvider,
+    llmJudgeModel: r.llmJudgeModel,
+  };
 }

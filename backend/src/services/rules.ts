@@ -1,7 +1,7 @@
 import type { CreateRuleInput, Rule, RuleType, UpdateRuleInput } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
 import { parseRuleValue } from "../evaluation/rule-values";
-import { ruleScope } from "../evaluation/scope";
+import { ruleScope, toDefinition } from "../evaluation/scope";
 import type { RuleDefinition } from "../evaluation/types";
 import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
@@ -25,16 +25,6 @@ const toRule = (r: RuleRow): Rule => ({
   llmJudgeModel: r.llmJudgeModel,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
-});
-
-export const toDefinition = (r: Pick<RuleRow, "id" | "name" | "type" | "value" | "projectId" | "taskName" | "llmJudgeProvider" | "llmJudgeModel">): RuleDefinition => ({
-  id: r.id,
-  name: r.name,
-  type: r.type,
-  value: r.value,
-  scope: ruleScope(r),
-  llmJudgeProvider: r.llmJudgeProvider,
-  llmJudgeModel: r.llmJudgeModel,
 });
 
 /** Refuses a value its type cannot use, with the format expected. */
