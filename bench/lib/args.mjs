@@ -3,9 +3,19 @@ import path from "node:path";
 /**
  * Parses `--name value` and `--name=value` against `spec`, keyed by camelCase name (`cpuProf` is
  * `--cpu-prof`). Each entry: `{ kind: "number" | "flag" | "path" | "string", default, min }`.
- * `--help` / `-h` prints `usage` and exits.
+ * `--help` / `-h` prints `usage` and exits; a bad option prints why and exits with 2. Call it before
+ * creating anything.
  */
 export function parseArgs(argv, spec, usage) {
+  try {
+    return parse(argv, spec, usage);
+  } catch (err) {
+    console.error(`${err.message}\n${usage.trim()}`);
+    process.exit(2);
+  }
+}
+
+function parse(argv, spec, usage) {
   const opts = Object.fromEntries(Object.entries(spec).map(([key, s]) => [key, s.default ?? (s.kind === "flag" ? false : undefined)]));
   const byFlag = new Map(Object.keys(spec).map((key) => [`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, key]));
   for (let i = 0; i < argv.length; i++) {
