@@ -94,11 +94,11 @@ const LOG = { project: "bench", task: "support-reply", output: OUTPUT, confidenc
 
 /**
  * How the worker reaches the database (evaluation/index.ts and worker.ts): one loop claims at most
- * min(100, concurrency) logs per statement, and claims again only when that many are free, so at most
+ * min(100, ceil(concurrency / 2)) logs per statement, and claims again when that many are free, so at most
  * ceil(concurrency / batch) claimed batches are in flight; each is then evaluated and finalized.
  */
 function workerShape(concurrency) {
-  const batch = Math.min(100, concurrency);
+  const batch = Math.max(1, Math.min(100, Math.ceil(concurrency / 2)));
   return { batch, inFlight: Math.ceil(concurrency / batch) };
 }
 

@@ -35,11 +35,18 @@ export class Evaluator {
     private readonly options: EvaluatorOptions,
   ) {}
 
-  /** Evaluates and stores each log; rules are read once for the whole batch. */
-  async processAll(logs: PendingLog[], signal?: AbortSignal): Promise<Processed[]> {
+  /**
+   * Evaluates and stores each log; rules are read once for the whole batch. `rules` may be read already
+   * (the sync gate reads them while the log is being inserted).
+   */
+  async processAll(logs: PendingLog[], signal?: AbortSignal, rules?: Promise<ActiveRule[]>): Promise<Processed[]> {
     if (!logs.length) return [];
-    const rules = await loadActiveRules(this.sql, [...new Set(logs.map((l) => l.workspaceId))]);
-    return Promise.all(logs.map((log) => this.process(log, rules, signal)));
+    const active = await (rules ?? this.activeRules(logs.map((l) => l.workspaceId)));
+    return Promise.all(logs.map((log) => this.process(log, active, signal)));
+  }
+
+  activeRules(workspaceIds: string[]): Promise<ActiveRule[]> {
+    return loadActiveRules(this.sql, [...new Set(workspaceIds)]);
   }
 
   private async process(log: PendingLog, rules: ActiveRule[], signal?: AbortSignal): Promise<Processed> {

@@ -39,7 +39,9 @@ export function createEvaluation(sql: SqlClient, config: Config, logger: Logger)
   const gate = new SyncGate(sql, evaluator, leases, logger, c.syncTimeoutMs);
   const worker = new EvaluationWorker(sql, evaluator, leases, logger, {
     concurrency: c.workerConcurrency,
-    batchSize: Math.min(100, c.workerConcurrency),
+    // Half the concurrency per claim: a second batch is claimed while the first one is finishing, so the
+    // database and the evaluation overlap (one batch at a time left the worker idle two thirds of the time).
+    batchSize: Math.max(1, Math.min(100, Math.ceil(c.workerConcurrency / 2))),
     pollMs: c.workerPollMs,
   });
   return {

@@ -4,7 +4,7 @@ import type { Logger } from "../logger";
 import type { Evaluation } from "./engine";
 import type { Evaluator } from "./evaluator";
 import type { LeaseKeeper } from "./lease-keeper";
-import { loadStoredResult, type PendingLog } from "./store";
+import { loadStoredResult, type ActiveRule, type PendingLog } from "./store";
 
 export type GateAnswer = SyncLogResult | { ok: true; id: string; status: "pending" };
 
@@ -45,10 +45,20 @@ export class SyncGate {
     return this.leases.leaseMs;
   }
 
-  async evaluate(log: PendingLog): Promise<GateAnswer> {
+  /**
+   * Starts reading the workspace's active rules. Called before the log's insert so both round trips
+   * overlap; the rules are as current as if read after it (the insert does not change them).
+   */
+  prefetchRules(workspaceId: string): Promise<ActiveRule[]> {
+    const rules = this.evaluator.activeRules([workspaceId]);
+    rules.catch(() => undefined); // if the insert fails first, nobody awaits this
+    return rules;
+  }
+
+  async evaluate(log: PendingLog, rules?: Promise<ActiveRule[]>): Promise<GateAnswer> {
     this.leases.hold([log.id]);
     const work = this.evaluator
-      .processAll([log])
+      .processAll([log], undefined, rules)
       .then(async ([processed]) => (processed!.written ? toSyncResult(log.id, processed!.evaluation) : this.answerFor(log.id)))
       .then(
         (answer) => {

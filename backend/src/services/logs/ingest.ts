@@ -45,6 +45,7 @@ export class LogIngestService {
       });
     }
     const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : null;
+    const rules = body.sync ? this.gate.prefetchRules(ctx.workspaceId) : undefined;
     const row = toLogRow(ctx.workspaceId, body.id ?? randomUUID(), body, lease);
     // A caller-supplied id answers with its stored state (or 409 when another workspace holds it): one log at a time.
     const stored = body.id ? ((await this.existing(ctx, body.id)) ?? (await this.insertOne(ctx, row))) : await this.batches.submit(row);
@@ -64,7 +65,7 @@ export class LogIngestService {
       input: body.input ?? null,
       inputText: row.inputText,
       attempts: 1,
-    });
+    }, rules);
   }
 
   /**
