@@ -16,24 +16,28 @@ async function main() {
       "npm run worker needs DATABASE_URL: the embedded database belongs to one process, and `npm start` already evaluates logs in it.",
     );
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
-  await migrate(db.sql);
-  const evaluation = createEvaluation(db.sql, config, logger);
-  evaluation.worker.start();
-  logger.info("evaluation worker started", { concurrency: config.evaluation.workerConcurrency });
-
-  const stop = (signal: string) => {
-    logger.info(`received ${signal}, finishing evaluations in flight`);
-    evaluation
-      .close()
-      .then(() => db.close())
-      .then(
+  // Listening from the first moment: a stop asked for during start-up (a deploy rolling on) exits cleanly too.
+  let stop: () => Promise<void> = async () => undefined;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      logger.info(`received ${signal}, finishing evaluations in flight`);
+      stop().then(
         () => process.exit(0),
         () => process.exit(1),
       );
+    });
+  }
+
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  stop = () => db.close();
+  await migrate(db.sql);
+  const evaluation = createEvaluation(db.sql, config, logger);
+  stop = async () => {
+    await evaluation.close();
+    await db.close();
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  evaluation.worker.start();
+  logger.info("evaluation worker started", { concurrency: config.evaluation.workerConcurrency });
 }
 
 main().catch((err: unknown) => {

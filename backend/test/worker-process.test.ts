@@ -50,7 +50,9 @@ test("an API-only server (TRACIRA_WORKER=false) plus two `npm run worker` proces
   expect(statuses.filter((s) => s === "pass")).toHaveLength(20);
   expect(statuses.filter((s) => s === "flagged")).toHaveLength(20);
 
-  // A SIGTERM stops a worker cleanly.
+  // A SIGTERM stops a running worker cleanly.
+  const started = Date.now();
+  while (!/evaluation worker started/.test(workers[0]!.stderr()) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
   workers[0]!.child.kill("SIGTERM");
   expect(await workers[0]!.exited).toBe(0);
   expect(workers[0]!.stderr()).toMatch(/evaluation worker started/);
