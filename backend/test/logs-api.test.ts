@@ -347,6 +347,8 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
         ["/api/logs/tasks", "get"], ["/api/projects", "get"], ["/api/projects", "post"], ["/api/projects/{id}", "patch"],
         ["/api/projects/{id}", "delete"], ["/api/projects/{id}/tasks", "get"], ["/api/projects/{id}/tasks", "post"],
         ["/api/projects/{id}/tasks", "delete"], ["/api/verify", "get"], ["/api/models", "get"],
+        ["/api/rules", "get"], ["/api/rules", "post"], ["/api/rules/{id}", "get"], ["/api/rules/{id}", "patch"],
+        ["/api/rules/{id}", "delete"], ["/api/rules/evaluate", "post"],
       ]) {
         expect(doc.paths[path]?.[method]).toBeDefined();
       }
