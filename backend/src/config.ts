@@ -1,6 +1,7 @@
 import path from "node:path";
 import { JUDGE_PROVIDERS, type JudgeProvider } from "@tracira/shared";
 import { z } from "zod";
+import { parseSecretKey } from "./secrets/secret-key";
 
 const TOKEN_PATTERN = /^wh-[A-Za-z0-9_-]{32,}$/;
 
@@ -38,6 +39,22 @@ const EnvSchema = z.object({
   TRACIRA_JUDGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   TRACIRA_JUDGE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   TRACIRA_JUDGE_PROVIDER: z.enum(JUDGE_PROVIDERS).default("openai"),
+  TRACIRA_SECRET_KEY: z
+    .string()
+    .transform((v, ctx) => {
+      const key = parseSecretKey(v);
+      if (!key) {
+        ctx.addIssue({ code: "custom", message: "must be 32 bytes as 64 hex characters or base64 (e.g. from `openssl rand -base64 32`)" });
+        return z.NEVER;
+      }
+      return key;
+    })
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: "must be a redis:// or rediss:// URL" })
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   OPENAI_API_KEY: z.string().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
   OPENROUTER_API_KEY: z.string().optional(),
@@ -62,6 +79,11 @@ export interface Config {
   /** Check every response against its declared schema (on in tests; costs time in production). */
   validateResponses: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Encrypts secrets at rest; without it, a key file in the data folder is used. */
+  secretKey: Buffer | undefined;
+  redisUrl: string | undefined;
+  /** Requests per sliding minute per workspace on POST /api/logs; 0 turns the limit off. */
+  rateLimitPerMinute: number;
   evaluation: EvaluationConfig;
 }
 
@@ -108,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
     validateResponses: e.TRACIRA_VALIDATE_RESPONSES ?? e.NODE_ENV === "test",
     logLevel: e.TRACIRA_LOG_LEVEL,
+    secretKey: e.TRACIRA_SECRET_KEY,
+    redisUrl: e.REDIS_URL,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     evaluation: {
       workerEnabled: e.TRACIRA_WORKER ?? true,
       workerConcurrency: e.TRACIRA_WORKER_CONCURRENCY,

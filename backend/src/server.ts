@@ -9,6 +9,9 @@ import type { AppDeps } from "./http/deps";
 import { buildOpenApi } from "./http/openapi";
 import { createLogger, type Logger } from "./logger";
 import { routes } from "./routes";
+import { createRateLimiter } from "./ratelimit";
+import type { RateLimiter } from "./ratelimit/types";
+import { createSecretBox } from "./secrets";
 import { createServices } from "./services";
 import type { CreatedWorkspace } from "./services/workspaces";
 
@@ -29,15 +32,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   });
+  let rateLimiter: RateLimiter | undefined;
   try {
     const applied = await migrate(db.sql);
     if (applied.length) logger.info("applied migrations", { applied });
     if (db.kind === "pglite") await clearStaleLeases(db.sql);
-    const services = createServices(db, config, logger);
+    const services = createServices(db, config, logger, createSecretBox(config, logger));
+    const limiter = (rateLimiter = createRateLimiter({ redisUrl: config.redisUrl, logger }));
     const bootstrapped = await services.workspaces.bootstrap(config.bootstrapWorkspaceName, config.bootstrapToken);
 
     let openapi: Record<string, unknown> | undefined;
-    const deps: AppDeps = { config, logger, db, services, openapi: () => (openapi ??= buildOpenApi(routes, VERSION)) };
+    const deps: AppDeps = { config, logger, db, services, rateLimiter: limiter, openapi: () => (openapi ??= buildOpenApi(routes, VERSION)) };
     const app = createApp(deps, routes);
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
@@ -60,10 +65,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
             server.closeIdleConnections();
           });
           await services.evaluation.close();
+          await limiter.close();
           await db.close();
         })()),
     };
   } catch (err) {
+    await rateLimiter?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }

@@ -3,6 +3,8 @@ import { openDatabase } from "./db/database";
 import { migrate, MigrationError } from "./db/migrate";
 import { createEvaluation } from "./evaluation";
 import { createLogger } from "./logger";
+import { createSecretBox } from "./secrets";
+import { SettingsService } from "./services/settings";
 
 /**
  * `npm run worker`: evaluation workers only, for scaling them apart from the API (run the API with
@@ -31,7 +33,8 @@ async function main() {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   stop = () => db.close();
   await migrate(db.sql);
-  const evaluation = createEvaluation(db.sql, config, logger);
+  const settings = new SettingsService(db.prisma, createSecretBox(config, logger));
+  const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId));
   stop = async () => {
     await evaluation.close();
     await db.close();

@@ -6,4 +6,5 @@ export * from "./contracts/fields";
 export * from "./contracts/logs";
 export * from "./contracts/projects";
 export * from "./contracts/rules";
+export * from "./contracts/settings";
 export * from "./contracts/utilities";

@@ -19,6 +19,9 @@ export const LIMITS = {
   ruleNameChars: 200,
   ruleDescriptionChars: 2_000,
   ruleValueChars: 10_000,
+  secretChars: 500,
+  /** Token rotations per workspace per hour. */
+  tokenRotationsPerHour: 5,
   /** How deeply objects/arrays may nest in a request (metadata, a JSON output, input parts). */
   jsonDepth: 64,
 } as const;

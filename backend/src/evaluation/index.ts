@@ -2,8 +2,7 @@ import type { Config } from "../config";
 import type { SqlClient } from "../db/sql";
 import type { Logger } from "../logger";
 import { Evaluator } from "./evaluator";
-import { JudgeService } from "./judges/judge-service";
-import { workspaceJudgeSettings } from "./judges/workspace-settings";
+import { JudgeService, type WorkspaceJudgeSettings } from "./judges/judge-service";
 import { LeaseKeeper } from "./lease-keeper";
 import { RegexPool } from "./regex/regex-pool";
 import { SyncGate } from "./sync-gate";
@@ -20,7 +19,13 @@ export interface EvaluationRuntime {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createEvaluation(sql: SqlClient, config: Config, logger: Logger): EvaluationRuntime {
+/** `judgeSettings` reads a workspace's judge choices and (decrypted) keys. */
+export function createEvaluation(
+  sql: SqlClient,
+  config: Config,
+  logger: Logger,
+  judgeSettings: (workspaceId: string) => Promise<WorkspaceJudgeSettings>,
+): EvaluationRuntime {
   const c = config.evaluation;
   const regex = new RegexPool({ size: c.regexWorkers, budgetMs: c.regexTimeoutMs });
   const judge = new JudgeService(
@@ -31,7 +36,7 @@ export function createEvaluation(sql: SqlClient, config: Config, logger: Logger)
       keys: c.judge.keys,
       baseUrls: c.judge.baseUrls,
     },
-    (workspaceId) => workspaceJudgeSettings(sql, workspaceId),
+    judgeSettings,
   );
   const engine: EngineDeps = { regex, judge };
   const evaluator = new Evaluator(sql, engine, { maxAttempts: c.maxAttempts });

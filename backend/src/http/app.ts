@@ -5,6 +5,7 @@ import type { AppDeps } from "./deps";
 import type { RouteDef } from "./route";
 import { toApiError } from "./error-mapping";
 import { assertStorableInput } from "./input-guard";
+import { enforceRateLimit } from "./rate-limit";
 
 export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
   const app = express();
@@ -34,6 +35,10 @@ const shorten = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…
 function handle(route: RouteDef, deps: AppDeps) {
   return async (req: Request, res: Response, _next: NextFunction) => {
     const auth = route.auth === "public" ? undefined : await authenticate(req, deps, route.auth === "token");
+    if (route.role === "admin" && auth?.role !== "admin") {
+      throw new ApiError("forbidden", "Only a workspace admin can do this; ask an admin of the workspace.");
+    }
+    await enforceRateLimit(route, auth, res, deps);
     const params = parse(route.params, req.params, "params", req);
     const query = parse(route.query, req.query, "query", req);
     const body = parse(route.body, req.body, "body", req);

@@ -1,3 +1,4 @@
+import type { MemberRole } from "@tracira/shared";
 import type { Request } from "express";
 import type { WorkspaceIdentity } from "../services/tokens";
 import type { AppDeps } from "./deps";
@@ -8,6 +9,10 @@ export interface AuthContext {
   workspaceName: string;
   /** How the caller proved itself; `decidedBy` and audit fields use it. */
   via: "token";
+  /** A token holder acts as the workspace's admin; members with other roles arrive with dashboard sessions. */
+  role: MemberRole;
+  /** The hash of the token used, so a change of token (rotation) can be checked again inside a transaction. */
+  tokenHash: string;
 }
 
 /** Reads `Authorization: Bearer wh-…` (or a bare `wh-…`, or `x-api-key`), as builders paste it. */
@@ -40,5 +45,5 @@ export async function authenticate(req: Request, deps: AppDeps, required: boolea
       "This token is not valid (it may have been rotated). Copy the current token from Settings → Integrations.",
     );
   }
-  return { workspaceId: identity.id, workspaceName: identity.name, via: "token" };
+  return { workspaceId: identity.id, workspaceName: identity.name, via: "token", role: "admin", tokenHash: identity.tokenHash };
 }

@@ -41,6 +41,8 @@ export interface RouteDef<
   auth: A;
   /** Rate-limit bucket this route counts against, if any. */
   rateLimit?: "ingest";
+  /** The role the caller needs (default: any member of the workspace). */
+  role?: "admin";
   params?: P;
   query?: Q;
   body?: B;

@@ -2,7 +2,8 @@ import type { RouteDef } from "../http/route";
 import { logRoutes } from "./logs";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
+import { settingsRoutes } from "./settings";
 import { utilityRoutes } from "./utilities";
 
 /** Every public route. Order matters where paths overlap (`/api/logs/tasks` before `/api/logs/:id`, `/api/rules/evaluate` before `/api/rules/:id`). */
-export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes, ...ruleRoutes];
+export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes, ...ruleRoutes, ...settingsRoutes];

@@ -4,6 +4,7 @@ import type { SqlClient } from "../db/sql";
 export interface WorkspaceIdentity {
   id: string;
   name: string;
+  tokenHash: string;
 }
 
 export const TOKEN_PREFIX = "wh-";
@@ -40,6 +41,6 @@ export class TokenService {
     if (!row) return undefined;
     // The index found it by hash; compare in constant time anyway so no timing depends on the match.
     if (!timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) return undefined;
-    return { id: row.id, name: row.name };
+    return { id: row.id, name: row.name, tokenHash: hash };
   }
 }

@@ -1,8 +1,11 @@
+import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database";
 import type { Prisma } from "../generated/prisma/client";
+import type { SecretBox } from "../secrets/secret-box";
+import { secretContext } from "./settings";
+import { generateToken, hashToken, tokenDisplayPrefix } from "./tokens";
 
 type Db = PrismaClient | Prisma.TransactionClient;
-import { generateToken, hashToken, tokenDisplayPrefix } from "./tokens";
 
 export interface CreatedWorkspace {
   id: string;
@@ -12,11 +15,24 @@ export interface CreatedWorkspace {
 }
 
 export class WorkspaceService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly secrets: SecretBox,
+  ) {}
 
+  /** A workspace with its token (stored as a hash, and sealed for the dashboard) and its signing secret. */
   async create(name: string, token = generateToken(), client: Db = this.prisma): Promise<CreatedWorkspace> {
+    const id = randomUUID();
+    const signingSecret = `whsec_${randomBytes(32).toString("base64url")}`;
     const ws = await client.workspace.create({
-      data: { name, tokenHash: hashToken(token), tokenPrefix: tokenDisplayPrefix(token) },
+      data: {
+        id,
+        name,
+        tokenHash: hashToken(token),
+        tokenPrefix: tokenDisplayPrefix(token),
+        tokenEncrypted: this.secrets.seal(token, secretContext(id, "token")),
+        signingSecretEncrypted: this.secrets.seal(signingSecret, secretContext(id, "signingSecret")),
+      },
       select: { id: true, name: true },
     });
     return { ...ws, token };

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { callerFor, type Call } from "./server";
+import { callerFor, TEST_ENV, type Call } from "./server";
 
 export const MAIN_JS = path.resolve(__dirname, "../../dist/main.js");
 
@@ -28,7 +28,15 @@ export async function startServerProcess(
   if (!viaNpmStart && !fs.existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: build first (npm run build)`);
   const child = spawn(viaNpmStart ? "npm" : process.execPath, viaNpmStart ? ["start"] : [MAIN_JS], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", TRACIRA_LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      TRACIRA_LOG_LEVEL: "warn",
+      // `npm start` runs as the README says: the embedded default makes its own key.
+      ...(viaNpmStart ? {} : { TRACIRA_SECRET_KEY: TEST_ENV.TRACIRA_SECRET_KEY!, RATE_LIMIT_PER_MINUTE: TEST_ENV.RATE_LIMIT_PER_MINUTE! }),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: viaNpmStart,
   });

@@ -27,9 +27,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * What every test server runs with unless a test says otherwise: a fixed secret key (no key file written
+ * into the repository) and a rate limit high enough for suites that send many logs; the rate limit has
+ * its own tests.
+ */
+export const TEST_ENV: Record<string, string> = {
+  PORT: "0",
+  HOST: "127.0.0.1",
+  NODE_ENV: "test",
+  TRACIRA_LOG_LEVEL: "error",
+  TRACIRA_SECRET_KEY: "dGVzdC1zZWNyZXQta2V5LTMyLWJ5dGVzLWxvbmctLS0",
+  RATE_LIMIT_PER_MINUTE: "1000000",
+};
+
 /** A real server on a free port over a real database (Postgres URL, or a PGlite folder). */
 export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", TRACIRA_LOG_LEVEL: "error", ...env });
+  const config = loadConfig({ ...TEST_ENV, ...env });
   const running = await startServer(config, createLogger(config.logLevel));
   const token = running.bootstrapped?.token ?? env.TRACIRA_BOOTSTRAP_TOKEN;
   if (!token) throw new Error("test server started on a database that already had a workspace; pass TRACIRA_BOOTSTRAP_TOKEN");

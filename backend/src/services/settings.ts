@@ -1,0 +1,117 @@
+import type { MemberRole, Settings, UpdateSettingsInput } from "@tracira/shared";
+import type { PrismaClient } from "../db/database";
+import type { WorkspaceJudgeSettings } from "../evaluation/judges/judge-service";
+import { ApiError } from "../http/errors";
+import { maskSecret, SecretBoxError, type SecretBox } from "../secrets/secret-box";
+
+/** Settings stored encrypted: the API name → its column. */
+const SECRET_COLUMNS = {
+  slackWebhookUrl: "slackWebhookUrlEncrypted",
+  openaiApiKey: "openaiApiKeyEncrypted",
+  anthropicApiKey: "anthropicApiKeyEncrypted",
+  openrouterApiKey: "openrouterApiKeyEncrypted",
+} as const;
+type SecretField = keyof typeof SECRET_COLUMNS;
+
+/** Where a workspace secret is sealed: bound to its workspace and field, so it opens nowhere else. */
+export const secretContext = (workspaceId: string, field: string) => `${workspaceId}:${field}`;
+
+/** `GET/PATCH /api/settings`: every secret encrypted at rest and masked on read. */
+export class SettingsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async get(workspaceId: string, role: MemberRole): Promise<Settings> {
+    const ws = await this.prisma.workspace.findUnique({ where: { id: workspaceId } });
+    if (!ws) throw ApiError.notFound("Workspace");
+    const monthStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
+    const [totalLogs, logsThisMonth, projects, rules, pendingReviews] = await Promise.all([
+      this.prisma.log.count({ where: { workspaceId } }),
+      this.prisma.log.count({ where: { workspaceId, createdAt: { gte: monthStart } } }),
+      this.prisma.project.count({ where: { workspaceId } }),
+      this.prisma.rule.count({ where: { workspaceId } }),
+      this.prisma.log.count({ where: { workspaceId, status: { in: ["flagged", "error"] }, humanDecision: null } }),
+    ]);
+    const shown = (field: SecretField) => this.masked(workspaceId, field, ws[SECRET_COLUMNS[field]]);
+    return {
+      id: ws.id,
+      name: ws.name,
+      workspaceName: ws.name,
+      currentUserRole: role,
+      canManageWorkspace: role === "admin",
+      usage: { logsThisMonth, totalLogs, projects, rules, pendingReviews, monthStart: monthStart.toISOString() },
+      tokenPrefix: ws.tokenPrefix,
+      tokenRotatedAt: ws.tokenRotatedAt?.toISOString() ?? null,
+      onboardingDismissed: ws.onboardingDismissed,
+      slackWebhookUrl: shown("slackWebhookUrl"),
+      notifyOnFlag: ws.notifyOnFlag,
+      notifyOnFail: ws.notifyOnFail,
+      slackChannelId: ws.slackChannelId,
+      notificationEmail: ws.notificationEmail,
+      emailOnFlag: ws.emailOnFlag,
+      emailOnFail: ws.emailOnFail,
+      slackNotificationsEnabled: ws.slackNotificationsEnabled,
+      emailNotificationsEnabled: ws.emailNotificationsEnabled,
+      webhookEnabled: ws.webhookEnabled,
+      outboundWebhookUrl: ws.outboundWebhookUrl,
+      outboundWebhookEvents: ws.outboundWebhookEvents,
+      estimatedIncidentCostUsd: ws.estimatedIncidentCostUsd,
+      openaiApiKey: shown("openaiApiKey"),
+      anthropicApiKey: shown("anthropicApiKey"),
+      openrouterApiKey: shown("openrouterApiKey"),
+      openaiJudgeModel: ws.openaiJudgeModel,
+      anthropicJudgeModel: ws.anthropicJudgeModel,
+      openrouterJudgeModel: ws.openrouterJudgeModel,
+      defaultJudgeProvider: ws.defaultJudgeProvider,
+      color: ws.color,
+    };
+  }
+
+  /** One UPDATE: every field given is changed, or none. */
+  async update(workspaceId: string, input: UpdateSettingsInput): Promise<void> {
+    const { workspaceName, slackWebhookUrl, openaiApiKey, anthropicApiKey, openrouterApiKey, ...plain } = input;
+    const sealed = { slackWebhookUrl, openaiApiKey, anthropicApiKey, openrouterApiKey };
+    const data: Record<string, unknown> = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
+    if (workspaceName !== undefined) data.name = workspaceName;
+    for (const [field, value] of Object.entries(sealed) as [SecretField, string | null | undefined][]) {
+      if (value === undefined) continue;
+      data[SECRET_COLUMNS[field]] = value === null ? null : this.secrets.seal(value, secretContext(workspaceId, field));
+    }
+    await this.prisma.workspace.update({ where: { id: workspaceId }, data });
+  }
+
+  /** The workspace's judge choices and its own provider keys, decrypted. */
+  async judgeSettings(workspaceId: string): Promise<WorkspaceJudgeSettings> {
+    const ws = await this.prisma.workspace.findUnique({ where: { id: workspaceId } });
+    if (!ws) return { defaultProvider: null, models: {}, keys: {} };
+    const key = (field: SecretField) => {
+      const sealed = ws[SECRET_COLUMNS[field]];
+      return sealed === null ? null : this.open(workspaceId, field, sealed);
+    };
+    return {
+      defaultProvider: ws.defaultJudgeProvider,
+      models: { openai: ws.openaiJudgeModel, anthropic: ws.anthropicJudgeModel, openrouter: ws.openrouterJudgeModel },
+      keys: { openai: key("openaiApiKey"), anthropic: key("anthropicApiKey"), openrouter: key("openrouterApiKey") },
+    };
+  }
+
+  private open(workspaceId: string, field: SecretField, sealed: string): string {
+    try {
+      return this.secrets.open(sealed, secretContext(workspaceId, field));
+    } catch (err) {
+      if (err instanceof SecretBoxError) throw new Error(`the workspace's ${field} cannot be decrypted (${err.message}); set it again in settings`);
+      throw err;
+    }
+  }
+
+  private masked(workspaceId: string, field: SecretField, sealed: string | null): string | null {
+    if (sealed === null) return null;
+    try {
+      return maskSecret(this.secrets.open(sealed, secretContext(workspaceId, field)));
+    } catch {
+      return "(cannot be decrypted: set it again)";
+    }
+  }
+}

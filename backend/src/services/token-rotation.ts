@@ -1,0 +1,57 @@
+import { LIMITS } from "@tracira/shared";
+import type { PrismaClient } from "../db/database";
+import { ApiError } from "../http/errors";
+import type { SecretBox } from "../secrets/secret-box";
+import { secretContext } from "./settings";
+import { generateToken, hashToken, tokenDisplayPrefix } from "./tokens";
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * `POST /api/settings/rotate-token`. The old token stops working the moment this commits, on every
+ * instance (token lookups are not cached). At most `LIMITS.tokenRotationsPerHour` per workspace, counted
+ * in the database under the workspace's row lock, so concurrent calls on several instances cannot pass it.
+ */
+export class TokenRotationService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  /** `usedTokenHash`: the token the caller authenticated with; a rotation that replaced it meanwhile wins. */
+  async rotate(workspaceId: string, usedTokenHash: string, rotatedBy: string): Promise<{ webhookToken: string }> {
+    const token = generateToken();
+    await this.prisma.$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<{ token_hash: string }[]>`SELECT token_hash FROM workspaces WHERE id = ${workspaceId}::uuid FOR UPDATE`;
+      if (locked?.token_hash !== usedTokenHash) {
+        throw new ApiError("unauthorized", "This token was rotated a moment ago. Use the new token.");
+      }
+      const since = new Date(Date.now() - HOUR_MS);
+      const recent = await tx.tokenRotation.findMany({
+        where: { workspaceId, createdAt: { gt: since } },
+        orderBy: { createdAt: "asc" },
+        select: { createdAt: true },
+      });
+      if (recent.length >= LIMITS.tokenRotationsPerHour) {
+        const retryAfter = Math.max(1, Math.ceil((recent[0]!.createdAt.getTime() + HOUR_MS - Date.now()) / 1000));
+        throw new ApiError(
+          "rate_limited",
+          `The token was rotated ${recent.length} times in the last hour (at most ${LIMITS.tokenRotationsPerHour}). Try again in ${Math.ceil(retryAfter / 60)} minutes.`,
+          undefined,
+          { "Retry-After": String(retryAfter) },
+        );
+      }
+      await tx.workspace.update({
+        where: { id: workspaceId },
+        data: {
+          tokenHash: hashToken(token),
+          tokenPrefix: tokenDisplayPrefix(token),
+          tokenEncrypted: this.secrets.seal(token, secretContext(workspaceId, "token")),
+          tokenRotatedAt: new Date(),
+        },
+      });
+      await tx.tokenRotation.create({ data: { workspaceId, rotatedBy } });
+    });
+    return { webhookToken: token };
+  }
+}
