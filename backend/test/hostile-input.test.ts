@@ -789,7 +789,50 @@ const ruleCases: Case[] = [
   { ...evaluateWith({ output: "x", rule: { id: UUID_NOBODY } }, "rule", "an unknown rule id"), field: undefined, expectStatus: 404 },
 ];
 
-const cases: Case[] = [...ingestCases, ...listCases, ...reviewCases, ...projectCases, ...ruleCases, ...authCases, ...routeCases];
+// ---------------------------------------------------------------- settings
+
+const setting = (body: unknown, field?: string, name?: string, extra: Partial<Case> = {}): Case =>
+  project("PATCH", "/api/settings", body, field, name ?? show(body), extra);
+
+const settingsCases: Case[] = [
+  setting({}, "body", "empty object"),
+  setting({ workspaceName: "" }, "workspaceName"),
+  setting({ workspaceName: x(201) }, "workspaceName", "workspaceName over 200 chars"),
+  setting({ workspaceName: 5 }, "workspaceName"),
+  setting({ workspaceName: "ok", unknownSetting: true }, "body", "an unknown setting beside a valid one"),
+  { ...setting(undefined, "body", "a __proto__ key beside a valid one"), raw: '{"__proto__":{"admin":true},"workspaceName":"ok"}' },
+  setting({ slackWebhookUrl: "javascript:alert(1)" }, "slackWebhookUrl"),
+  setting({ slackWebhookUrl: `https://${x(2_100)}.com` }, "slackWebhookUrl", "slackWebhookUrl over 2,048 chars"),
+  setting({ outboundWebhookUrl: "file:///etc/passwd" }, "outboundWebhookUrl"),
+  setting({ outboundWebhookEvents: [1] }, "outboundWebhookEvents"),
+  setting({ outboundWebhookEvents: { 0: "log.flagged" } }, "outboundWebhookEvents"),
+  setting({ notificationEmail: "a@b" }, "notificationEmail"),
+  setting({ notificationEmail: `${x(250)}@example.com` }, "notificationEmail", "notificationEmail over 254 chars"),
+  setting({ estimatedIncidentCostUsd: "1e999" }, "estimatedIncidentCostUsd"),
+  setting({ estimatedIncidentCostUsd: true }, "estimatedIncidentCostUsd"),
+  setting({ openaiApiKey: x(501) }, "openaiApiKey", "openaiApiKey over 500 chars"),
+  setting({ openaiApiKey: 12345678901 }, "openaiApiKey"),
+  setting({ anthropicApiKey: "sk-ant\u0000abcdef" }, "anthropicApiKey", "anthropicApiKey with a NUL"),
+  setting({ defaultJudgeProvider: "OpenAI" }, "defaultJudgeProvider"),
+  setting({ openaiJudgeModel: ["gpt-4o"] }, "openaiJudgeModel"),
+  setting({ color: "#12345" }, "color"),
+  setting({ onboardingDismissed: "nope" }, "onboardingDismissed"),
+  { ...setting(undefined, "body", "broken JSON"), raw: '{"workspaceName":' },
+  { ...setting(undefined, "body", "a JSON array"), raw: '[{"workspaceName":"x"}]' },
+  project("PUT", "/api/settings", { workspaceName: "x" }, undefined, "PUT instead of PATCH", { expectStatus: 404 }),
+  project("GET", "/api/settings/rotate-token", undefined, undefined, "GET on rotate-token", { expectStatus: 404 }),
+];
+
+const cases: Case[] = [
+  ...ingestCases,
+  ...listCases,
+  ...reviewCases,
+  ...projectCases,
+  ...ruleCases,
+  ...settingsCases,
+  ...authCases,
+  ...routeCases,
+];
 
 // ---------------------------------------------------------------- running them
 
@@ -807,6 +850,10 @@ async function snapshot(token: string) {
   const projects = await server.call("GET", "/api/projects", undefined, { token });
   const rules = await server.call("GET", "/api/rules", undefined, { token });
   expect(rules.status).toBe(200);
+  const settings = await server.call("GET", "/api/settings", undefined, { token });
+  expect(settings.status).toBe(200);
+  const { usage: _usage, ...settingsWithoutUsage } = settings.body;
+  void _usage;
   expect(logs.status).toBe(200);
   expect(projects.status).toBe(200);
   const tasks: Record<string, string[]> = {};
@@ -828,6 +875,7 @@ async function snapshot(token: string) {
     })),
     tasks,
     rules: rules.body,
+    settings: settingsWithoutUsage,
   };
 }
 

@@ -6,10 +6,16 @@ import { startNode } from "./procs.mjs";
 export const DEFAULT_SERVER = path.join(ROOT, "backend/dist/main.js");
 export const DEFAULT_WORKER = path.join(ROOT, "backend/dist/worker-main.js");
 
+/**
+ * Benchmarks measure throughput, so the per-workspace rate limit (60/min by default) is off, and a fixed
+ * secret key keeps the run from writing a key file into the repository's data folder.
+ */
 const baseEnv = (database, env) => ({
   DATABASE_URL: dbUrl(database),
   TRACIRA_LOG_LEVEL: "warn",
   NODE_ENV: "production",
+  RATE_LIMIT_PER_MINUTE: "0",
+  TRACIRA_SECRET_KEY: "YmVuY2gtb25seS1zZWNyZXQta2V5LTMyLWJ5dGVzISE",
   ...env,
 });
 

@@ -101,7 +101,9 @@ export class SettingsService {
     try {
       return this.secrets.open(sealed, secretContext(workspaceId, field));
     } catch (err) {
-      if (err instanceof SecretBoxError) throw new Error(`the workspace's ${field} cannot be decrypted (${err.message}); set it again in settings`);
+      if (err instanceof SecretBoxError) {
+        throw new Error(`the workspace's ${field} cannot be decrypted (${err.message}); set it again in settings`, { cause: err });
+      }
       throw err;
     }
   }
