@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
-import { waitForFinal } from "./helpers/server";
+import { TEST_ENV, waitForFinal } from "./helpers/server";
 
 /** `npm run worker`: evaluation apart from the API, as separate processes sharing one Postgres. */
 jest.setTimeout(120_000);
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 function startWorker(env: Record<string, string>) {
   const child = spawn(process.execPath, [WORKER_JS], {
-    env: { ...process.env, TRACIRA_LOG_LEVEL: "info", ...env },
+    env: { ...process.env, TRACIRA_LOG_LEVEL: "info", TRACIRA_SECRET_KEY: TEST_ENV.TRACIRA_SECRET_KEY!, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
