@@ -1,38 +1,21 @@
 import { ListLogsResponse, LogDetail } from "@tracira/shared";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
-import { callerFor, startTestServer, type Call, type TestServer } from "./helpers/server";
+import { callerFor, startTestServerOn, type Call, type TestServer } from "./helpers/server";
 
 /**
  * The same API suite on Postgres and on the embedded default (PGlite). The evaluation worker is off:
  * these tests set outcomes directly to exercise filters, sorting and review (evaluation has its own tests).
  */
 describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
-  let db: TestDatabase | undefined;
   let server: TestServer;
   let call: Call;
   let other: Call; // a second workspace
 
-  let dataDir: string | undefined;
-
   beforeAll(async () => {
-    if (backend === "postgres") {
-      db = await createTestDatabase();
-      server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_WORKER: "false" });
-    } else {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-logs-api-"));
-      server = await startTestServer({ TRACIRA_DATA_DIR: dataDir, TRACIRA_WORKER: "false" });
-    }
+    server = await startTestServerOn(backend, { TRACIRA_WORKER: "false" });
     call = server.call;
     other = callerFor(server.url, await server.newWorkspace());
   });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   const prisma = () => server.running.deps.db.prisma;
   const post = (body: Record<string, unknown>, caller = call) => caller("POST", "/api/logs", body);
@@ -349,7 +332,7 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
         ["/api/projects/{id}/tasks", "delete"], ["/api/verify", "get"], ["/api/models", "get"],
         ["/api/rules", "get"], ["/api/rules", "post"], ["/api/rules/{id}", "get"], ["/api/rules/{id}", "patch"],
         ["/api/rules/{id}", "delete"], ["/api/rules/evaluate", "post"],
-      ]) {
+      ] as [string, string][]) {
         expect(doc.paths[path]?.[method]).toBeDefined();
       }
       const body = doc.paths["/api/logs"].post.requestBody.content["application/json"].schema;

@@ -1,12 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { Redis } from "ioredis";
 import { KEY_PREFIX } from "../src/ratelimit/redis-window";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
 import { startRedis, stopAllRedis, type RedisServer } from "./helpers/redis";
-import { startTestServer, type ApiResponse, type Call } from "./helpers/server";
+import { startTestServerOn, type ApiResponse, type Call } from "./helpers/server";
 
 /**
  * The rate limit and token rotation across instances: two real server processes on two ports, one
@@ -130,8 +127,7 @@ test("Redis stopped: requests are still answered, limited per instance; when Red
 });
 
 test("without REDIS_URL (the embedded default) the server limits in process: the 61st log in a minute is refused", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-rl-"));
-  const server = await startTestServer({ TRACIRA_DATA_DIR: dir, RATE_LIMIT_PER_MINUTE: "60" });
+  const server = await startTestServerOn("pglite", { RATE_LIMIT_PER_MINUTE: "60" });
   try {
     const answers = await burst([server.call], 61);
     expect(statuses(answers).slice(0, 60).every((s) => s === 200)).toBe(true);
@@ -139,6 +135,5 @@ test("without REDIS_URL (the embedded default) the server limits in process: the
     expect(answers[60]!.headers.get("retry-after")).toBe("60");
   } finally {
     await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

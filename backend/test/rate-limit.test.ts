@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import type { Logger } from "../src/logger";
 import { createRateLimiter, FailoverLimiter, MemoryWindow, RedisWindow, type RateLimiter } from "../src/ratelimit";
 import { KEY_PREFIX } from "../src/ratelimit/redis-window";
-import { freePort, startRedis, stopAllRedis } from "./helpers/redis";
+import { freePort, startRedis, stopAllRedis, type RedisServer } from "./helpers/redis";
 
 const closeAfter: RateLimiter[] = [];
 

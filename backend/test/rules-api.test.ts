@@ -1,35 +1,18 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { EvaluateRuleResponse, LogDetail, Rule, SyncLogResult } from "@tracira/shared";
-import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
-import { callerFor, startTestServer, type Call, type TestServer } from "./helpers/server";
+import { callerFor, startTestServerOn, type Call, type TestServer } from "./helpers/server";
 
 /** Rules and their evaluation over HTTP, on Postgres and on the embedded default (PGlite). */
 describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
-  let db: TestDatabase | undefined;
-  let dataDir: string | undefined;
   let server: TestServer;
   let call: Call;
   let other: Call;
 
   beforeAll(async () => {
-    const env = { TRACIRA_REGEX_TIMEOUT_MS: "300" };
-    if (backend === "postgres") {
-      db = await createTestDatabase();
-      server = await startTestServer({ ...env, DATABASE_URL: db.url });
-    } else {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-rules-api-"));
-      server = await startTestServer({ ...env, TRACIRA_DATA_DIR: dataDir });
-    }
+    server = await startTestServerOn(backend, { TRACIRA_REGEX_TIMEOUT_MS: "300" });
     call = server.call;
     other = callerFor(server.url, await server.newWorkspace());
   });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   const createRule = async (body: Record<string, unknown>, caller = call) => {
     const res = await caller("POST", "/api/rules", body);

@@ -1,4 +1,4 @@
-import type { SyncLogResult } from "@tracira/shared";
+import type { CreateLogResponse, SyncLogResult } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
 import type { Logger } from "../logger";
 import type { Evaluation } from "./engine";
@@ -6,7 +6,6 @@ import type { Evaluator } from "./evaluator";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadStoredResult, type ActiveRule, type PendingLog } from "./store";
 
-export type GateAnswer = SyncLogResult | { ok: true; id: string; status: "pending" };
 
 /** The verdict as `sync: true` callers read it. */
 export function toSyncResult(id: string, evaluation: Pick<Evaluation, "status" | "confidenceScore" | "explanation" | "appliedRules">): SyncLogResult {
@@ -55,7 +54,7 @@ export class SyncGate {
     return rules;
   }
 
-  async evaluate(log: PendingLog, rules?: Promise<ActiveRule[]>): Promise<GateAnswer> {
+  async evaluate(log: PendingLog, rules?: Promise<ActiveRule[]>): Promise<CreateLogResponse> {
     this.leases.hold([log.id]);
     const work = this.evaluator
       .processAll([log], undefined, rules)
@@ -65,7 +64,7 @@ export class SyncGate {
           this.leases.drop([log.id]);
           return answer;
         },
-        async (err: unknown): Promise<GateAnswer> => {
+        async (err: unknown): Promise<CreateLogResponse> => {
           // The log is stored; it stays pending and any worker finishes it. The caller hears "pending", not a 500.
           this.logger.error("sync evaluation failed; the log stays pending for the worker", { id: log.id, error: String(err) });
           await this.leases.release([log.id]);
@@ -73,7 +72,7 @@ export class SyncGate {
         },
       );
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<GateAnswer>((resolve) => {
+    const timeout = new Promise<CreateLogResponse>((resolve) => {
       timer = setTimeout(() => resolve({ ok: true, id: log.id, status: "pending" }), this.timeoutMs);
     });
     try {
@@ -84,7 +83,7 @@ export class SyncGate {
   }
 
   /** The stored state of a log: its verdict when final, else pending. */
-  async answerFor(id: string): Promise<GateAnswer> {
+  async answerFor(id: string): Promise<CreateLogResponse> {
     const stored = await loadStoredResult(this.sql, id);
     return stored ? toSyncResult(id, stored) : { ok: true, id, status: "pending" };
   }

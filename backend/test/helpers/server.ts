@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/logger";
 import { startServer, type RunningServer } from "../../src/server";
+import { createTestDatabase } from "./postgres";
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -56,6 +60,28 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
     newWorkspace: async (name = "Other workspace") => (await running.deps.services.workspaces.create(name)).token,
     close: () => running.close(),
   };
+}
+
+/**
+ * A test server on a database of its own: a fresh Postgres database, or a PGlite folder in a temporary
+ * directory (the embedded default). `close()` also drops the database or removes the folder.
+ */
+export async function startTestServerOn(backend: "postgres" | "pglite", env: Record<string, string> = {}): Promise<TestServer> {
+  if (backend === "postgres") {
+    const db = await createTestDatabase();
+    const server = await startTestServer({ ...env, DATABASE_URL: db.url }).catch(async (err: unknown) => {
+      await db.drop();
+      throw err;
+    });
+    return { ...server, close: () => server.close().finally(() => db.drop()) };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-test-"));
+  const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const server = await startTestServer({ ...env, TRACIRA_DATA_DIR: dataDir }).catch((err: unknown) => {
+    removeDir();
+    throw err;
+  });
+  return { ...server, close: () => server.close().finally(removeDir) };
 }
 
 export function callerFor(url: string, defaultToken: string): Call {
