@@ -61,8 +61,36 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   OPENROUTER_BASE_URL: z.url().optional(),
+  TRACIRA_ALLOW_PRIVATE_URLS: z
+    .string()
+    .transform((v, ctx) => {
+      const value = v.trim().toLowerCase();
+      if (["true", "1"].includes(value)) return { allowPrivate: true, allowedCidrs: [] as string[] };
+      if (["false", "0", ""].includes(value)) return { allowPrivate: false, allowedCidrs: [] as string[] };
+      const cidrs = value.split(",").map((c) => c.trim()).filter(Boolean);
+      if (cidrs.every((c) => CIDR.test(c))) return { allowPrivate: false, allowedCidrs: cidrs };
+      ctx.addIssue({ code: "custom", message: "must be true, false, or a comma-separated list of CIDR ranges (e.g. 10.0.0.0/8,fd00::/8)" });
+      return z.NEVER;
+    })
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, { error: "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587" })
+    .optional(),
+  SMTP_FROM: z.string().min(3).default("Tracira <tracira@localhost>"),
+  TRACIRA_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TRACIRA_DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  TRACIRA_DELIVERY_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  TRACIRA_DELIVERY_RETRY_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  TRACIRA_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  TRACIRA_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  TRACIRA_MEDIA_DIR: z.string().min(1).optional(),
+  TRACIRA_MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(300),
+  TRACIRA_MAX_LOG_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   NODE_ENV: z.string().optional(),
 });
+
+const CIDR = /^([0-9.]+|[0-9a-f:.]+)\/\d{1,3}$/;
 
 export type Env = z.input<typeof EnvSchema>;
 
@@ -85,6 +113,40 @@ export interface Config {
   /** Requests per sliding minute per workspace on POST /api/logs; 0 turns the limit off. */
   rateLimitPerMinute: number;
   evaluation: EvaluationConfig;
+  outbound: OutboundConfig;
+  deliveries: DeliveryConfig;
+  media: MediaConfig;
+}
+
+/** Which addresses outbound requests (callbacks, hooks, webhooks, Slack, attachment fetches) may reach. */
+export interface OutboundConfig {
+  /** Lifts the private-address guard entirely (tests, single-network self-hosts). */
+  allowPrivate: boolean;
+  /** Private ranges allowed while the guard stays on for the rest (e.g. one internal subnet). */
+  allowedCidrs: string[];
+}
+
+export interface DeliveryConfig {
+  /** Run the delivery sender inside the server (it also runs in `npm run worker`). */
+  senderEnabled: boolean;
+  timeoutMs: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+  /** A delivery is retried until this long after it was created, then marked failed. */
+  retryWindowMs: number;
+  concurrency: number;
+  pollMs: number;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+}
+
+export interface MediaConfig {
+  /** Local folder for stored attachments. */
+  dir: string;
+  /** Lifetime of the signed URLs GET /api/media/:key redirects to. */
+  urlTtlSeconds: number;
+  /** Body limit of POST /api/logs, which may carry base64 uploads (other routes use maxBodyBytes). */
+  maxLogBodyBytes: number;
 }
 
 export interface EvaluationConfig {
@@ -117,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const dataDir = path.resolve(env.INIT_CWD ?? process.cwd(), e.TRACIRA_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -124,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     // npm runs the backend's start script from backend/; a relative folder is meant from where npm was run.
-    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), e.TRACIRA_DATA_DIR),
+    dataDir,
     bootstrapToken: e.TRACIRA_BOOTSTRAP_TOKEN,
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
@@ -149,6 +212,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         keys: { openai: e.OPENAI_API_KEY, anthropic: e.ANTHROPIC_API_KEY, openrouter: e.OPENROUTER_API_KEY },
         baseUrls: { openai: e.OPENAI_BASE_URL, anthropic: e.ANTHROPIC_BASE_URL, openrouter: e.OPENROUTER_BASE_URL },
       },
+    },
+    outbound: e.TRACIRA_ALLOW_PRIVATE_URLS ?? { allowPrivate: false, allowedCidrs: [] },
+    deliveries: {
+      senderEnabled: e.TRACIRA_WORKER ?? true,
+      timeoutMs: e.TRACIRA_DELIVERY_TIMEOUT_MS,
+      backoffMs: e.TRACIRA_DELIVERY_BACKOFF_MS,
+      backoffMaxMs: e.TRACIRA_DELIVERY_BACKOFF_MAX_MS,
+      retryWindowMs: Math.round(e.TRACIRA_DELIVERY_RETRY_HOURS * 3_600_000),
+      concurrency: e.TRACIRA_DELIVERY_CONCURRENCY,
+      pollMs: e.TRACIRA_DELIVERY_POLL_MS,
+      smtpUrl: e.SMTP_URL,
+      smtpFrom: e.SMTP_FROM,
+    },
+    media: {
+      dir: path.resolve(env.INIT_CWD ?? process.cwd(), e.TRACIRA_MEDIA_DIR ?? path.join(dataDir, "media")),
+      urlTtlSeconds: e.TRACIRA_MEDIA_URL_TTL_SECONDS,
+      maxLogBodyBytes: e.TRACIRA_MAX_LOG_BODY_BYTES,
     },
   };
 }

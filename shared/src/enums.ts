@@ -47,6 +47,13 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const HOOK_EVENTS = ["log.passed", "log.flagged", "log.error", "log.evaluated", "log.decided"] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
 
+/** Where a delivery goes. */
+export const DELIVERY_KINDS = ["callback", "hook", "slack", "email", "webhook"] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+export const DELIVERY_STATUSES = ["pending", "succeeded", "failed", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
 export const MEMBER_ROLES = ["admin", "member"] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 

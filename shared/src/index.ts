@@ -2,6 +2,7 @@ export * from "./enums";
 export * from "./errors";
 export * from "./limits";
 export * from "./models";
+export * from "./contracts/events";
 export * from "./contracts/fields";
 export * from "./contracts/logs";
 export * from "./contracts/projects";

@@ -34,7 +34,7 @@ export async function startServerProcess(
       HOST: "127.0.0.1",
       TRACIRA_LOG_LEVEL: "warn",
       // `npm start` runs as the README says: the embedded default makes its own key.
-      ...(viaNpmStart ? {} : { TRACIRA_SECRET_KEY: TEST_ENV.TRACIRA_SECRET_KEY!, RATE_LIMIT_PER_MINUTE: TEST_ENV.RATE_LIMIT_PER_MINUTE! }),
+      ...(viaNpmStart ? {} : { TRACIRA_SECRET_KEY: TEST_ENV.TRACIRA_SECRET_KEY!, RATE_LIMIT_PER_MINUTE: TEST_ENV.RATE_LIMIT_PER_MINUTE!, TRACIRA_ALLOW_PRIVATE_URLS: "true" }),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -43,6 +43,8 @@ export const TEST_ENV: Record<string, string> = {
   TRACIRA_LOG_LEVEL: "error",
   TRACIRA_SECRET_KEY: "dGVzdC1zZWNyZXQta2V5LTMyLWJ5dGVzLWxvbmctLS0",
   RATE_LIMIT_PER_MINUTE: "1000000",
+  // Test receivers listen on 127.0.0.1; the guard itself is tested with this unset.
+  TRACIRA_ALLOW_PRIVATE_URLS: "true",
 };
 
 /** A real server on a free port over a real database (Postgres URL, or a PGlite folder). */
