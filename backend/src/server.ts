@@ -50,6 +50,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     });
     server.keepAliveTimeout = 65_000;
     if (config.evaluation.workerEnabled) services.evaluation.worker.start();
+    if (config.deliveries.senderEnabled) services.delivery.sender.start();
     const { port } = server.address() as AddressInfo;
     const url = config.publicUrl ?? `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
 
@@ -65,6 +66,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
             server.closeIdleConnections();
           });
           await services.evaluation.close();
+          await services.delivery.close();
           await limiter.close();
           await db.close();
         })()),

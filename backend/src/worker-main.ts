@@ -1,14 +1,17 @@
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { migrate, MigrationError } from "./db/migrate";
+import { createDeliveries } from "./deliveries";
 import { createEvaluation } from "./evaluation";
 import { createLogger } from "./logger";
+import { createUrlGuard } from "./outbound";
 import { createSecretBox } from "./secrets";
 import { SettingsService } from "./services/settings";
 
 /**
- * `npm run worker`: evaluation workers only, for scaling them apart from the API (run the API with
- * TRACIRA_WORKER=false). Any number may run against one Postgres; they share the pending logs.
+ * `npm run worker`: the evaluation worker and the delivery sender only, for scaling them apart from the
+ * API (run the API with TRACIRA_WORKER=false). Any number may run against one Postgres; they share the
+ * pending logs and the outbox.
  */
 async function main() {
   const config = loadConfig();
@@ -33,14 +36,19 @@ async function main() {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   stop = () => db.close();
   await migrate(db.sql);
-  const settings = new SettingsService(db.prisma, createSecretBox(config, logger));
-  const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId));
+  const secrets = createSecretBox(config, logger);
+  const guard = createUrlGuard(config.outbound);
+  const settings = new SettingsService(db.prisma, secrets, guard);
+  const delivery = createDeliveries(db.sql, config, logger, secrets, guard, (workspaceId) => settings.slackWebhookUrl(workspaceId));
+  const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId), delivery.outbox);
   stop = async () => {
     await evaluation.close();
+    await delivery.close();
     await db.close();
   };
   evaluation.worker.start();
-  logger.info("evaluation worker started", { concurrency: config.evaluation.workerConcurrency });
+  delivery.sender.start();
+  logger.info("evaluation worker and delivery sender started", { concurrency: config.evaluation.workerConcurrency });
 }
 
 main().catch((err: unknown) => {

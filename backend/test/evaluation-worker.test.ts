@@ -7,6 +7,7 @@ import { EvaluationWorker } from "../src/evaluation/worker";
 import { createLogger } from "../src/logger";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startTestServer, type TestServer } from "./helpers/server";
+import { Outbox } from "../src/deliveries/outbox";
 
 /**
  * Worker semantics with the real database: leases, late workers, renewal, graceful stop, give-up.
@@ -58,7 +59,7 @@ const FAIL: JudgeResult = { ok: true, verdict: { pass: false, confidence: 0.7, e
 
 function worker(judge: Judge, options: { leaseMs?: number; maxAttempts?: number; pollMs?: number } = {}) {
   const engine: EngineDeps = { regex, judge };
-  const evaluator = new Evaluator(sql(), engine, { maxAttempts: options.maxAttempts ?? 5 });
+  const evaluator = new Evaluator(sql(), engine, { maxAttempts: options.maxAttempts ?? 5 }, new Outbox());
   const leases = new LeaseKeeper(sql(), logger, options.leaseMs ?? 30_000);
   const w = new EvaluationWorker(sql(), evaluator, leases, logger, { concurrency: 8, batchSize: 8, pollMs: options.pollMs ?? 20 });
   stops.push(() => w.stop(0));
@@ -100,7 +101,7 @@ test("an expired lease is claimed again, and the late worker's result is not wri
   const [claimed] = await claimPending(sql(), "stalled-worker", 10, 150);
   expect(claimed?.id).toBe(id);
   const late = heldJudge(FAIL);
-  const lateEvaluator = new Evaluator(sql(), { regex, judge: late.judge }, { maxAttempts: 5 });
+  const lateEvaluator = new Evaluator(sql(), { regex, judge: late.judge }, { maxAttempts: 5 }, new Outbox());
   const lateRun = lateEvaluator.processAll([claimed!]);
 
   // Worker B finds the lease expired, claims the log and finishes it.

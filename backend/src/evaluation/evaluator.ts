@@ -1,4 +1,5 @@
 import type { SqlClient } from "../db/sql";
+import type { Outbox } from "../deliveries/outbox";
 import { GroupCommit } from "../services/logs/group-commit";
 import { evaluate, type Evaluation } from "./engine";
 import { applicableRules } from "./scope";
@@ -25,7 +26,7 @@ const FINAL_BATCH = { concurrency: 2, maxItems: 500, maxWeight: 8_000_000, weigh
  */
 export class Evaluator {
   private readonly finals = new GroupCommit<FinalResult, boolean>(async (results) => {
-    const written = await finalize(this.sql, results);
+    const written = await finalize(this.sql, results, this.outbox);
     return results.map((r) => ({ status: "fulfilled", value: written.has(r.id) }));
   }, FINAL_BATCH);
 
@@ -33,6 +34,7 @@ export class Evaluator {
     private readonly sql: SqlClient,
     private readonly engine: EngineDeps,
     private readonly options: EvaluatorOptions,
+    private readonly outbox: Outbox,
   ) {}
 
   /**

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { SqlClient } from "../db/sql";
+import type { Outbox } from "../deliveries/outbox";
 import type { Logger } from "../logger";
 import { Evaluator } from "./evaluator";
 import { JudgeService, type WorkspaceJudgeSettings } from "./judges/judge-service";
@@ -25,6 +26,7 @@ export function createEvaluation(
   config: Config,
   logger: Logger,
   judgeSettings: (workspaceId: string) => Promise<WorkspaceJudgeSettings>,
+  outbox: Outbox,
 ): EvaluationRuntime {
   const c = config.evaluation;
   const regex = new RegexPool({ size: c.regexWorkers, budgetMs: c.regexTimeoutMs });
@@ -39,7 +41,7 @@ export function createEvaluation(
     judgeSettings,
   );
   const engine: EngineDeps = { regex, judge };
-  const evaluator = new Evaluator(sql, engine, { maxAttempts: c.maxAttempts });
+  const evaluator = new Evaluator(sql, engine, { maxAttempts: c.maxAttempts }, outbox);
   const leases = new LeaseKeeper(sql, logger, c.leaseMs);
   const gate = new SyncGate(sql, evaluator, leases, logger, c.syncTimeoutMs);
   const worker = new EvaluationWorker(sql, evaluator, leases, logger, {

@@ -1,5 +1,7 @@
 import type { JudgeProvider, RuleType, Verdict } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
+import { EVENT_LOG_COLUMNS, type EventLogRow } from "../deliveries/event-log";
+import type { Outbox } from "../deliveries/outbox";
 import { arrayLiteral } from "../services/logs/batch-insert";
 import type { Evaluation } from "./engine";
 
@@ -151,30 +153,35 @@ export interface FinalResult {
 
 /**
  * Writes final results in one statement. `status = 'pending'` in the WHERE makes the write happen once:
- * a worker that lost its lease and finishes late changes nothing. Returns the ids this call finalized.
+ * a worker that lost its lease and finishes late changes nothing. It returns the rows it changed, as
+ * committed, so their `log.evaluated` events are recorded in the same transaction.
  */
 const FINALIZE = `
 UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
   explanation = u.explanation, applied_rules = u.applied::jsonb, evaluated_at = now(), updated_at = now(),
   eval_lease_until = NULL, eval_lease_owner = NULL
-FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[]) AS u(id, status, score, explanation, applied)
-WHERE l.id = u.id AND l.status = 'pending'
-RETURNING l.id`;
+FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[]) AS u(id, status, score, explanation, applied),
+  projects p
+WHERE l.id = u.id AND l.status = 'pending' AND p.id = l.project_id
+RETURNING ${EVENT_LOG_COLUMNS}`;
 
-export async function finalize(sql: SqlClient, results: readonly FinalResult[]): Promise<Set<string>> {
+/** Writes the final results and their events in one transaction; returns the ids this call finalized. */
+export async function finalize(sql: SqlClient, results: readonly FinalResult[], outbox: Outbox): Promise<Set<string>> {
   const column = (value: (r: FinalResult) => string | number) => arrayLiteral(results.map(value));
-  const rows = await sql.query<{ id: string }>(
-    FINALIZE,
-    [
-      column((r) => r.id),
-      column((r) => r.evaluation.status satisfies Verdict),
-      column((r) => r.evaluation.confidenceScore),
-      column((r) => r.evaluation.explanation),
-      column((r) => JSON.stringify(r.evaluation.appliedRules)),
-    ],
-    "tracira_finalize_logs",
-  );
-  return new Set(rows.map((r) => r.id));
+  const params = [
+    column((r) => r.id),
+    column((r) => r.evaluation.status satisfies Verdict),
+    column((r) => r.evaluation.confidenceScore),
+    column((r) => r.evaluation.explanation),
+    column((r) => JSON.stringify(r.evaluation.appliedRules)),
+  ];
+  const { ids, recorded } = await sql.transaction(async (tx) => {
+    const rows = await tx.query<EventLogRow>(FINALIZE, params, "tracira_finalize_logs");
+    const recorded = await outbox.record(tx, rows.map((row) => ({ type: "log.evaluated" as const, row })));
+    return { ids: new Set(rows.map((r) => r.id)), recorded };
+  });
+  outbox.recorded(recorded);
+  return ids;
 }
 
 /** A final log's stored evaluation; undefined while it is pending (or gone). */

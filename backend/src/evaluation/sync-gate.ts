@@ -8,15 +8,17 @@ import { loadStoredResult, type ActiveRule, type PendingLog } from "./store";
 
 
 /** The verdict as `sync: true` callers read it. */
+/** `verdict` as the sync answer and every event carry it. */
+export function verdictOf(status: Evaluation["status"], appliedRules: Evaluation["appliedRules"]): SyncLogResult["verdict"] {
+  return { pass: status === "pass", rules: appliedRules.map((r) => ({ name: r.ruleName, triggered: r.outcome === "triggered" })) };
+}
+
 export function toSyncResult(id: string, evaluation: Pick<Evaluation, "status" | "confidenceScore" | "explanation" | "appliedRules">): SyncLogResult {
   return {
     ok: true,
     id,
     status: evaluation.status,
-    verdict: {
-      pass: evaluation.status === "pass",
-      rules: evaluation.appliedRules.map((r) => ({ name: r.ruleName, triggered: r.outcome === "triggered" })),
-    },
+    verdict: verdictOf(evaluation.status, evaluation.appliedRules),
     confidenceScore: evaluation.confidenceScore,
     explanation: evaluation.explanation,
   };

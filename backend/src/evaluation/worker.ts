@@ -2,6 +2,7 @@ import type { SqlClient } from "../db/sql";
 import type { Logger } from "../logger";
 import type { Evaluator } from "./evaluator";
 import type { LeaseKeeper } from "./lease-keeper";
+import { Waker } from "../lib/waker";
 import { claimPending } from "./store";
 
 export interface WorkerOptions {
@@ -23,9 +24,7 @@ export class EvaluationWorker {
   private inFlight = 0;
   private readonly batches = new Set<Promise<void>>();
   private readonly abort = new AbortController();
-  private wake: (() => void) | undefined;
-  /** A notify that came while the loop was busy; the next idle returns at once. */
-  private woken = false;
+  private readonly waker = new Waker();
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -44,8 +43,7 @@ export class EvaluationWorker {
 
   /** New pending logs exist: look now instead of at the next poll. */
   notify(): void {
-    if (this.wake) this.wake();
-    else this.woken = true;
+    this.waker.wake();
   }
 
   /**
@@ -108,22 +106,8 @@ export class EvaluationWorker {
     }
   }
 
-  /** Sleeps until `ms` pass or `notify` is called. */
+  /** Sleeps until `ms` pass or `notify` is called; returns at once when stopping. */
   private idle(ms: number): Promise<void> {
-    if (this.woken || !this.running) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
+    return this.running ? this.waker.idle(ms) : Promise.resolve();
   }
 }

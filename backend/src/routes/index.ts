@@ -1,4 +1,5 @@
 import type { RouteDef } from "../http/route";
+import { hookRoutes } from "./hooks";
 import { logRoutes } from "./logs";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
@@ -6,4 +7,4 @@ import { settingsRoutes } from "./settings";
 import { utilityRoutes } from "./utilities";
 
 /** Every public route. Order matters where paths overlap (`/api/logs/tasks` before `/api/logs/:id`, `/api/rules/evaluate` before `/api/rules/:id`). */
-export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes, ...ruleRoutes, ...settingsRoutes];
+export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes, ...ruleRoutes, ...settingsRoutes, ...hookRoutes];

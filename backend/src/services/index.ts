@@ -1,8 +1,12 @@
 import type { Config } from "../config";
 import type { Database } from "../db/database";
+import { createDeliveries, type DeliveryRuntime } from "../deliveries";
 import { createEvaluation, type EvaluationRuntime } from "../evaluation";
 import type { Logger } from "../logger";
+import { createUrlGuard, type UrlGuard } from "../outbound";
 import type { SecretBox } from "../secrets/secret-box";
+import { DeliveryQueryService } from "./deliveries";
+import { HookService } from "./hooks";
 import { LogIngestService } from "./logs/ingest";
 import { LogQueryService } from "./logs/query";
 import { LogReviewService } from "./logs/review";
@@ -26,11 +30,19 @@ export interface Services {
   settings: SettingsService;
   tokenRotation: TokenRotationService;
   evaluation: EvaluationRuntime;
+  /** Every outbound URL (callbacks, hooks, webhooks, Slack, attachment fetches) passes this guard. */
+  outbound: UrlGuard;
+  deliveries: DeliveryQueryService;
+  hooks: HookService;
+  /** The outbox and its sender. */
+  delivery: DeliveryRuntime;
 }
 
 export function createServices(db: Database, config: Config, logger: Logger, secrets: SecretBox): Services {
-  const settings = new SettingsService(db.prisma, secrets);
-  const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId));
+  const outbound = createUrlGuard(config.outbound);
+  const settings = new SettingsService(db.prisma, secrets, outbound);
+  const delivery = createDeliveries(db.sql, config, logger, secrets, outbound, (workspaceId) => settings.slackWebhookUrl(workspaceId));
+  const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId), delivery.outbox);
   const rules = new RuleService(db.prisma);
   return {
     tokens: new TokenService(db.sql),
@@ -38,11 +50,15 @@ export function createServices(db: Database, config: Config, logger: Logger, sec
     projects: new ProjectService(db.prisma),
     ingest: new LogIngestService(db.sql, evaluation.gate, () => evaluation.worker.notify()),
     logs: new LogQueryService(db.prisma),
-    review: new LogReviewService(db.prisma),
+    review: new LogReviewService(db.prisma, db.sql, delivery.outbox),
     rules,
     ruleEvaluation: new RuleEvaluationService(rules, evaluation.engine),
     settings,
     tokenRotation: new TokenRotationService(db.prisma, secrets),
     evaluation,
+    outbound,
+    deliveries: new DeliveryQueryService(db.prisma),
+    hooks: new HookService(db.prisma, outbound, delivery.signingSecrets),
+    delivery,
   };
 }

@@ -2,6 +2,8 @@ import type { MemberRole, Settings, UpdateSettingsInput } from "@tracira/shared"
 import type { PrismaClient } from "../db/database";
 import type { WorkspaceJudgeSettings } from "../evaluation/judges/judge-service";
 import { ApiError } from "../http/errors";
+import { checkOutboundUrl } from "./outbound-check";
+import type { UrlGuard } from "../outbound";
 import { maskSecret, SecretBoxError, type SecretBox } from "../secrets/secret-box";
 
 /** Settings stored encrypted: the API name → its column. */
@@ -21,6 +23,7 @@ export class SettingsService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly secrets: SecretBox,
+    private readonly guard: UrlGuard,
   ) {}
 
   async get(workspaceId: string, role: MemberRole): Promise<Settings> {
@@ -69,9 +72,11 @@ export class SettingsService {
     };
   }
 
-  /** One UPDATE: every field given is changed, or none. */
+  /** One UPDATE: every field given is changed, or none. URLs Tracira will call must pass the outbound guard. */
   async update(workspaceId: string, input: UpdateSettingsInput): Promise<void> {
     const { workspaceName, slackWebhookUrl, openaiApiKey, anthropicApiKey, openrouterApiKey, ...plain } = input;
+    if (slackWebhookUrl) await checkOutboundUrl(this.guard, slackWebhookUrl, "slackWebhookUrl");
+    if (plain.outboundWebhookUrl) await checkOutboundUrl(this.guard, plain.outboundWebhookUrl, "outboundWebhookUrl");
     const sealed = { slackWebhookUrl, openaiApiKey, anthropicApiKey, openrouterApiKey };
     const data: Record<string, unknown> = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
     if (workspaceName !== undefined) data.name = workspaceName;
@@ -80,6 +85,13 @@ export class SettingsService {
       data[SECRET_COLUMNS[field]] = value === null ? null : this.secrets.seal(value, secretContext(workspaceId, field));
     }
     await this.prisma.workspace.update({ where: { id: workspaceId }, data });
+  }
+
+  /** The Slack incoming-webhook URL, decrypted, for the sender; null when none is set. */
+  async slackWebhookUrl(workspaceId: string): Promise<string | null> {
+    const ws = await this.prisma.workspace.findUnique({ where: { id: workspaceId }, select: { slackWebhookUrlEncrypted: true } });
+    const sealed = ws?.slackWebhookUrlEncrypted ?? null;
+    return sealed === null ? null : this.open(workspaceId, "slackWebhookUrl", sealed);
   }
 
   /** The workspace's judge choices and its own provider keys, decrypted. */

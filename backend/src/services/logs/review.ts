@@ -1,6 +1,10 @@
 import type { BulkAction, HumanDecision } from "@tracira/shared";
 import type { PrismaClient } from "../../db/database";
+import type { SqlClient } from "../../db/sql";
+import { EVENT_LOG_COLUMNS, type EventLogRow } from "../../deliveries/event-log";
+import type { Outbox } from "../../deliveries/outbox";
 import { ApiError } from "../../http/errors";
+import { arrayLiteral } from "./batch-insert";
 
 export interface DecisionActor {
   /** Who decided: a user's name or e-mail, or what the API caller said. */
@@ -9,17 +13,46 @@ export interface DecisionActor {
   source: string;
 }
 
+/** Rows are locked first so each decision sees the one before it (an event only when the decision changes). */
+const LOCK_FOR_DECISION = `SELECT id, human_decision FROM logs WHERE workspace_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`;
+
+const DECIDE = `
+UPDATE logs l SET human_decision = $3::human_decision, decided_at = now(), decided_by = $4, decision_source = $5,
+  updated_at = now()
+FROM projects p
+WHERE l.workspace_id = $1 AND l.id = ANY($2::text[]) AND p.id = l.project_id
+RETURNING ${EVENT_LOG_COLUMNS}`;
+
 /** Human review: approve/reject one or many logs, and deletions. */
 export class LogReviewService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: SqlClient,
+    private readonly outbox: Outbox,
+  ) {}
 
   async decide(workspaceId: string, id: string, decision: HumanDecision, actor: DecisionActor) {
-    const { count } = await this.prisma.log.updateMany({
-      where: { id, workspaceId },
-      data: { humanDecision: decision, decidedAt: new Date(), decidedBy: actor.decidedBy, decisionSource: actor.source },
-    });
+    const count = await this.record(workspaceId, [id], decision, actor);
     if (count === 0) throw ApiError.notFound("Log");
     return { ok: true as const, decidedBy: actor.decidedBy };
+  }
+
+  /**
+   * Writes the decision and its `log.decided` events in one transaction. Deciding again the same way
+   * updates who and when, but is not a new event. Returns how many logs of the workspace matched.
+   */
+  private async record(workspaceId: string, ids: string[], decision: HumanDecision, actor: DecisionActor): Promise<number> {
+    const { matched, recorded } = await this.sql.transaction(async (tx) => {
+      const before = await tx.query<{ id: string; human_decision: HumanDecision | null }>(LOCK_FOR_DECISION, [workspaceId, arrayLiteral(ids)]);
+      if (!before.length) return { matched: 0, recorded: 0 };
+      const previous = new Map(before.map((r) => [r.id, r.human_decision]));
+      const rows = await tx.query<EventLogRow>(DECIDE, [workspaceId, arrayLiteral(ids), decision, actor.decidedBy, actor.source]);
+      const changed = rows.filter((r) => previous.get(r.id) !== decision);
+      const recorded = await this.outbox.record(tx, changed.map((row) => ({ type: "log.decided" as const, row })));
+      return { matched: rows.length, recorded };
+    });
+    this.outbox.recorded(recorded);
+    return matched;
   }
 
   async delete(workspaceId: string, id: string) {
@@ -30,19 +63,11 @@ export class LogReviewService {
 
   /** Ids of other workspaces (or unknown ids) are skipped silently: `count` says how many changed. */
   async bulk(workspaceId: string, ids: string[], action: BulkAction, actor: DecisionActor) {
-    const where = { workspaceId, id: { in: [...new Set(ids)] } };
-    const { count } =
+    const unique = [...new Set(ids)];
+    const count =
       action === "delete"
-        ? await this.prisma.log.deleteMany({ where })
-        : await this.prisma.log.updateMany({
-            where,
-            data: {
-              humanDecision: action === "approve" ? "approved" : "rejected",
-              decidedAt: new Date(),
-              decidedBy: actor.decidedBy,
-              decisionSource: actor.source,
-            },
-          });
+        ? (await this.prisma.log.deleteMany({ where: { workspaceId, id: { in: unique } } })).count
+        : await this.record(workspaceId, unique, action === "approve" ? "approved" : "rejected", actor);
     return { ok: true as const, count };
   }
 }

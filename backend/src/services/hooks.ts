@@ -1,0 +1,67 @@
+import type { CreatedHook, CreateHookBody, Hook, HookEvent } from "@tracira/shared";
+import type { PrismaClient } from "../db/database";
+import type { SigningSecrets } from "../deliveries/signing-secrets";
+import { ApiError } from "../http/errors";
+import type { UrlGuard } from "../outbound";
+import { checkOutboundUrl } from "./outbound-check";
+
+type HookRow = Awaited<ReturnType<PrismaClient["hookSubscription"]["findFirstOrThrow"]>>;
+
+const toHook = (h: HookRow): Hook => ({
+  id: h.id,
+  url: h.url,
+  events: h.events as HookEvent[],
+  project: h.projectName,
+  task: h.taskName,
+  source: h.source,
+  createdAt: h.createdAt.toISOString(),
+});
+
+/** Subscriptions that integration triggers (n8n, Zapier REST hooks, Make webhooks) register and remove. */
+export class HookService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly guard: UrlGuard,
+    private readonly signingSecrets: SigningSecrets,
+  ) {}
+
+  /** The answer carries the workspace signing secret: the trigger needs it to verify what it receives. */
+  async create(workspaceId: string, body: CreateHookBody): Promise<CreatedHook> {
+    await checkOutboundUrl(this.guard, body.url, "url");
+    const signingSecret = await this.signingSecrets.get(workspaceId);
+    const hook = await this.prisma.hookSubscription.create({
+      data: {
+        workspaceId,
+        url: body.url,
+        events: body.events,
+        projectName: body.project?.trim() || null,
+        taskName: body.task?.trim() || null,
+        source: body.source?.trim() || "api",
+      },
+    });
+    return { ...toHook(hook), signingSecret };
+  }
+
+  async list(workspaceId: string): Promise<{ hooks: Hook[] }> {
+    const hooks = await this.prisma.hookSubscription.findMany({ where: { workspaceId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    return { hooks: hooks.map(toHook) };
+  }
+
+  /** Pending deliveries to the removed subscription are cancelled with it: nobody wants them any more. */
+  async delete(workspaceId: string, id: string): Promise<void> {
+    if (!UUID.test(id)) throw ApiError.notFound("Hook");
+    const removed = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.hookSubscription.deleteMany({ where: { id, workspaceId } });
+      if (count) {
+        await tx.delivery.updateMany({
+          where: { hookSubscriptionId: id, status: "pending" },
+          data: { status: "cancelled", lastError: "the hook subscription was deleted", leaseUntil: null },
+        });
+      }
+      return count;
+    });
+    if (!removed) throw ApiError.notFound("Hook");
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
