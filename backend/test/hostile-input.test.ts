@@ -668,6 +668,50 @@ const authCases: Case[] = [
   { name: "x-api-key that is not a token", method: "GET", path: "/api/logs", auth: null, headers: { "x-api-key": "hello" }, expectStatus: 401 },
 ];
 
+// ---------------------------------------------------------------- hook subscriptions and deliveries
+
+const HOOK = { url: "https://hooks.example.com/tracira", events: ["log.flagged"] };
+const hook = (body: unknown, field?: string, name?: string): Case => ({
+  name: `hook ${name ?? show(body)}`,
+  method: "POST",
+  path: "/api/hooks",
+  body,
+  ...(field !== undefined && { field }),
+});
+
+const hookCases: Case[] = [
+  hook({}, "url", "empty body"),
+  { name: "hook body is an array", method: "POST", path: "/api/hooks", raw: JSON.stringify([HOOK]), field: "body" },
+  { name: "hook body is broken JSON", method: "POST", path: "/api/hooks", raw: '{"url":', field: "body" },
+  hook({ events: HOOK.events }, "url", "without url"),
+  hook({ ...HOOK, url: 42 }, "url", "url as a number"),
+  hook({ ...HOOK, url: "ftp://hooks.example.com/x" }, "url", "ftp url"),
+  hook({ ...HOOK, url: "not a url" }, "url", "url not a url"),
+  hook({ ...HOOK, url: `https://example.com/${x(LIMITS.urlChars)}` }, "url", "url over the URL limit"),
+  hook({ ...HOOK, url: "javascript:alert(1)" }, "url", "javascript: url"),
+  hook({ url: HOOK.url }, "events", "without events"),
+  hook({ ...HOOK, events: [] }, "events", "no events"),
+  hook({ ...HOOK, events: "log.flagged" }, "events", "events as text"),
+  hook({ ...HOOK, events: ["log.nope"] }, "events", "unknown event"),
+  hook({ ...HOOK, events: [null] }, "events", "events [null]"),
+  hook({ ...HOOK, events: Array.from({ length: 1000 }, () => "log.flagged") }, "events", "1000 events"),
+  hook({ ...HOOK, project: 42 }, "project", "project as a number"),
+  hook({ ...HOOK, project: x(LIMITS.projectNameChars + 1) }, "project", "project over the limit"),
+  hook({ ...HOOK, task: ["t"] }, "task", "task as an array"),
+  hook({ ...HOOK, source: x(51) }, "source", "source over 50 chars"),
+  { name: "DELETE an unknown hook", method: "DELETE", path: `/api/hooks/${UUID_NOBODY}`, expectStatus: 404 },
+  { name: "DELETE a hook id that is not a uuid", method: "DELETE", path: "/api/hooks/x", expectStatus: 404 },
+  { name: "DELETE a hook id with a NUL", method: "DELETE", path: "/api/hooks/%00", field: "id" },
+  { name: "deliveries limit=0", method: "GET", path: "/api/deliveries?limit=0", field: "limit" },
+  { name: "deliveries limit=abc", method: "GET", path: "/api/deliveries?limit=abc", field: "limit" },
+  { name: "deliveries limit=1000", method: "GET", path: "/api/deliveries?limit=1000", field: "limit" },
+  { name: "deliveries status=nope", method: "GET", path: "/api/deliveries?status=nope", field: "status" },
+  { name: "deliveries logId over 200 chars", method: "GET", path: `/api/deliveries?logId=${x(201)}`, field: "logId" },
+  { name: "hooks without a token", method: "GET", path: "/api/hooks", auth: null, expectStatus: 401 },
+  { name: "deliveries without a token", method: "GET", path: "/api/deliveries", auth: null, expectStatus: 401 },
+  { name: "POST hooks without a token", method: "POST", path: "/api/hooks", body: HOOK, auth: null, expectStatus: 401 },
+];
+
 // ---------------------------------------------------------------- unknown routes and methods
 
 const notFound = (method: Method, path: string, extra: Partial<Case> = {}): Case => ({
@@ -830,6 +874,7 @@ const cases: Case[] = [
   ...projectCases,
   ...ruleCases,
   ...settingsCases,
+  ...hookCases,
   ...authCases,
   ...routeCases,
 ];
@@ -852,6 +897,8 @@ async function snapshot(token: string) {
   expect(rules.status).toBe(200);
   const settings = await server.call("GET", "/api/settings", undefined, { token });
   expect(settings.status).toBe(200);
+  const hooks = await server.call("GET", "/api/hooks", undefined, { token });
+  expect(hooks.status).toBe(200);
   const { usage: _usage, ...settingsWithoutUsage } = settings.body;
   void _usage;
   expect(logs.status).toBe(200);
@@ -876,6 +923,7 @@ async function snapshot(token: string) {
     tasks,
     rules: rules.body,
     settings: settingsWithoutUsage,
+    hooks: hooks.body,
   };
 }
 

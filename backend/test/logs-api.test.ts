@@ -332,6 +332,7 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
         ["/api/projects/{id}/tasks", "delete"], ["/api/verify", "get"], ["/api/models", "get"],
         ["/api/rules", "get"], ["/api/rules", "post"], ["/api/rules/{id}", "get"], ["/api/rules/{id}", "patch"],
         ["/api/rules/{id}", "delete"], ["/api/rules/evaluate", "post"],
+        ["/api/hooks", "post"], ["/api/hooks", "get"], ["/api/hooks/{id}", "delete"], ["/api/deliveries", "get"],
       ] as [string, string][]) {
         expect(doc.paths[path]?.[method]).toBeDefined();
       }
