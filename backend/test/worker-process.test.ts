@@ -52,10 +52,10 @@ test("an API-only server (TRACIRA_WORKER=false) plus two `npm run worker` proces
 
   // A SIGTERM stops a running worker cleanly.
   const started = Date.now();
-  while (!/evaluation worker started/.test(workers[0]!.stderr()) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+  while (!/evaluation worker and delivery sender started/.test(workers[0]!.stderr()) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
   workers[0]!.child.kill("SIGTERM");
   expect(await workers[0]!.exited).toBe(0);
-  expect(workers[0]!.stderr()).toMatch(/evaluation worker started/);
+  expect(workers[0]!.stderr()).toMatch(/evaluation worker and delivery sender started/);
   await api.kill("SIGTERM");
 });
 

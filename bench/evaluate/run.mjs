@@ -27,6 +27,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "../lib/args.mjs";
 import { fmt, formatCores, log, RESULTS_DIR, ROOT, sleep, writeResults } from "../lib/common.mjs";
@@ -37,6 +38,11 @@ import { oneLine, pgbench } from "../lib/pgbench.mjs";
 import { stopIfAborted } from "../lib/procs.mjs";
 import { runBench } from "../lib/session.mjs";
 import { DEFAULT_SERVER, DEFAULT_WORKER, startServer, startWorker } from "../lib/tracira.mjs";
+
+// The worker's own SQL texts, from the build, so the baseline runs exactly what the worker runs.
+const require = createRequire(import.meta.url);
+const { EVENT_LOG_COLUMNS } = require("../../backend/dist/deliveries/event-log.js");
+const { NOTIFY_SETTINGS } = require("../../backend/dist/deliveries/outbox.js");
 
 const USAGE = `
 usage: node bench/evaluate/run.mjs [options]     (npm run bench:evaluate -- [options]; build first)
@@ -224,7 +230,7 @@ async function measureWorker({ opts, database, count, cpuProfDir }) {
  * parameters; its rows (every column the worker reads is read) are folded into one row of FINALIZE
  * parameters: the ids, then the final values the worker wrote, as the same text arrays. \gset keeps them
  * (as p_*) for the next commands. Then the worker's rules read,
- * then store.ts's FINALIZE, unchanged. Each statement commits on its own, as in the worker.
+ * then store.ts's FINALIZE with the outbox's settings read, in one transaction, as in the worker.
  */
 function baselineScript() {
   const claim = `
@@ -256,14 +262,18 @@ function baselineScript() {
     FROM rules r LEFT JOIN projects p ON p.id = r.project_id
     WHERE r.workspace_id = ANY(:workspaces::uuid[]) AND r.is_active
     ORDER BY r.created_at, r.id;`;
+  // The final write returns the event columns and reads the workspaces' notification settings in the same
+  // transaction (the outbox); no deliveries are written, as none are configured in this run.
   const finalize = `
     UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
       explanation = u.explanation, applied_rules = u.applied::jsonb, evaluated_at = now(), updated_at = now(),
       eval_lease_until = NULL, eval_lease_owner = NULL
-    FROM unnest(:p_ids::text[], :p_statuses::text[], :p_scores::float8[], :p_explanations::text[], :p_applied::text[]) AS u(id, status, score, explanation, applied)
-    WHERE l.id = u.id AND l.status = 'pending'
-    RETURNING l.id;`;
-  return [claim, rules, finalize].map(oneLine).join("\n") + "\n";
+    FROM unnest(:p_ids::text[], :p_statuses::text[], :p_scores::float8[], :p_explanations::text[], :p_applied::text[]) AS u(id, status, score, explanation, applied),
+      projects p
+    WHERE l.id = u.id AND l.status = 'pending' AND p.id = l.project_id
+    RETURNING ${EVENT_LOG_COLUMNS};`;
+  const notify = `${NOTIFY_SETTINGS.replace("$1", ":workspaces")};`;
+  return [claim, rules, "BEGIN;", finalize, notify, "COMMIT;"].map(oneLine).join("\n") + "\n";
 }
 
 async function measureBaseline({ opts, database, tmp, count, final }) {

@@ -35,6 +35,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date)
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
   if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  // Every HTTP-date form starts with the day's name; Date.parse alone would read "-5" or "1.5" as a date in 2001.
+  if (!/^\s*(mon|tue|wed|thu|fri|sat|sun)/i.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
 }

@@ -1,4 +1,4 @@
-import { verdictOf } from "../evaluation/sync-gate";
+import { verdictOf } from "../evaluation/verdict-of";
 import type { AppliedRule, CallbackEvents, EventLog, EventPayload, EventType, HumanDecision, Verdict } from "@tracira/shared";
 
 /**

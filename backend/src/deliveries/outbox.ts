@@ -8,7 +8,7 @@ import { targetsFor, type HookTarget, type NotifySettings } from "./targets";
  * Notification settings and hook subscriptions of the workspaces in a batch, read inside the transaction
  * that changes the logs: a subscription committed before the change is always seen.
  */
-const NOTIFY_SETTINGS = `
+export const NOTIFY_SETTINGS = `
 SELECT w.id, w.slack_notifications_enabled, w.slack_webhook_url_encrypted IS NOT NULL AS slack_configured,
   w.notify_on_flag, w.notify_on_fail, w.email_notifications_enabled, w.notification_email, w.email_on_flag,
   w.email_on_fail, w.webhook_enabled, w.outbound_webhook_url, w.outbound_webhook_events,

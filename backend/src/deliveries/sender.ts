@@ -59,7 +59,8 @@ export class DeliverySender {
   }
 
   private async run(): Promise<void> {
-    const leaseMs = this.options.timeoutMs * 3 + 5_000;
+    // Every attempt ends within its timeout (the body read included), so the lease only needs a margin.
+    const leaseMs = this.options.timeoutMs * 2 + 2_000;
     while (this.running) {
       const free = this.options.concurrency - this.inFlight.size;
       let claimed: ClaimedDelivery[] = [];

@@ -5,14 +5,9 @@ import type { Evaluation } from "./engine";
 import type { Evaluator } from "./evaluator";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadStoredResult, type ActiveRule, type PendingLog } from "./store";
-
+import { verdictOf } from "./verdict-of";
 
 /** The verdict as `sync: true` callers read it. */
-/** `verdict` as the sync answer and every event carry it. */
-export function verdictOf(status: Evaluation["status"], appliedRules: Evaluation["appliedRules"]): SyncLogResult["verdict"] {
-  return { pass: status === "pass", rules: appliedRules.map((r) => ({ name: r.ruleName, triggered: r.outcome === "triggered" })) };
-}
-
 export function toSyncResult(id: string, evaluation: Pick<Evaluation, "status" | "confidenceScore" | "explanation" | "appliedRules">): SyncLogResult {
   return {
     ok: true,
