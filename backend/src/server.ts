@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
 import { openDatabase, type Database } from "./db/database";
 import { migrate } from "./db/migrate";
+import { clearStaleDeliveryLeases } from "./deliveries/store";
 import { clearStaleLeases } from "./evaluation/store";
 import { createApp } from "./http/app";
 import type { AppDeps } from "./http/deps";
@@ -36,7 +37,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   try {
     const applied = await migrate(db.sql);
     if (applied.length) logger.info("applied migrations", { applied });
-    if (db.kind === "pglite") await clearStaleLeases(db.sql);
+    if (db.kind === "pglite") {
+      await clearStaleLeases(db.sql);
+      await clearStaleDeliveryLeases(db.sql);
+    }
     const services = createServices(db, config, logger, createSecretBox(config, logger));
     const limiter = (rateLimiter = createRateLimiter({ redisUrl: config.redisUrl, logger }));
     const bootstrapped = await services.workspaces.bootstrap(config.bootstrapWorkspaceName, config.bootstrapToken);

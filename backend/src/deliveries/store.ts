@@ -115,3 +115,8 @@ export async function releaseDeliveries(sql: SqlClient, ids: string[]): Promise<
     `{${ids.join(",")}}`,
   ]);
 }
+
+/** Clears every delivery lease: only for the embedded database, which one process owns (see clearStaleLeases). */
+export async function clearStaleDeliveryLeases(sql: SqlClient): Promise<void> {
+  await sql.query(`UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL`);
+}
