@@ -3,6 +3,7 @@ import { CALLBACK_EVENTS, type CallbackEvents } from "@tracira/shared";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startReceiver, type Receiver } from "./helpers/receiver";
 import { startTestServer, startTestServerOn, type TestServer } from "./helpers/server";
+import { FAST_DELIVERIES as FAST, sleep, statusRules, OUTPUTS, type Status } from "./helpers/deliveries";
 
 /**
  * Events and deliveries end to end: a real server on Postgres, real HTTP receivers on 127.0.0.1, and the
@@ -10,22 +11,8 @@ import { startTestServer, startTestServerOn, type TestServer } from "./helpers/s
  */
 jest.setTimeout(60_000);
 
-const FAST = { TRACIRA_DELIVERY_BACKOFF_MS: "100", TRACIRA_DELIVERY_BACKOFF_MAX_MS: "300", TRACIRA_DELIVERY_POLL_MS: "50" };
 
-/** Rules that make each status happen on demand: "BAD" flags; task "judge" errors (a judge without any key). */
-async function statusRules(server: TestServer) {
-  const flag = await server.call("POST", "/api/rules", { name: "No BAD", type: "keyword_forbidden", value: "BAD" });
-  const judge = await server.call("POST", "/api/rules", { name: "Judge", type: "llm_judge", value: "Is polite", taskName: "judge" });
-  expect([flag.status, judge.status]).toEqual([201, 201]);
-}
-const OUTPUTS = {
-  pass: { output: "All good here." },
-  flagged: { output: "This is BAD." },
-  error: { output: "Hello", task: "judge" },
-} as const;
-type Status = keyof typeof OUTPUTS;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(["postgres", "pglite"] as const)("callbackEvents on %s", (backend) => {
   let server: TestServer;

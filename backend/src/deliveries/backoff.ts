@@ -12,6 +12,7 @@ const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
 /**
  * When to try again after failed attempt number `attempt`, or `undefined` to give up. Exponential with
  * "equal jitter" (half fixed, half random) so receivers coming back are not hit by every sender at once.
+ * A `Retry-After` longer than the back-off is honoured (up to 6 h).
  * Retries continue while the window is open, so the last one falls at or after its end: deliveries are
  * retried for at least the whole window (24 h by default).
  */
@@ -25,8 +26,10 @@ export function nextAttemptAt(
 ): Date | undefined {
   if (now.getTime() - createdAt.getTime() >= policy.windowMs) return undefined;
   const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt - 1, 30));
-  const delay =
-    retryAfterMs !== undefined ? Math.min(Math.max(retryAfterMs, 0), MAX_RETRY_AFTER_MS) : exponential / 2 + (random() * exponential) / 2;
+  const backoff = exponential / 2 + (random() * exponential) / 2;
+  // `Retry-After` means "not before": it can lengthen the wait, never shorten it (a receiver answering
+  // `Retry-After: 0` on every attempt must not be hammered for 24 hours).
+  const delay = retryAfterMs !== undefined ? Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS)) : backoff;
   return new Date(now.getTime() + Math.round(delay));
 }
 

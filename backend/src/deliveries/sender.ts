@@ -110,9 +110,15 @@ export class DeliverySender {
     if (outcome.retryable) {
       const next = nextAttemptAt(this.options.backoff, d.attempt, d.createdAt, new Date(), outcome.retryAfterMs);
       if (next) return { ...base, error: outcome.error, status: "pending", nextAttemptAt: next };
-      const hours = Math.round(this.options.backoff.windowMs / 360_000) / 10;
-      return { ...base, error: `${outcome.error} — gave up after ${d.attempt} attempts over ${hours} h`, status: "failed" };
+      return { ...base, error: `${outcome.error} — gave up after ${d.attempt} attempts over ${duration(this.options.backoff.windowMs)}`, status: "failed" };
     }
     return { ...base, error: outcome.error, status: "failed", removeHook: outcome.gone === true && d.kind === "hook" };
   }
+}
+
+/** "24 h", "90 min", "2 s": how long retries went on, for the attempt log. */
+function duration(ms: number): string {
+  if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;
+  if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
+  return `${Math.round(ms / 1000)} s`;
 }
