@@ -80,7 +80,7 @@ test("SIGKILL between a receiver's 200 and its record: every event arrives, one 
 
   const secondCall = second.call(TOKEN);
   const end = Date.now() + 15_000;
-  let statuses: string[] = [];
+  let statuses: string[];
   do {
     const res = await secondCall("GET", "/api/deliveries?limit=100");
     statuses = res.body.deliveries.map((d: { status: string }) => d.status);
