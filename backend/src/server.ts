@@ -66,7 +66,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       close: () =>
         (closing ??= (async () => {
           await new Promise<void>((resolve) => {
-            server.close(() => resolve());
+            // A keep-alive connection that has just finished a response can still count as busy for a
+            // moment; closing idle ones again until the server is closed keeps shutdown from waiting out
+            // the keep-alive timeout.
+            const sweep = setInterval(() => server.closeIdleConnections(), 100);
+            server.close(() => {
+              clearInterval(sweep);
+              resolve();
+            });
             server.closeIdleConnections();
           });
           await services.evaluation.close();

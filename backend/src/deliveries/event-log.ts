@@ -1,4 +1,5 @@
 import { verdictOf } from "../evaluation/verdict-of";
+import { toLogAttachments } from "../services/logs/serialize";
 import type { AppliedRule, CallbackEvents, EventLog, EventPayload, EventType, HumanDecision, Verdict } from "@tracira/shared";
 
 /**
@@ -73,7 +74,7 @@ export function toEventLog(r: EventLogRow): EventLog {
     output: r.output,
     metadata: r.metadata ?? null,
     tags: r.tags ?? [],
-    attachments: asArray(r.attachments),
+    attachments: toLogAttachments(r.attachments),
     status: r.status,
     confidenceScore: r.confidence_score,
     explanation: r.explanation,

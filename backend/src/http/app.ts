@@ -1,4 +1,6 @@
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from "express";
+import type { IncomingMessage } from "node:http";
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import type { Config } from "../config";
 import { ApiError } from "./errors";
 import { authenticate } from "./auth";
 import type { AppDeps } from "./deps";
@@ -13,12 +15,11 @@ export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
   app.set("etag", false);
   app.set("query parser", "simple");
 
-  // Every body is read as JSON whatever its Content-Type: `curl -d '{…}'` without a header must work.
-  app.use(express.json({ limit: deps.config.maxBodyBytes, type: () => true, strict: false }));
-
   const router = express.Router();
-  for (const route of routes) router[route.method](route.path, handle(route, deps));
+  for (const route of routes) router[route.method](route.path, readJson(route, deps.config), handle(route, deps));
   app.use(router);
+  // An unknown route still reads the body first, as every route does: broken JSON is a 400, too much a 413.
+  app.use(readJson(undefined, deps.config));
 
   app.use((req: Request) => {
     throw new ApiError(
@@ -28,6 +29,41 @@ export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
   });
   app.use(errorHandler(deps));
   return app;
+}
+
+/** Bytes of each request's body as read (after decompression), for BodyLimit. */
+const bodyBytes = new WeakMap<IncomingMessage, number>();
+
+/**
+ * Every body is read as JSON whatever its Content-Type (`curl -d '{…}'` without a header must work), up
+ * to `config.maxBodyBytes`, or the route's larger BodyLimit: past the default limit the body must be
+ * valid JSON and only its bulky parts may make it larger.
+ */
+function readJson(route: RouteDef | undefined, config: Config): RequestHandler {
+  const limit = route?.bodyLimit;
+  if (!limit) return express.json({ limit: config.maxBodyBytes, type: () => true, strict: false });
+  const parser = express.json({
+    limit: limit.maxBytes(config),
+    type: () => true,
+    strict: false,
+    verify: (req, _res, buf) => void bodyBytes.set(req, buf.length),
+  });
+  return (req, res, next) =>
+    parser(req, res, (err?: unknown) => {
+      const bytes = bodyBytes.get(req) ?? 0;
+      const general = config.maxBodyBytes;
+      const unparsable = (err as { type?: string } | undefined)?.type === "entity.parse.failed";
+      if (bytes > general && (unparsable || (!err && bytes - limit.bulk(req.body) > general))) {
+        next(
+          new ApiError(
+            "payload_too_large",
+            `The request body is larger than ${general} bytes; only ${limit.bulkName} may make it larger (up to ${limit.maxBytes(config)} bytes). Send a shorter output.`,
+          ),
+        );
+        return;
+      }
+      next(err);
+    });
 }
 
 const shorten = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…` : text);

@@ -25,7 +25,7 @@ export function buildOpenApi(routes: RouteDef[], version: string): JsonSchema {
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const path = route.path.replace(/:(\w+)/g, "{$1}");
+    const path = route.path.replace(/[:*](\w+)/g, "{$1}");
     const parameters = [
       ...parametersOf(route.params, "path", convert),
       ...parametersOf(route.query, "query", convert),

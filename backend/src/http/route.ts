@@ -1,5 +1,6 @@
 import type { Request, Response } from "express";
 import type { z } from "zod";
+import type { Config } from "../config";
 import type { AuthContext } from "./auth";
 import type { AppDeps } from "./deps";
 
@@ -39,6 +40,8 @@ export interface RouteDef<
   summary: string;
   tag: string;
   auth: A;
+  /** A larger body than `config.maxBodyBytes`, for routes that take files (see BodyLimit). */
+  bodyLimit?: BodyLimit;
   /** Rate-limit bucket this route counts against, if any. */
   rateLimit?: "ingest";
   /** The role the caller needs (default: any member of the workspace). */
@@ -51,6 +54,18 @@ export interface RouteDef<
   status?: number;
   /** Returns the response body; returning `undefined` means the handler answered itself (redirects). */
   handler: (ctx: HandlerContext<P, Q, B, A>) => Promise<z.input<R> | undefined> | z.input<R> | undefined;
+}
+
+/**
+ * A route's body limit past the default `config.maxBodyBytes`: the body may reach `maxBytes`, but only
+ * through the parts `bulk` measures (e.g. base64 uploads); the rest must still fit `config.maxBodyBytes`.
+ */
+export interface BodyLimit {
+  maxBytes: (config: Config) => number;
+  /** Characters of the parsed body allowed past the default limit. */
+  bulk: (body: unknown) => number;
+  /** What may make the body larger, for the 413 message (e.g. "base64 attachment uploads"). */
+  bulkName: string;
 }
 
 export function defineRoute<

@@ -18,13 +18,12 @@ export class Waker {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wakeSleeper = undefined;
+        this.wakeSleeper = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wakeSleeper = done;
     });
   }

@@ -1,10 +1,11 @@
 import type { RouteDef } from "../http/route";
 import { hookRoutes } from "./hooks";
 import { logRoutes } from "./logs";
+import { mediaRoutes } from "./media";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
 import { settingsRoutes } from "./settings";
 import { utilityRoutes } from "./utilities";
 
 /** Every public route. Order matters where paths overlap (`/api/logs/tasks` before `/api/logs/:id`, `/api/rules/evaluate` before `/api/rules/:id`). */
-export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes, ...ruleRoutes, ...settingsRoutes, ...hookRoutes];
+export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes, ...ruleRoutes, ...settingsRoutes, ...hookRoutes, ...mediaRoutes];

@@ -14,12 +14,26 @@ import {
   TaskNamesQuery,
   TaskNamesResponse,
 } from "@tracira/shared";
-import { defineRoute } from "../http/route";
+import { defineRoute, type BodyLimit } from "../http/route";
 
 const actor = (body: { decidedBy?: string | undefined; source?: string | undefined }) => ({
   decidedBy: body.decidedBy?.trim() || "api",
   source: body.source?.trim() || "api",
 });
+
+/** POST /api/logs may carry base64 uploads: up to TRACIRA_MAX_LOG_BODY_BYTES, but only through them. */
+const withUploads: BodyLimit = {
+  maxBytes: (config) => config.media.maxLogBodyBytes,
+  bulk: (body) => {
+    const attachments = (body as { attachments?: unknown } | null | undefined)?.attachments;
+    if (!Array.isArray(attachments)) return 0;
+    return attachments.reduce<number>((sum, a) => {
+      const upload = (a as { upload?: unknown } | null)?.upload;
+      return sum + (typeof upload === "string" ? upload.length : 0);
+    }, 0);
+  },
+  bulkName: "base64 attachment uploads",
+};
 
 export const logRoutes = [
   defineRoute({
@@ -29,6 +43,7 @@ export const logRoutes = [
     summary: "Submit an AI output for evaluation",
     auth: "token",
     rateLimit: "ingest",
+    bodyLimit: withUploads,
     body: CreateLogBody,
     response: CreateLogResponse,
     handler: ({ auth, body, deps }) => deps.services.ingest.ingest(auth, body),

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * AES-256-GCM for secrets at rest (provider keys, the Slack webhook URL, the workspace token and signing
@@ -22,6 +22,11 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context, "utf8"));
     const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
     return ["v1", this.keyId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+  }
+
+  /** A 32-byte key for one purpose (e.g. `media-url-signing`), derived with HKDF-SHA256 so no two purposes share a key. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.key, "tracira-secret-box", purpose, 32));
   }
 
   open(sealed: string, context: string): string {

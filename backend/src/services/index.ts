@@ -3,8 +3,11 @@ import type { Database } from "../db/database";
 import { createDeliveries, type DeliveryRuntime } from "../deliveries";
 import { createEvaluation, type EvaluationRuntime } from "../evaluation";
 import type { Logger } from "../logger";
+import { LocalMediaStorage } from "../media/local-storage";
+import { MediaUrlSigner } from "../media/signed-url";
 import { createUrlGuard, type UrlGuard } from "../outbound";
 import type { SecretBox } from "../secrets/secret-box";
+import { AttachmentService } from "./attachments";
 import { DeliveryQueryService } from "./deliveries";
 import { HookService } from "./hooks";
 import { LogIngestService } from "./logs/ingest";
@@ -32,6 +35,9 @@ export interface Services {
   evaluation: EvaluationRuntime;
   /** Every outbound URL (callbacks, hooks, webhooks, Slack, attachment fetches) passes this guard. */
   outbound: UrlGuard;
+  /** Attachments: stored during ingestion (local folder), served through signed links. */
+  attachments: AttachmentService;
+  mediaUrls: MediaUrlSigner;
   deliveries: DeliveryQueryService;
   hooks: HookService;
   /** The outbox and its sender. */
@@ -44,19 +50,22 @@ export function createServices(db: Database, config: Config, logger: Logger, sec
   const delivery = createDeliveries(db.sql, config, logger, secrets, outbound, (workspaceId) => settings.slackWebhookUrl(workspaceId));
   const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId), delivery.outbox);
   const rules = new RuleService(db.prisma);
+  const attachments = new AttachmentService(new LocalMediaStorage(config.media.dir), outbound, db.sql, logger);
   return {
     tokens: new TokenService(db.sql),
     workspaces: new WorkspaceService(db.prisma, secrets),
-    projects: new ProjectService(db.prisma),
-    ingest: new LogIngestService(db.sql, evaluation.gate, () => evaluation.worker.notify()),
+    projects: new ProjectService(db.prisma, attachments),
+    ingest: new LogIngestService(db.sql, evaluation.gate, attachments, outbound, () => evaluation.worker.notify()),
     logs: new LogQueryService(db.prisma),
-    review: new LogReviewService(db.prisma, db.sql, delivery.outbox),
+    review: new LogReviewService(db.prisma, db.sql, delivery.outbox, attachments),
     rules,
     ruleEvaluation: new RuleEvaluationService(rules, evaluation.engine),
     settings,
     tokenRotation: new TokenRotationService(db.prisma, secrets),
     evaluation,
     outbound,
+    attachments,
+    mediaUrls: new MediaUrlSigner(secrets.deriveKey("media-url-signing"), config.media.urlTtlSeconds),
     deliveries: new DeliveryQueryService(db.prisma),
     hooks: new HookService(db.prisma, outbound, delivery.signingSecrets),
     delivery,

@@ -1,6 +1,7 @@
 import type { Project, Task } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
 import { ApiError } from "../http/errors";
+import type { AttachmentService } from "./attachments";
 import { isUniqueViolation } from "../db/prisma-errors";
 
 interface ProjectRow {
@@ -23,7 +24,10 @@ const withCount = { id: true, name: true, icon: true, createdAt: true, _count: {
 
 /** Projects and their tasks. Every call is scoped to one workspace; others' ids are "not found". */
 export class ProjectService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly attachments: AttachmentService,
+  ) {}
 
   async list(workspaceId: string): Promise<Project[]> {
     const rows = await this.prisma.project.findMany({ where: { workspaceId }, select: withCount, orderBy: { name: "asc" } });
@@ -102,7 +106,9 @@ export class ProjectService {
   /** Deletes the project with its logs, rules and tasks (by cascade). */
   async delete(workspaceId: string, id: string): Promise<void> {
     const project = await this.own(workspaceId, id);
+    const files = await this.attachments.filesOf(this.prisma, { workspaceId, projectId: project.id });
     await this.prisma.project.delete({ where: { id: project.id } });
+    await this.attachments.remove(files);
   }
 
   async listTasks(workspaceId: string, projectId: string): Promise<Task[]> {
@@ -142,10 +148,13 @@ export class ProjectService {
   /** Deletes the task and every log of this project with that task name. */
   async deleteTask(workspaceId: string, projectId: string, taskName: string): Promise<void> {
     const project = await this.own(workspaceId, projectId);
+    const logsOfTask = { workspaceId, projectId: project.id, taskName };
+    const files = await this.attachments.filesOf(this.prisma, logsOfTask);
     const [deletedTasks, deletedLogs] = await this.prisma.$transaction([
       this.prisma.task.deleteMany({ where: { projectId: project.id, name: taskName } }),
-      this.prisma.log.deleteMany({ where: { workspaceId, projectId: project.id, taskName } }),
+      this.prisma.log.deleteMany({ where: logsOfTask }),
     ]);
+    await this.attachments.remove(files);
     if (deletedTasks.count === 0 && deletedLogs.count === 0) throw ApiError.notFound(`Task "${taskName}"`);
   }
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DELIVERY_KINDS, DELIVERY_STATUSES, EVENT_TYPES, HOOK_EVENTS, HUMAN_DECISIONS, LOG_STATUSES, VERDICTS } from "../enums";
 import { LIMITS } from "../limits";
 import { enumOf, httpUrl, optionalText, unmapped } from "./fields";
-import { AppliedRule, StoredAttachment, SyncVerdict } from "./logs";
+import { AppliedRule, LogAttachment, SyncVerdict } from "./logs";
 
 // ---------- hook subscriptions (integration triggers) ----------
 
@@ -108,7 +108,7 @@ export const EventLog = z.object({
   output: z.string(),
   metadata: z.record(z.string(), z.unknown()).nullable(),
   tags: z.array(z.string()),
-  attachments: z.array(StoredAttachment),
+  attachments: z.array(LogAttachment),
   status: z.enum(LOG_STATUSES),
   confidenceScore: z.number().nullable(),
   explanation: z.string().nullable(),

@@ -94,9 +94,8 @@ const Attachment = z.union(
   [
     z.object({ url: httpUrl("attachments[].url") }),
     z.object({
-      upload: z.string().min(1).max(Math.ceil((LIMITS.attachmentBytes * 4) / 3) + 4, {
-        error: "attachment uploads must be at most 10 MB",
-      }),
+      // No length cap here: the body limit bounds it, and the service answers 413 past 10 MB decoded.
+      upload: z.string().min(1).meta({ description: "The file as base64 (a data: URL prefix is accepted), at most 10 MB decoded; larger is a 413" }),
       filename: requiredText("attachments[].filename", 255, "report.pdf"),
       contentType: requiredText("attachments[].contentType", 255, "application/pdf"),
     }),
@@ -220,12 +219,20 @@ export const AppliedRule = z.object({
 export type AppliedRule = z.infer<typeof AppliedRule>;
 
 export const StoredAttachment = z.object({
+  /** `workspaceId/logId/N-filename`: the media key. */
   key: z.string(),
   filename: z.string(),
   contentType: z.string(),
   size: z.number(),
+  /** Hex SHA-256 of the stored bytes. */
+  sha256: z.string().optional(),
   sourceUrl: z.string().optional(),
 });
+export type StoredAttachment = z.infer<typeof StoredAttachment>;
+
+/** An attachment as the API shows it: `url` is `/api/media/<key>`, which redirects to a short-lived signed link. */
+export const LogAttachment = StoredAttachment.extend({ url: z.string() });
+export type LogAttachment = z.infer<typeof LogAttachment>;
 
 const StoredInput = z.union([z.string(), z.array(z.record(z.string(), z.unknown()))]);
 
@@ -266,7 +273,7 @@ export const LogDetail = LogListItem.extend({
   inputText: z.string().nullable(),
   confidence: z.number().nullable(),
   callbackEvents: z.enum(CALLBACK_EVENTS),
-  attachments: z.array(StoredAttachment),
+  attachments: z.array(LogAttachment),
   appliedRules: z.array(AppliedRule),
   evaluatedAt: z.string().nullable(),
   createdAt: z.string(),

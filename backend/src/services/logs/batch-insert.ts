@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { CreateLogInput } from "@tracira/shared";
+import type { CreateLogInput, StoredAttachment } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 
 /** The stored values of one log, as the insert statement binds them. */
@@ -25,6 +25,8 @@ export interface LogRow {
   tags: string[] | null;
   callbackUrl: string | null;
   callbackEvents: string;
+  /** JSON text of the stored attachments (StoredAttachment[]), or null without any. */
+  attachments: string | null;
   /** Set for sync (gate) logs: the process evaluating it inline holds it from the start. */
   lease: { owner: string; ms: number } | null;
 }
@@ -36,6 +38,7 @@ export function toLogRow(
   id: string,
   body: CreateLogInput,
   lease: LogRow["lease"] = null,
+  attachments: readonly StoredAttachment[] = [],
 ): LogRow {
   return {
     id,
@@ -57,13 +60,15 @@ export function toLogRow(
     tags: body.tags ?? null,
     callbackUrl: body.callbackUrl ?? null,
     callbackEvents: body.callbackEvents,
+    attachments: attachments.length ? JSON.stringify(attachments) : null,
     lease,
   };
 }
 
 /** About how many characters a row sends, to keep one batch statement to a few megabytes. */
 export function rowWeight(row: LogRow): number {
-  return 500 + row.output.length + (row.input?.length ?? 0) + (row.inputText?.length ?? 0) + (row.metadata?.length ?? 0);
+  const optional = (row.input?.length ?? 0) + (row.inputText?.length ?? 0) + (row.metadata?.length ?? 0) + (row.attachments?.length ?? 0);
+  return 500 + row.output.length + optional;
 }
 
 /**
@@ -81,10 +86,10 @@ WITH input AS (
   SELECT * FROM unnest(
     $1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::text[],
     $9::text[], $10::text[], $11::text[], $12::float8[], $13::float8[], $14::float8[], $15::jsonb[], $16::text[],
-    $17::text[], $18::jsonb[], $19::text[], $20::text[], $21::callback_events[], $22::text[], $23::int[]
+    $17::text[], $18::jsonb[], $19::text[], $20::text[], $21::callback_events[], $22::text[], $23::int[], $24::jsonb[]
   ) AS t(id, workspace_id, project, project_id, task_id, task_name, ts, session_id, subject_id, actor_id, model,
     latency_ms, cost_usd, confidence, input, input_text, output, metadata, tags, callback_url, callback_events,
-    lease_owner, lease_ms)
+    lease_owner, lease_ms, attachments)
 ), new_project AS (
   INSERT INTO projects (id, workspace_id, name)
   SELECT DISTINCT ON (workspace_id, project) project_id, workspace_id, project FROM input
@@ -108,7 +113,7 @@ INSERT INTO logs (
 )
 SELECT input.id, input.workspace_id, project.id, input.task_name, COALESCE(input.ts, now()), input.session_id,
   input.subject_id, input.actor_id, input.model, input.latency_ms, input.cost_usd, input.confidence, input.input,
-  input.input_text, input.output, input.metadata, COALESCE(input.tags::text[], '{}'), NULL,
+  input.input_text, input.output, input.metadata, COALESCE(input.tags::text[], '{}'), input.attachments,
   input.callback_url, input.callback_events, input.lease_owner, now() + input.lease_ms * interval '1 millisecond',
   CASE WHEN input.lease_owner IS NULL THEN 0 ELSE 1 END
 FROM input JOIN project ON project.workspace_id = input.workspace_id AND project.name = input.project
@@ -152,6 +157,7 @@ export async function insertLogs(sql: SqlClient, rows: readonly LogRow[]): Promi
       column((r) => r.callbackEvents),
       column((r) => r.lease?.owner ?? null),
       column((r) => r.lease?.ms ?? null),
+      column((r) => r.attachments),
     ],
     "tracira_insert_logs",
   );

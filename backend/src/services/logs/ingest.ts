@@ -3,6 +3,9 @@ import type { CreateLogInput, CreateLogResponse } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 import type { SyncGate } from "../../evaluation/sync-gate";
 import { ApiError } from "../../http/errors";
+import type { UrlGuard } from "../../outbound";
+import type { AttachmentService } from "../attachments";
+import { checkOutboundUrl } from "../outbound-check";
 import { insertLogs, rowWeight, toLogRow, type LogRow } from "./batch-insert";
 import { GroupCommit } from "./group-commit";
 
@@ -29,26 +32,24 @@ export class LogIngestService {
 
   /**
    * @param gate evaluates `sync: true` logs inline.
+   * @param attachments stores attachments before the row is written.
+   * @param guard checks `callbackUrl` when the log is written.
    * @param onPending called after async logs are stored, to wake an in-process worker.
    */
   constructor(
     private readonly sql: SqlClient,
     private readonly gate: SyncGate,
+    private readonly attachments: AttachmentService,
+    private readonly guard: UrlGuard,
     private readonly onPending: () => void = () => undefined,
   ) {}
 
   async ingest(ctx: IngestContext, body: CreateLogInput): Promise<CreateLogResponse> {
-    if (body.attachments?.length) {
-      // Refused rather than dropped: until attachments are stored durably, accepting them would lose them.
-      throw ApiError.invalid("This server does not store attachments yet; send the log without attachments.", {
-        attachments: "not supported by this server version",
-      });
-    }
-    const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : null;
-    const rules = body.sync ? this.gate.prefetchRules(ctx.workspaceId) : undefined;
-    const row = toLogRow(ctx.workspaceId, body.id ?? randomUUID(), body, lease);
-    // A caller-supplied id answers with its stored state (or 409 when another workspace holds it): one log at a time.
-    const stored = body.id ? ((await this.existing(ctx, body.id)) ?? (await this.insertOne(ctx, row))) : await this.batches.submit(row);
+    // A caller-supplied id already stored answers with its stored state (or 409 when another workspace
+    // holds it), and stores nothing again.
+    const known = body.id ? await this.existing(ctx, body.id) : undefined;
+    if (known) return body.sync ? this.gate.answerFor(known.id) : { ok: true, id: known.id, status: known.status };
+    const { stored, row, rules } = await this.store(ctx, body);
 
     if (!body.sync) {
       if (stored.inserted) this.onPending();
@@ -66,6 +67,37 @@ export class LogIngestService {
       inputText: row.inputText,
       attempts: 1,
     }, rules);
+  }
+
+  /**
+   * Checks the callback URL, stores the attachments under the log's id, then the row with them; when
+   * the row is not written (an error, or the same caller id stored concurrently by another request) the
+   * files this call stored are removed.
+   */
+  private async store(
+    ctx: IngestContext,
+    body: CreateLogInput,
+  ): Promise<{ stored: Stored; row: LogRow; rules: ReturnType<SyncGate["prefetchRules"]> | undefined }> {
+    if (body.callbackUrl) await checkOutboundUrl(this.guard, body.callbackUrl, "callbackUrl");
+    const id = body.id ?? randomUUID();
+    const attachments = body.attachments?.length ? await this.attachments.storeAll(ctx.workspaceId, id, body.attachments) : [];
+    const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : null;
+    const rules = body.sync ? this.gate.prefetchRules(ctx.workspaceId) : undefined;
+    const row = toLogRow(ctx.workspaceId, id, body, lease, attachments);
+    let stored: Stored;
+    try {
+      stored = body.id ? await this.insertOne(ctx, row) : await this.batches.submit(row);
+    } catch (err) {
+      // Keep the files when the row may have been written after all (the connection dropped at commit).
+      const first = attachments[0];
+      if (first) {
+        const written = await this.attachments.isAttached(ctx.workspaceId, id, first.key).catch(() => true);
+        if (!written) await this.attachments.remove(attachments);
+      }
+      throw err;
+    }
+    if (!stored.inserted) await this.attachments.remove(attachments);
+    return { stored, row, rules };
   }
 
   /**

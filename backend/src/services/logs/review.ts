@@ -1,9 +1,11 @@
 import type { BulkAction, HumanDecision } from "@tracira/shared";
 import type { PrismaClient } from "../../db/database";
+import type { Prisma } from "../../generated/prisma/client";
 import type { SqlClient } from "../../db/sql";
 import { EVENT_LOG_COLUMNS, type EventLogRow } from "../../deliveries/event-log";
 import type { Outbox } from "../../deliveries/outbox";
 import { ApiError } from "../../http/errors";
+import type { AttachmentService } from "../attachments";
 import { arrayLiteral } from "./batch-insert";
 
 export interface DecisionActor {
@@ -29,6 +31,7 @@ export class LogReviewService {
     private readonly prisma: PrismaClient,
     private readonly sql: SqlClient,
     private readonly outbox: Outbox,
+    private readonly attachments: AttachmentService,
   ) {}
 
   async decide(workspaceId: string, id: string, decision: HumanDecision, actor: DecisionActor) {
@@ -56,9 +59,17 @@ export class LogReviewService {
   }
 
   async delete(workspaceId: string, id: string) {
-    const { count } = await this.prisma.log.deleteMany({ where: { id, workspaceId } });
+    const count = await this.deleteLogs({ id, workspaceId });
     if (count === 0) throw ApiError.notFound("Log");
     return { ok: true as const };
+  }
+
+  /** Deletes logs and then their stored files. */
+  private async deleteLogs(where: Prisma.LogWhereInput): Promise<number> {
+    const files = await this.attachments.filesOf(this.prisma, where);
+    const { count } = await this.prisma.log.deleteMany({ where });
+    await this.attachments.remove(files);
+    return count;
   }
 
   /** Ids of other workspaces (or unknown ids) are skipped silently: `count` says how many changed. */
@@ -66,7 +77,7 @@ export class LogReviewService {
     const unique = [...new Set(ids)];
     const count =
       action === "delete"
-        ? (await this.prisma.log.deleteMany({ where: { workspaceId, id: { in: unique } } })).count
+        ? await this.deleteLogs({ workspaceId, id: { in: unique } })
         : await this.record(workspaceId, unique, action === "approve" ? "approved" : "rejected", actor);
     return { ok: true as const, count };
   }

@@ -1,5 +1,6 @@
-import type { LogDetail, LogListItem } from "@tracira/shared";
+import type { LogAttachment, LogDetail, LogListItem, StoredAttachment } from "@tracira/shared";
 import type { Prisma } from "../../generated/prisma/client";
+import { mediaPath } from "../../media/media-keys";
 
 export const logWithProject = { project: { select: { name: true } } } as const;
 export type LogRow = Prisma.LogGetPayload<{ include: typeof logWithProject }>;
@@ -45,9 +46,13 @@ export function toDetail(row: LogRow, sessionTurnCount: number): LogDetail {
     inputText: row.inputText,
     confidence: row.confidence,
     callbackEvents: row.callbackEvents,
-    attachments: asArray(row.attachments),
+    attachments: toLogAttachments(row.attachments),
     appliedRules: asArray(row.appliedRules),
     evaluatedAt: iso(row.evaluatedAt),
     createdAt: row.createdAt.toISOString(),
   };
 }
+
+/** Stored attachments as the API and events show them, each with the media URL that redirects to a signed link. */
+export const toLogAttachments = (stored: unknown): LogAttachment[] =>
+  asArray<StoredAttachment>(stored).map((attachment) => ({ ...attachment, url: mediaPath(attachment.key) }));
