@@ -194,7 +194,7 @@ const OFF: NotifySettings = {
   webhook: { enabled: false, url: null, events: [] },
   hooks: [],
 };
-const kinds = (e: LogEvent, s: NotifySettings | undefined) => targetsFor(e, s).map((t) => t.kind);
+const kinds = (e: LogEvent, s: NotifySettings | undefined) => targetsFor(e.type, e.row, s).map((t) => t.kind);
 
 /** Every evaluation outcome and a decision. */
 const EVENTS = {
@@ -238,7 +238,7 @@ describe("Slack and e-mail: only evaluations that flag or fail, as chosen", () =
       slack: { enabled: true, configured: true, onFlag: false, onFail: true },
       email: { enabled: true, to: "ops@example.com", onFlag: false, onFail: true },
     };
-    expect(targetsFor(event("log.evaluated", "pending"), settings)).toEqual([
+    expect(targetsFor("log.evaluated", event("log.evaluated", "pending").row, settings)).toEqual([
       { kind: "slack", target: SLACK_TARGET, hookId: null },
       { kind: "email", target: "ops@example.com", hookId: null },
     ]);
@@ -264,7 +264,7 @@ describe("the outbound webhook", () => {
   });
 
   test("the target is the URL", () => {
-    expect(targetsFor(EVENTS.flagged, webhook([]))).toEqual([{ kind: "webhook", target: "https://example.com/in", hookId: null }]);
+    expect(targetsFor(EVENTS.flagged.type, EVENTS.flagged.row, webhook([]))).toEqual([{ kind: "webhook", target: "https://example.com/in", hookId: null }]);
   });
 });
 
@@ -311,13 +311,13 @@ describe("callbackWants and hooks in targetsFor", () => {
       ],
     };
     const flagged = event("log.evaluated", "flagged", { callback_url: "https://cb.example/x", callback_events: "flagged_error" });
-    expect(targetsFor(flagged, settings)).toEqual([
+    expect(targetsFor(flagged.type, flagged.row, settings)).toEqual([
       { kind: "callback", target: "https://cb.example/x", hookId: null },
       { kind: "hook", target: "https://a.example/any", hookId: "h-any" },
       { kind: "hook", target: "https://a.example/support", hookId: "h-support" },
     ]);
     const inTask = event("log.evaluated", "flagged", { task_name: "refunds" });
-    expect(targetsFor(inTask, settings).map((t) => t.hookId)).toEqual(["h-any", "h-support", "h-task"]);
+    expect(targetsFor(inTask.type, inTask.row, settings).map((t) => t.hookId)).toEqual(["h-any", "h-support", "h-task"]);
   });
 
   test("without settings (workspace not found) only the callback is targeted", () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { EventType } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
 import { arrayLiteral } from "../services/logs/batch-insert";
 import { toPayload, type LogEvent } from "./event-log";
-import { targetsFor, type HookTarget, type NotifySettings } from "./targets";
+import { targetsFor, type HookTarget, type NotifySettings, type TargetSubject } from "./targets";
 
 /**
  * Notification settings and hook subscriptions of the workspaces in a batch, read inside the transaction
@@ -47,14 +48,22 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
 export class Outbox {
   constructor(private readonly wake: () => void = () => undefined) {}
 
-  /** Writes the deliveries of `events` inside `tx`; returns how many. */
-  async record(tx: SqlClient, events: readonly LogEvent[]): Promise<number> {
+  /** The notification settings and hook subscriptions of these workspaces. */
+  settingsFor(sql: SqlClient, workspaceIds: readonly string[]): Promise<Map<string, NotifySettings>> {
+    return loadNotifySettings(sql, [...new Set(workspaceIds)]);
+  }
+
+  /**
+   * Writes the deliveries of `events` inside `tx`; returns how many. `settings` may be read already
+   * (by `settingsFor`, just before the transaction); otherwise they are read inside it.
+   */
+  async record(tx: SqlClient, events: readonly LogEvent[], settings?: Map<string, NotifySettings>): Promise<number> {
     if (!events.length) return 0;
-    const settings = await loadNotifySettings(tx, [...new Set(events.map((e) => e.row.workspace_id))]);
+    settings ??= await this.settingsFor(tx, events.map((e) => e.row.workspace_id));
     const now = new Date();
     const rows: string[][] = [];
     for (const event of events) {
-      const targets = targetsFor(event, settings.get(event.row.workspace_id));
+      const targets = targetsFor(event.type, event.row, settings.get(event.row.workspace_id));
       if (!targets.length) continue;
       const payload = JSON.stringify(toPayload(event, now));
       for (const t of targets) {
@@ -70,13 +79,18 @@ export class Outbox {
     return rows.length;
   }
 
+  /** Whether an event of this log would go anywhere. */
+  hasTargets(type: EventType, subject: TargetSubject, settings: NotifySettings | undefined): boolean {
+    return targetsFor(type, subject, settings).length > 0;
+  }
+
   /** Call after the transaction that recorded deliveries has committed. */
   recorded(count: number): void {
     if (count > 0) this.wake();
   }
 }
 
-async function loadNotifySettings(tx: SqlClient, workspaceIds: string[]): Promise<Map<string, NotifySettings>> {
+async function loadNotifySettings(tx: SqlClient, workspaceIds: readonly string[]): Promise<Map<string, NotifySettings>> {
   const rows = await tx.query<NotifyRow>(NOTIFY_SETTINGS, [arrayLiteral(workspaceIds)], "tracira_notify_settings");
   return new Map(
     rows.map((r) => [

@@ -1,5 +1,8 @@
 import type { CallbackEvents, DeliveryKind, EventType, HookEvent, Verdict } from "@tracira/shared";
-import type { LogEvent } from "./event-log";
+import type { EventLogRow } from "./event-log";
+
+/** What decides where an event goes: the log's own callback and where it belongs. */
+export type TargetSubject = Pick<EventLogRow, "status" | "callback_url" | "callback_events" | "project_name" | "task_name">;
 
 /** A workspace's notification settings and hook subscriptions, as the outbox reads them. */
 export interface NotifySettings {
@@ -52,20 +55,19 @@ export function subscriptionWants(events: readonly string[], type: EventType, st
 }
 
 /** Where one event goes. Slack and e-mail only hear of evaluations that flag or fail. */
-export function targetsFor(event: LogEvent, settings: NotifySettings | undefined): Target[] {
-  const { row } = event;
+export function targetsFor(type: EventType, row: TargetSubject, settings: NotifySettings | undefined): Target[] {
   const status: Verdict = row.status === "pending" ? "error" : row.status;
   const targets: Target[] = [];
-  if (row.callback_url && callbackWants(row.callback_events, event.type, status)) {
+  if (row.callback_url && callbackWants(row.callback_events, type, status)) {
     targets.push({ kind: "callback", target: row.callback_url, hookId: null });
   }
   if (!settings) return targets;
   for (const hook of settings.hooks) {
     if (hook.projectName !== null && hook.projectName !== row.project_name) continue;
     if (hook.taskName !== null && hook.taskName !== row.task_name) continue;
-    if (subscriptionWants(hook.events, event.type, status)) targets.push({ kind: "hook", target: hook.url, hookId: hook.id });
+    if (subscriptionWants(hook.events, type, status)) targets.push({ kind: "hook", target: hook.url, hookId: hook.id });
   }
-  const alert = event.type === "log.evaluated" && status !== "pass";
+  const alert = type === "log.evaluated" && status !== "pass";
   const wantsAlert = (on: { onFlag: boolean; onFail: boolean }) => alert && (status === "flagged" ? on.onFlag : on.onFail);
   if (settings.slack.enabled && settings.slack.configured && wantsAlert(settings.slack)) {
     targets.push({ kind: "slack", target: SLACK_TARGET, hookId: null });
@@ -75,7 +77,7 @@ export function targetsFor(event: LogEvent, settings: NotifySettings | undefined
   }
   const { webhook } = settings;
   // An enabled webhook with no event list gets every event.
-  if (webhook.enabled && webhook.url && (!webhook.events.length || subscriptionWants(webhook.events, event.type, status))) {
+  if (webhook.enabled && webhook.url && (!webhook.events.length || subscriptionWants(webhook.events, type, status))) {
     targets.push({ kind: "webhook", target: webhook.url, hookId: null });
   }
   return targets;

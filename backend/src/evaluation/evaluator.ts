@@ -27,7 +27,7 @@ const FINAL_BATCH = { concurrency: 2, maxItems: 500, maxWeight: 8_000_000, weigh
 export class Evaluator {
   private readonly finals = new GroupCommit<FinalResult, boolean>(async (results) => {
     const written = await finalize(this.sql, results, this.outbox);
-    return results.map((r) => ({ status: "fulfilled", value: written.has(r.id) }));
+    return results.map((r) => ({ status: "fulfilled", value: written.has(r.log.id) }));
   }, FINAL_BATCH);
 
   constructor(
@@ -58,7 +58,7 @@ export class Evaluator {
         : await evaluate(applicableRules(rules, log), subjectOf(log), this.engine, { workspaceId: log.workspaceId, signal });
     // Stopped mid-way (graceful shutdown): the outcome is incomplete, so the log stays pending for the next worker.
     if (signal?.aborted) throw new Error("evaluation stopped before it finished");
-    const written = await this.finals.submit({ id: log.id, evaluation });
+    const written = await this.finals.submit({ log, evaluation });
     return { evaluation, written };
   }
 }

@@ -1,4 +1,4 @@
-import type { JudgeProvider, RuleType, Verdict } from "@tracira/shared";
+import type { CallbackEvents, JudgeProvider, RuleType, Verdict } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
 import { EVENT_LOG_COLUMNS, type EventLogRow } from "../deliveries/event-log";
 import type { Outbox } from "../deliveries/outbox";
@@ -17,6 +17,9 @@ export interface PendingLog {
   inputText: string | null;
   /** How many times a worker has claimed it, this claim included. */
   attempts: number;
+  /** Where the log's own events go (decides, with the workspace's settings, whether finalizing notifies anyone). */
+  callbackUrl: string | null;
+  callbackEvents: CallbackEvents;
 }
 
 /** An active rule with its scope by name, so it matches claimed logs and fresh sync logs alike. */
@@ -34,7 +37,7 @@ export interface ActiveRule {
 }
 
 const PENDING_COLUMNS = `l.id, l.workspace_id, p.name AS project_name, l.task_name, l.output, l.confidence, l.input,
-  l.input_text, l.eval_attempts`;
+  l.input_text, l.eval_attempts, l.callback_url, l.callback_events`;
 
 interface PendingRow {
   id: string;
@@ -46,6 +49,8 @@ interface PendingRow {
   input: unknown;
   input_text: string | null;
   eval_attempts: number;
+  callback_url: string | null;
+  callback_events: CallbackEvents;
 }
 
 const toPending = (r: PendingRow): PendingLog => ({
@@ -58,6 +63,8 @@ const toPending = (r: PendingRow): PendingLog => ({
   input: r.input,
   inputText: r.input_text,
   attempts: r.eval_attempts,
+  callbackUrl: r.callback_url,
+  callbackEvents: r.callback_events,
 });
 
 /**
@@ -147,37 +154,60 @@ export async function loadActiveRules(sql: SqlClient, workspaceIds: string[]): P
 }
 
 export interface FinalResult {
-  id: string;
+  log: PendingLog;
   evaluation: Evaluation;
 }
 
 /**
  * Writes final results in one statement. `status = 'pending'` in the WHERE makes the write happen once:
- * a worker that lost its lease and finishes late changes nothing. It returns the rows it changed, as
- * committed, so their `log.evaluated` events are recorded in the same transaction.
+ * a worker that lost its lease and finishes late changes nothing.
  */
-const FINALIZE = `
+const finalizeReturning = (returning: string) => `
 UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
   explanation = u.explanation, applied_rules = u.applied::jsonb, evaluated_at = now(), updated_at = now(),
   eval_lease_until = NULL, eval_lease_owner = NULL
 FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[]) AS u(id, status, score, explanation, applied),
   projects p
 WHERE l.id = u.id AND l.status = 'pending' AND p.id = l.project_id
-RETURNING ${EVENT_LOG_COLUMNS}`;
+RETURNING ${returning}`;
 
-/** Writes the final results and their events in one transaction; returns the ids this call finalized. */
+/** When nobody listens: the ids it changed. */
+const FINALIZE = finalizeReturning("l.id");
+/** When someone listens: the rows as committed, for their `log.evaluated` events. */
+const FINALIZE_WITH_EVENTS = finalizeReturning(EVENT_LOG_COLUMNS);
+
+/**
+ * Writes the final results; returns the ids this call finalized. When a log's event has a target (its
+ * callback, a hook, Slack…), the write and the event's deliveries commit in one transaction; when none
+ * has, which is the common case, it is one statement as before. The settings are read just before: a
+ * subscription committed before that read is served.
+ */
 export async function finalize(sql: SqlClient, results: readonly FinalResult[], outbox: Outbox): Promise<Set<string>> {
   const column = (value: (r: FinalResult) => string | number) => arrayLiteral(results.map(value));
   const params = [
-    column((r) => r.id),
+    column((r) => r.log.id),
     column((r) => r.evaluation.status satisfies Verdict),
     column((r) => r.evaluation.confidenceScore),
     column((r) => r.evaluation.explanation),
     column((r) => JSON.stringify(r.evaluation.appliedRules)),
   ];
+  const settings = await outbox.settingsFor(sql, results.map((r) => r.log.workspaceId));
+  const listened = results.some(({ log, evaluation }) =>
+    outbox.hasTargets("log.evaluated", {
+      status: evaluation.status,
+      callback_url: log.callbackUrl,
+      callback_events: log.callbackEvents,
+      project_name: log.projectName,
+      task_name: log.taskName,
+    }, settings.get(log.workspaceId)),
+  );
+  if (!listened) {
+    const rows = await sql.query<{ id: string }>(FINALIZE, params, "tracira_finalize_logs");
+    return new Set(rows.map((r) => r.id));
+  }
   const { ids, recorded } = await sql.transaction(async (tx) => {
-    const rows = await tx.query<EventLogRow>(FINALIZE, params, "tracira_finalize_logs");
-    const recorded = await outbox.record(tx, rows.map((row) => ({ type: "log.evaluated" as const, row })));
+    const rows = await tx.query<EventLogRow>(FINALIZE_WITH_EVENTS, params, "tracira_finalize_logs_events");
+    const recorded = await outbox.record(tx, rows.map((row) => ({ type: "log.evaluated" as const, row })), settings);
     return { ids: new Set(rows.map((r) => r.id)), recorded };
   });
   outbox.recorded(recorded);

@@ -66,6 +66,8 @@ export class LogIngestService {
       input: body.input ?? null,
       inputText: row.inputText,
       attempts: 1,
+      callbackUrl: body.callbackUrl ?? null,
+      callbackEvents: body.callbackEvents,
     }, rules);
   }
 
