@@ -70,7 +70,7 @@ export function toEventLog(r: EventLogRow): EventLog {
     latencyMs: r.latency_ms,
     costUsd: r.cost_usd,
     confidence: r.confidence,
-    input: r.input ?? null,
+    input: (r.input as EventLog["input"]) ?? null,
     output: r.output,
     metadata: r.metadata ?? null,
     tags: r.tags ?? [],

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { DELIVERY_KINDS, DELIVERY_STATUSES, EVENT_TYPES, HOOK_EVENTS, HUMAN_DECISIONS, LOG_STATUSES, VERDICTS } from "../enums";
+import { DELIVERY_KINDS, DELIVERY_STATUSES, EVENT_TYPES, HOOK_EVENTS, HUMAN_DECISIONS, VERDICTS } from "../enums";
 import { LIMITS } from "../limits";
 import { enumOf, httpUrl, optionalText, unmapped } from "./fields";
-import { AppliedRule, LogAttachment, SyncVerdict } from "./logs";
+import { LogDetail, SyncVerdict } from "./logs";
 
 // ---------- hook subscriptions (integration triggers) ----------
 
@@ -90,34 +90,34 @@ export type DeliveryList = z.infer<typeof DeliveryList>;
 
 // ---------- what receivers get ----------
 
-/** The log as events carry it: everything a trigger needs without a second call. */
-export const EventLog = z.object({
-  id: z.string(),
-  timestamp: z.string(),
-  projectId: z.string(),
-  projectName: z.string(),
-  taskName: z.string().nullable(),
-  sessionId: z.string().nullable(),
-  subjectId: z.string().nullable(),
-  actorId: z.string().nullable(),
-  model: z.string().nullable(),
-  latencyMs: z.number().nullable(),
-  costUsd: z.number().nullable(),
-  confidence: z.number().nullable(),
-  input: z.unknown().nullable(),
-  output: z.string(),
-  metadata: z.record(z.string(), z.unknown()).nullable(),
-  tags: z.array(z.string()),
-  attachments: z.array(LogAttachment),
-  status: z.enum(LOG_STATUSES),
-  confidenceScore: z.number().nullable(),
-  explanation: z.string().nullable(),
-  appliedRules: z.array(AppliedRule),
-  evaluatedAt: z.string().nullable(),
-  humanDecision: z.enum(HUMAN_DECISIONS).nullable(),
-  decidedAt: z.string().nullable(),
-  decidedBy: z.string().nullable(),
-  decisionSource: z.string().nullable(),
+/** The log as events carry it: everything a trigger needs without a second call (the detail's fields). */
+export const EventLog = LogDetail.pick({
+  id: true,
+  timestamp: true,
+  projectId: true,
+  projectName: true,
+  taskName: true,
+  sessionId: true,
+  subjectId: true,
+  actorId: true,
+  model: true,
+  latencyMs: true,
+  costUsd: true,
+  confidence: true,
+  input: true,
+  output: true,
+  metadata: true,
+  tags: true,
+  attachments: true,
+  status: true,
+  confidenceScore: true,
+  explanation: true,
+  appliedRules: true,
+  evaluatedAt: true,
+  humanDecision: true,
+  decidedAt: true,
+  decidedBy: true,
+  decisionSource: true,
 });
 export type EventLog = z.infer<typeof EventLog>;
 
