@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { CALLBACK_EVENTS, type CallbackEvents } from "@tracira/shared";
+import { CALLBACK_EVENTS, EventPayload, type CallbackEvents } from "@tracira/shared";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startReceiver, type Receiver } from "./helpers/receiver";
 import { startTestServer, startTestServerOn, type TestServer } from "./helpers/server";
@@ -73,6 +73,7 @@ describe.each(["postgres", "pglite"] as const)("callbackEvents on %s", (backend)
 
   test("the payload mirrors the sync answer and carries the whole log", async () => {
     const cb = receiver.received.find((r) => r.path === "/cb/all/flagged" && r.body.event === "log.evaluated")!;
+    for (const r of receiver.received) expect(EventPayload.safeParse(r.body).error).toBeUndefined();
     expect(cb.body).toMatchObject({
       event: "log.evaluated",
       id: "cb-all-flagged",
