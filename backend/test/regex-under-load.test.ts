@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
+import { createTestDatabase, withAdmin, type TestDatabase } from "./helpers/postgres";
 import { startTestServer, type TestServer } from "./helpers/server";
 
 /**
@@ -10,13 +10,16 @@ let server: TestServer;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_REGEX_TIMEOUT_MS: "1000" });
+  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_REGEX_TIMEOUT_MS: "1500" });
   const rules = [
     { name: "Backtracker", type: "regex_match", value: "^(a+)+$", projectName: "bomb" },
     { name: "Polite", type: "keyword_required", value: "thanks", projectName: "normal" },
     { name: "Short", type: "length_limit", value: "2000", projectName: "normal" },
   ];
   for (const rule of rules) expect((await server.call("POST", "/api/rules", rule)).status).toBe(201);
+  // Suites before this one leave dirty pages (databases created and dropped); flushing them now keeps a
+  // checkpoint's disk writes out of the measured window, which is about the regex pool.
+  await withAdmin((c) => c.query("CHECKPOINT"));
 });
 afterAll(async () => {
   await server?.close();
@@ -61,8 +64,10 @@ test("other requests keep p99 < 100 ms while catastrophic regexes run; the rule 
   for (const res of results) {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("error");
-    expect(res.body.explanation).toMatch(/^Backtracker: The pattern \/\^\(a\+\)\+\$\/ ran longer than 1000 ms on this output and was stopped/);
+    expect(res.body.explanation).toMatch(/^Backtracker: The pattern \/\^\(a\+\)\+\$\/ ran longer than 1500 ms on this output and was stopped/);
   }
   expect(latencies.length).toBeGreaterThan(50);
-  expect(percentile(latencies, 99)).toBeLessThan(100);
+  const p99 = percentile(latencies, 99);
+  if (process.env.TRACIRA_TEST_VERBOSE) process.stderr.write(`regex under load: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`);
+  expect(p99).toBeLessThan(100);
 });
