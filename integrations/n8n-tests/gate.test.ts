@@ -1,0 +1,80 @@
+/**
+ * The Tracira node's Log Execution in a workflow run by n8n's own engine (WorkflowExecute, the built
+ * package loaded by PackageDirectoryLoader) against the built backend on a real Postgres: with the gate
+ * on, each item lands on the output of its verdict; with it off, every item on the one output.
+ */
+import { OUTPUTS } from "../../backend/test/helpers/deliveries";
+import { waitForFinal } from "../../backend/test/helpers/server";
+import { runWorkflow, START_NODE_TYPE, type Types } from "./harness";
+import { startBackend, type Backend } from "./helpers/backend";
+import { NODE, traciraCredentials, traciraTypes } from "./helpers/tracira";
+
+let types: Types;
+let backend: Backend;
+
+beforeAll(async () => {
+  types = await traciraTypes();
+  backend = await startBackend();
+  // "BAD" flags; a judge on task "judge" errors: the server has no provider key.
+  expect((await backend.call("POST", "/api/rules", { name: "No BAD", type: "keyword_forbidden", value: "BAD" })).status).toBe(201);
+  expect((await backend.call("POST", "/api/rules", { name: "Judge", type: "llm_judge", value: "Is polite", taskName: "judge" })).status).toBe(201);
+});
+afterAll(() => backend?.close());
+
+/** Start → Tracira (Log Execution), with the pass / flagged / error outputs as the three items. */
+function logWorkflow(gate: boolean) {
+  const items = [OUTPUTS.pass, OUTPUTS.flagged, OUTPUTS.error].map((o, i) => ({ ...o, n: i }));
+  return {
+    types,
+    nodes: [
+      { id: "1", name: "Start", type: START_NODE_TYPE, typeVersion: 1, position: [0, 0] as [number, number], parameters: { items: JSON.stringify(items) } },
+      {
+        id: "2",
+        name: "Tracira",
+        type: NODE,
+        typeVersion: 1,
+        position: [200, 0] as [number, number],
+        parameters: {
+          resource: "log",
+          operation: "create",
+          project: "n8n-gate",
+          output: "={{ $json.output }}",
+          gate,
+          additionalFields: { task: "={{ $json.task }}" },
+        },
+        credentials: { traciraApi: { id: "1", name: "Tracira account" } },
+      },
+    ],
+    connections: { Start: { main: [[{ node: "Tracira", type: "main" as const, index: 0 }]] } },
+    credentials: traciraCredentials(backend),
+  };
+}
+
+test("gate on: the passing, flagged and erroring items land on Pass, Flagged and Error", async () => {
+  const result = await runWorkflow(logWorkflow(true));
+  expect(result.errorOf("Tracira")).toBeUndefined();
+  const [pass, flagged, error] = result.outputs("Tracira");
+  expect([pass, flagged, error].map((o) => o?.length)).toEqual([1, 1, 1]);
+  expect(pass![0]).toMatchObject({ ok: true, status: "pass", verdict: { pass: true } });
+  expect(flagged![0]).toMatchObject({ ok: true, status: "flagged", verdict: { pass: false, rules: [{ name: "No BAD", triggered: true }] } });
+  expect(error![0]).toMatchObject({ ok: true, status: "error" });
+  // Each item carries its log's id; the backend stored each log with that status.
+  for (const [item, status] of [[pass![0]!, "pass"], [flagged![0]!, "flagged"], [error![0]!, "error"]] as const) {
+    expect(item.id).toEqual(expect.any(String));
+    const stored = await backend.call("GET", `/api/logs/${encodeURIComponent(String(item.id))}`);
+    expect(stored.body).toMatchObject({ id: item.id, status, projectName: "n8n-gate" });
+  }
+  const error0 = await backend.call("GET", `/api/logs/${encodeURIComponent(String(error![0]!.id))}`);
+  expect(error0.body.taskName).toBe("judge");
+});
+
+test("gate off: one output with every item, each a stored log evaluated afterwards", async () => {
+  const result = await runWorkflow(logWorkflow(false));
+  expect(result.errorOf("Tracira")).toBeUndefined();
+  const outputs = result.outputs("Tracira");
+  expect(outputs).toHaveLength(1);
+  expect(outputs[0]).toHaveLength(3);
+  for (const item of outputs[0]!) expect(item).toMatchObject({ ok: true, id: expect.any(String), status: "pending" });
+  const finals = await Promise.all(outputs[0]!.map((item) => waitForFinal(backend.call, String(item.id))));
+  expect(finals).toEqual(["pass", "flagged", "error"]);
+});

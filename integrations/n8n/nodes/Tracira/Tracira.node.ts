@@ -1,0 +1,153 @@
+import type {
+	ExpressionString,
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { operations } from './actions';
+import { logFields, logOperations } from './descriptions/LogDescription';
+import { projectFields, projectOperations } from './descriptions/ProjectDescription';
+import { ruleFields, ruleOperations } from './descriptions/RuleDescription';
+import { traciraApiRequest } from './transport';
+
+/** Output indexes when "Gate on Verdict" is on. */
+const PASS = 0;
+const FLAGGED = 1;
+const ERROR = 2;
+
+/**
+ * One output, or Pass / Flagged / Error when the gate is on. Evaluated by n8n's expression engine
+ * (as the Switch and Filter nodes declare theirs), so the editor and the engine agree on the outputs.
+ */
+const GATE_ON = '$parameter.resource === "log" && $parameter.operation === "create" && $parameter.gate === true';
+const GATE_OUTPUTS = JSON.stringify(
+	['Pass', 'Flagged', 'Error'].map((displayName) => ({ type: 'main', displayName })),
+);
+const OUTPUTS: ExpressionString = `={{${GATE_ON} ? ${GATE_OUTPUTS} : ["main"]}}`;
+
+/** Where a gated answer goes: `pass`, `flagged`, anything else (error, or pending after the server's timeout) → Error. */
+function gateOutput(answer: IDataObject): number {
+	if (answer.status === 'pass') return PASS;
+	if (answer.status === 'flagged') return FLAGGED;
+	return ERROR;
+}
+
+function errorMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+export class Tracira implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tracira',
+		name: 'tracira',
+		icon: { light: 'file:../../icons/tracira.svg', dark: 'file:../../icons/tracira.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Log AI outputs to Tracira, branch on the verdict, and review, approve or reject them',
+		defaults: {
+			name: 'Tracira',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: OUTPUTS,
+		credentials: [
+			{
+				name: 'traciraApi',
+				required: true,
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Log',
+						value: 'log',
+					},
+					{
+						name: 'Project',
+						value: 'project',
+					},
+					{
+						name: 'Rule',
+						value: 'rule',
+					},
+				],
+				default: 'log',
+			},
+			...logOperations,
+			...logFields,
+			...projectOperations,
+			...projectFields,
+			...ruleOperations,
+			...ruleFields,
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			/** The model presets served by GET /api/models (`[{ label, value }]`). */
+			async getModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const models = (await traciraApiRequest.call(this, 'GET', '/api/models')) as Array<{
+					label: string;
+					value: string;
+				}>;
+				return (Array.isArray(models) ? models : []).map((model) => ({
+					name: model.label,
+					value: model.value,
+				}));
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const handler = operations[resource]?.[operation];
+		if (!handler) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operation}" is not known for the resource "${resource}"`,
+			);
+		}
+		const gated =
+			resource === 'log' && operation === 'create' && this.getNodeParameter('gate', 0, false) === true;
+		const outputs: INodeExecutionData[][] = gated ? [[], [], []] : [[]];
+
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const result = await handler.call(this, i);
+				for (const json of Array.isArray(result) ? result : [result]) {
+					outputs[gated ? gateOutput(json) : 0].push({ json, pairedItem: { item: i } });
+				}
+			} catch (error) {
+				if (this.continueOnFail()) {
+					outputs[gated ? ERROR : 0].push({
+						json: { error: errorMessage(error) },
+						pairedItem: { item: i },
+					});
+					continue;
+				}
+				if (error instanceof NodeApiError) {
+					// Keep the API error (its message and fields) and say which item failed.
+					error.context.itemIndex = i;
+					throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+				}
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			}
+		}
+		return outputs;
+	}
+}
