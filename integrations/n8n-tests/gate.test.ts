@@ -21,9 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => backend?.close());
 
-/** Start → Tracira (Log Execution), with the pass / flagged / error outputs as the three items. */
-function logWorkflow(gate: boolean) {
-  const items = [OUTPUTS.pass, OUTPUTS.flagged, OUTPUTS.error].map((o, i) => ({ ...o, n: i }));
+/** Start → Tracira (Log Execution), with the pass / flagged / error outputs as the three items (or `items`). */
+function logWorkflow(gate: boolean, items: Record<string, unknown>[] = [OUTPUTS.pass, OUTPUTS.flagged, OUTPUTS.error], node: Record<string, unknown> = {}) {
   return {
     types,
     nodes: [
@@ -40,9 +39,10 @@ function logWorkflow(gate: boolean) {
           project: "n8n-gate",
           output: "={{ $json.output }}",
           gate,
-          additionalFields: { task: "={{ $json.task }}" },
+          additionalFields: { task: "={{ $json.task }}", timestamp: "={{ $json.timestamp }}" },
         },
         credentials: { traciraApi: { id: "1", name: "Tracira account" } },
+        ...node,
       },
     ],
     connections: { Start: { main: [[{ node: "Tracira", type: "main" as const, index: 0 }]] } },
@@ -77,4 +77,19 @@ test("gate off: one output with every item, each a stored log evaluated afterwar
   for (const item of outputs[0]!) expect(item).toMatchObject({ ok: true, id: expect.any(String), status: "pending" });
   const finals = await Promise.all(outputs[0]!.map((item) => waitForFinal(backend.call, String(item.id))));
   expect(finals).toEqual(["pass", "flagged", "error"]);
+});
+
+test("an API error names what to fix (message and fields); Continue On Fail sends only that item to Error", async () => {
+  const items = [OUTPUTS.pass, { ...OUTPUTS.pass, timestamp: "last tuesday" }];
+  const failed = await runWorkflow(logWorkflow(true, items));
+  expect(failed.errorOf("Tracira")).toMatch(/timestamp/);
+  const description = String((failed.run.data.resultData.runData.Tracira?.[0]?.error as { description?: string } | undefined)?.description);
+  expect(description).toMatch(/^timestamp: /m);
+
+  const continued = await runWorkflow(logWorkflow(true, items, { onError: "continueRegularOutput" }));
+  expect(continued.errorOf("Tracira")).toBeUndefined();
+  const [pass, flagged, error] = continued.outputs("Tracira");
+  expect([pass!.length, flagged!.length, error!.length]).toEqual([1, 0, 1]);
+  expect(pass![0]).toMatchObject({ status: "pass" });
+  expect(String(error![0]!.error)).toMatch(/timestamp/);
 });
