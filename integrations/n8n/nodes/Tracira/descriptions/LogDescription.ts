@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { paginationFields, showFor } from './common';
 
-const forLog = (operation: string[]) => ({ show: { resource: ['log'], operation } });
+const forLog = showFor('log');
 
 export const logOperations: INodeProperties[] = [
 	{
@@ -277,23 +278,7 @@ const decisionFields: INodeProperties[] = [
 ];
 
 const logGetManyFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: forLog(['getAll']),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { resource: ['log'], operation: ['getAll'], returnAll: [false] } },
-	},
+	...paginationFields('log'),
 	{
 		displayName: 'Filters',
 		name: 'filters',

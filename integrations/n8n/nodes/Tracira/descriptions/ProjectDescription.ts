@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { paginationFields, showFor } from './common';
 
-const forProject = (operation: string[]) => ({ show: { resource: ['project'], operation } });
+const forProject = showFor('project');
 
 export const projectOperations: INodeProperties[] = [
 	{
@@ -56,21 +57,5 @@ export const projectFields: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: forProject(['getAll']),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { resource: ['project'], operation: ['getAll'], returnAll: [false] } },
-	},
+	...paginationFields('project'),
 ];

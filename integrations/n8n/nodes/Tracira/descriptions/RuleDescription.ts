@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { showFor } from './common';
 
-const forRule = (operation: string[]) => ({ show: { resource: ['rule'], operation } });
+const forRule = showFor('rule');
 
 export const ruleOperations: INodeProperties[] = [
 	{
