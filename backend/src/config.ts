@@ -87,6 +87,9 @@ const EnvSchema = z.object({
   TRACIRA_MEDIA_DIR: z.string().min(1).optional(),
   TRACIRA_MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(300),
   TRACIRA_MAX_LOG_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  TRACIRA_SESSION_DAYS: z.coerce.number().positive().max(365).default(14),
+  TRACIRA_OPEN_SIGNUP: flag.optional(),
+  TRACIRA_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(15),
   NODE_ENV: z.string().optional(),
 });
 
@@ -116,6 +119,19 @@ export interface Config {
   outbound: OutboundConfig;
   deliveries: DeliveryConfig;
   media: MediaConfig;
+  accounts: AccountsConfig;
+}
+
+/** Dashboard users and their sessions. */
+export interface AccountsConfig {
+  sessionTtlMs: number;
+  /**
+   * Anyone may sign up and get a workspace of their own. Off by default: the first sign-up claims the
+   * workspace created at first start, later ones need an invite link.
+   */
+  openSignup: boolean;
+  /** log2 of scrypt's N: 15 is 32 MiB per hash (OWASP's minimum); tests lower it. */
+  passwordCost: number;
 }
 
 /** Which addresses outbound requests (callbacks, hooks, webhooks, Slack, attachment fetches) may reach. */
@@ -229,6 +245,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dir: path.resolve(env.INIT_CWD ?? process.cwd(), e.TRACIRA_MEDIA_DIR ?? path.join(dataDir, "media")),
       urlTtlSeconds: e.TRACIRA_MEDIA_URL_TTL_SECONDS,
       maxLogBodyBytes: e.TRACIRA_MAX_LOG_BODY_BYTES,
+    },
+    accounts: {
+      sessionTtlMs: Math.round(e.TRACIRA_SESSION_DAYS * 86_400_000),
+      openSignup: e.TRACIRA_OPEN_SIGNUP ?? false,
+      passwordCost: e.TRACIRA_PASSWORD_COST,
     },
   };
 }

@@ -6,6 +6,8 @@ import { migrate } from "./db/migrate";
 import { clearStaleDeliveryLeases } from "./deliveries/store";
 import { clearStaleLeases } from "./evaluation/store";
 import { createApp } from "./http/app";
+import { webApp } from "./http/web-app";
+import { dashboardApi } from "./trpc/middleware";
 import type { AppDeps } from "./http/deps";
 import { buildOpenApi } from "./http/openapi";
 import { createLogger, type Logger } from "./logger";
@@ -41,13 +43,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await clearStaleLeases(db.sql);
       await clearStaleDeliveryLeases(db.sql);
     }
-    const services = createServices(db, config, logger, createSecretBox(config, logger));
     const limiter = (rateLimiter = createRateLimiter({ redisUrl: config.redisUrl, logger }));
+    const services = createServices(db, config, logger, createSecretBox(config, logger), limiter);
     const bootstrapped = await services.workspaces.bootstrap(config.bootstrapWorkspaceName, config.bootstrapToken);
 
     let openapi: Record<string, unknown> | undefined;
     const deps: AppDeps = { config, logger, db, services, rateLimiter: limiter, openapi: () => (openapi ??= buildOpenApi(routes, VERSION)) };
-    const app = createApp(deps, routes);
+    const app = createApp(deps, routes, [
+      ["/trpc", dashboardApi(deps)],
+      ["/", webApp()],
+    ]);
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once("error", reject);

@@ -9,3 +9,4 @@ export * from "./contracts/projects";
 export * from "./contracts/rules";
 export * from "./contracts/settings";
 export * from "./contracts/utilities";
+export * from "./contracts/dashboard";

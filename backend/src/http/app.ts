@@ -9,7 +9,8 @@ import { toApiError } from "./error-mapping";
 import { assertStorableInput } from "./input-guard";
 import { enforceRateLimit } from "./rate-limit";
 
-export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
+/** `mounts`: handlers tried after the REST routes and before the 404 (the dashboard's /trpc and pages). */
+export function createApp(deps: AppDeps, routes: RouteDef[], mounts: Array<[string, RequestHandler]> = []): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -18,6 +19,7 @@ export function createApp(deps: AppDeps, routes: RouteDef[]): express.Express {
   const router = express.Router();
   for (const route of routes) router[route.method](route.path, readJson(route, deps.config), handle(route, deps));
   app.use(router);
+  for (const [path, handler] of mounts) app.use(path, handler);
   // An unknown route still reads the body first, as every route does: broken JSON is a 400, too much a 413.
   app.use(readJson(undefined, deps.config));
 
@@ -70,7 +72,7 @@ const shorten = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…
 
 function handle(route: RouteDef, deps: AppDeps) {
   return async (req: Request, res: Response, _next: NextFunction) => {
-    const auth = route.auth === "public" ? undefined : await authenticate(req, deps, route.auth === "token");
+    const auth = route.auth === "public" ? undefined : await authenticate(req, deps, route.auth === "token", route.session);
     if (route.role === "admin" && auth?.role !== "admin") {
       throw new ApiError("forbidden", "Only a workspace admin can do this; ask an admin of the workspace.");
     }

@@ -3,16 +3,20 @@ import type { Request } from "express";
 import type { WorkspaceIdentity } from "../services/tokens";
 import type { AppDeps } from "./deps";
 import { ApiError } from "./errors";
+import { readCookie, SESSION_COOKIE } from "./session-cookie";
 
 export interface AuthContext {
   workspaceId: string;
   workspaceName: string;
-  /** How the caller proved itself; `decidedBy` and audit fields use it. */
-  via: "token";
-  /** A token holder acts as the workspace's admin; members with other roles arrive with dashboard sessions. */
+  /** How the caller proved itself: a workspace token, or a dashboard session cookie. */
+  via: "token" | "session";
+  /** A token holder acts as the workspace's admin; dashboard users have their membership's role. */
   role: MemberRole;
-  /** The hash of the token used, so a change of token (rotation) can be checked again inside a transaction. */
-  tokenHash: string;
+  /** With a token: its hash, so a change of token (rotation) can be checked again inside a transaction. */
+  tokenHash?: string;
+  /** With a session: who is logged in, and which session (to log out). */
+  user?: { id: string; email: string; name: string | null };
+  sessionHash?: string;
 }
 
 /** Reads `Authorization: Bearer wh-…` (or a bare `wh-…`, or `x-api-key`), as builders paste it. */
@@ -26,10 +30,27 @@ export function readToken(req: Request): string | undefined {
   return typeof apiKey === "string" ? apiKey.trim() : undefined;
 }
 
-export async function authenticate(req: Request, deps: AppDeps, required: boolean): Promise<AuthContext | undefined> {
+/** The dashboard's session, from its cookie; undefined without a cookie or when it expired or was ended. */
+export async function authenticateSession(req: Request, deps: AppDeps): Promise<AuthContext | undefined> {
+  const cookie = readCookie(req, SESSION_COOKIE);
+  const session = cookie ? await deps.services.sessions.lookup(cookie) : undefined;
+  if (!session) return undefined;
+  return {
+    workspaceId: session.workspace.id,
+    workspaceName: session.workspace.name,
+    via: "session",
+    role: session.role,
+    user: session.user,
+    sessionHash: session.sessionHash,
+  };
+}
+
+/** `acceptSession`: without a token, the dashboard's session cookie is accepted too (GET routes only). */
+export async function authenticate(req: Request, deps: AppDeps, required: boolean, acceptSession = false): Promise<AuthContext | undefined> {
   const token = readToken(req);
   if (!token) {
-    if (!required) return undefined;
+    const session = acceptSession ? await authenticateSession(req, deps) : undefined;
+    if (session || !required) return session;
     throw new ApiError(
       "unauthorized",
       "Missing token: send the header Authorization: Bearer wh-… with your workspace token (Settings → Integrations).",

@@ -44,6 +44,8 @@ export interface RouteDef<
   bodyLimit?: BodyLimit;
   /** Rate-limit bucket this route counts against, if any. */
   rateLimit?: "ingest";
+  /** Also accept the dashboard's session cookie (for GET routes the browser opens itself, e.g. media links). */
+  session?: boolean;
   /** The role the caller needs (default: any member of the workspace). */
   role?: "admin";
   params?: P;

@@ -21,8 +21,9 @@ export const mediaRoutes = [
     path: "/api/media/*key",
     tag: "Media",
     summary: "Redirect to a short-lived signed link to a stored attachment",
-    // Token (Authorization: Bearer, or x-api-key); the dashboard's session cookie arrives with dashboard sessions.
+    // Token (Authorization: Bearer, or x-api-key), or the dashboard's session cookie.
     auth: "token",
+    session: true,
     params: KeyParams,
     query: z.object({
       download: z

@@ -33,6 +33,6 @@ export const settingsRoutes = [
     auth: "token",
     role: "admin",
     response: RotateTokenResponse,
-    handler: ({ auth, deps }) => deps.services.tokenRotation.rotate(auth.workspaceId, auth.tokenHash, auth.via),
+    handler: ({ auth, deps }) => deps.services.tokenRotation.rotate(auth.workspaceId, auth.via, auth.tokenHash),
   }),
 ];

@@ -3,10 +3,14 @@ import type { Database } from "../db/database";
 import { createDeliveries, type DeliveryRuntime } from "../deliveries";
 import { createEvaluation, type EvaluationRuntime } from "../evaluation";
 import type { Logger } from "../logger";
+import type { RateLimiter } from "../ratelimit/types";
 import { LocalMediaStorage } from "../media/local-storage";
 import { MediaUrlSigner } from "../media/signed-url";
 import { createUrlGuard, type UrlGuard } from "../outbound";
 import type { SecretBox } from "../secrets/secret-box";
+import { AccountService } from "./accounts/accounts";
+import { SessionService } from "./accounts/sessions";
+import { AnalyticsService } from "./analytics";
 import { AttachmentService } from "./attachments";
 import { DeliveryQueryService } from "./deliveries";
 import { HookService } from "./hooks";
@@ -42,18 +46,23 @@ export interface Services {
   hooks: HookService;
   /** The outbox and its sender. */
   delivery: DeliveryRuntime;
+  /** Dashboard users: sign-up, log-in, invites, members; and their sessions. */
+  accounts: AccountService;
+  sessions: SessionService;
+  analytics: AnalyticsService;
 }
 
-export function createServices(db: Database, config: Config, logger: Logger, secrets: SecretBox): Services {
+export function createServices(db: Database, config: Config, logger: Logger, secrets: SecretBox, limiter: RateLimiter): Services {
   const outbound = createUrlGuard(config.outbound);
   const settings = new SettingsService(db.prisma, secrets, outbound);
   const delivery = createDeliveries(db.sql, config, logger, secrets, outbound, (workspaceId) => settings.slackWebhookUrl(workspaceId));
   const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId), delivery.outbox);
   const rules = new RuleService(db.prisma);
   const attachments = new AttachmentService(new LocalMediaStorage(config.media.dir), outbound, db.sql, logger);
+  const workspaces = new WorkspaceService(db.prisma, secrets);
   return {
     tokens: new TokenService(db.sql),
-    workspaces: new WorkspaceService(db.prisma, secrets),
+    workspaces,
     projects: new ProjectService(db.prisma, attachments),
     ingest: new LogIngestService(db.sql, evaluation.gate, attachments, outbound, () => evaluation.worker.notify()),
     logs: new LogQueryService(db.prisma),
@@ -69,5 +78,8 @@ export function createServices(db: Database, config: Config, logger: Logger, sec
     deliveries: new DeliveryQueryService(db.prisma),
     hooks: new HookService(db.prisma, outbound, delivery.signingSecrets),
     delivery,
+    accounts: new AccountService(db.prisma, workspaces, config.accounts, limiter),
+    sessions: new SessionService(db.prisma, config.accounts.sessionTtlMs),
+    analytics: new AnalyticsService(db.sql),
   };
 }

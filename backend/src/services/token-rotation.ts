@@ -18,12 +18,26 @@ export class TokenRotationService {
     private readonly secrets: SecretBox,
   ) {}
 
-  /** `usedTokenHash`: the token the caller authenticated with; a rotation that replaced it meanwhile wins. */
-  async rotate(workspaceId: string, usedTokenHash: string, rotatedBy: string): Promise<{ webhookToken: string }> {
+  /** The current token, for the dashboard's Integrations page (admins only). */
+  async current(workspaceId: string): Promise<{ webhookToken: string }> {
+    const ws = await this.prisma.workspace.findUnique({ where: { id: workspaceId }, select: { tokenEncrypted: true, tokenPrefix: true } });
+    if (!ws) throw ApiError.notFound("Workspace");
+    if (!ws.tokenEncrypted) {
+      throw ApiError.conflict(`Only the start of this token is known (${ws.tokenPrefix}); rotate it to see a new one in full.`);
+    }
+    return { webhookToken: this.secrets.open(ws.tokenEncrypted, secretContext(workspaceId, "token")) };
+  }
+
+  /**
+   * `usedTokenHash`: the token the caller authenticated with (none for dashboard sessions); a rotation
+   * that replaced it meanwhile wins.
+   */
+  async rotate(workspaceId: string, rotatedBy: string, usedTokenHash?: string): Promise<{ webhookToken: string }> {
     const token = generateToken();
     await this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<{ token_hash: string }[]>`SELECT token_hash FROM workspaces WHERE id = ${workspaceId}::uuid FOR UPDATE`;
-      if (locked?.token_hash !== usedTokenHash) {
+      if (!locked) throw ApiError.notFound("Workspace");
+      if (usedTokenHash !== undefined && locked.token_hash !== usedTokenHash) {
         throw new ApiError("unauthorized", "This token was rotated a moment ago. Use the new token.");
       }
       const since = new Date(Date.now() - HOUR_MS);

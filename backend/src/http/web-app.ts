@@ -1,0 +1,32 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import express, { type RequestHandler } from "express";
+
+/** Where `vite build` puts the dashboard (backend/dist/web, beside the compiled server). */
+export const WEB_APP_DIR = path.join(__dirname, "..", "web");
+
+const API_PATH = /^\/(api|trpc)(\/|$)/;
+
+/**
+ * Serves the dashboard: its hashed assets as files, every other GET page as index.html (the app routes
+ * in the browser). Without a build it explains how to make one instead of answering 404s.
+ */
+export function webApp(dir = WEB_APP_DIR): RequestHandler {
+  const index = path.join(dir, "index.html");
+  const assets = express.static(dir, { index: false, maxAge: "1y", immutable: true, fallthrough: true });
+  return (req, res, next) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || API_PATH.test(req.path)) return next();
+    res.set({ "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin" });
+    assets(req, res, () => {
+      if (!existsSync(index)) {
+        res.status(503).type("text/plain").send("The dashboard is not built: run `npm run build` (or `npm start`, which builds it).");
+        return;
+      }
+      res.set({
+        "Cache-Control": "no-cache",
+        "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      });
+      res.sendFile(index);
+    });
+  };
+}

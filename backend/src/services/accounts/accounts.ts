@@ -1,0 +1,144 @@
+import { randomBytes } from "node:crypto";
+import type { AuthStatus, CreatedInvite, Invitation, LogInBody, MemberList, MemberRole, SignUpBody } from "@tracira/shared";
+import type { AccountsConfig } from "../../config";
+import type { PrismaClient } from "../../db/database";
+import { isUniqueViolation } from "../../db/prisma-errors";
+import type { Prisma } from "../../generated/prisma/client";
+import { ApiError } from "../../http/errors";
+import type { RateLimiter } from "../../ratelimit/types";
+import { hashToken } from "../tokens";
+import type { WorkspaceService } from "../workspaces";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
+
+const INVITE_TTL_MS = 7 * 86_400_000;
+const LOGIN_ATTEMPTS = { limit: 10, windowMs: 15 * 60_000 };
+/** Serializes sign-ups, so two people cannot both claim the first workspace. */
+const SIGNUP_LOCK = 72707371;
+
+/** Who signed up or logged in, and the workspace the new session acts in. */
+export interface Account {
+  userId: string;
+  workspaceId: string;
+}
+
+/**
+ * Dashboard accounts. Sign-up claims, in order: the workspace of an invite link (with the invite's role);
+ * a workspace nobody has joined yet (the one created at first start, whose token was printed) as its
+ * admin; with open sign-up, a new workspace of one's own as its admin. Otherwise an invite is needed.
+ */
+export class AccountService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly workspaces: WorkspaceService,
+    private readonly config: AccountsConfig,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async status(): Promise<AuthStatus> {
+    const [users, unclaimed] = await Promise.all([this.prisma.user.count(), this.unclaimedWorkspace(this.prisma)]);
+    return { hasUsers: users > 0, signupOpen: this.config.openSignup || unclaimed !== undefined };
+  }
+
+  async signUp(body: SignUpBody): Promise<Account> {
+    const passwordHash = await hashPassword(body.password, this.config.passwordCost);
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNUP_LOCK})`;
+        if (await tx.user.findUnique({ where: { email: body.email }, select: { id: true } })) throw emailTaken();
+        const { workspaceId, role } = await this.workspaceToJoin(tx, body);
+        const user = await tx.user.create({ data: { email: body.email, name: body.name?.trim() || null, passwordHash }, select: { id: true } });
+        await tx.membership.create({ data: { workspaceId, userId: user.id, role } });
+        return { userId: user.id, workspaceId };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw emailTaken();
+      throw err;
+    }
+  }
+
+  async logIn(body: LogInBody): Promise<Account> {
+    const attempt = await this.limiter.hit(`login:${body.email}`, LOGIN_ATTEMPTS.limit, LOGIN_ATTEMPTS.windowMs);
+    if (!attempt.allowed) {
+      const retryAfter = Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000));
+      throw new ApiError("rate_limited", `Too many log-in attempts for this e-mail. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, undefined, {
+        "Retry-After": String(retryAfter),
+      });
+    }
+    const user = await this.prisma.user.findUnique({
+      where: { email: body.email },
+      select: { id: true, passwordHash: true, memberships: { select: { workspaceId: true }, orderBy: { createdAt: "asc" }, take: 1 } },
+    });
+    const valid = user ? await verifyPassword(body.password, user.passwordHash) : await burnPasswordCheck(body.password, this.config.passwordCost);
+    if (!user || !valid) throw new ApiError("unauthorized", "The e-mail or the password is wrong.", { password: "check the e-mail and the password" });
+    const membership = user.memberships[0];
+    if (!membership) throw new ApiError("forbidden", "This account is not a member of any workspace any more; ask an admin for an invite link.");
+    return { userId: user.id, workspaceId: membership.workspaceId };
+  }
+
+  async invitation(token: string): Promise<Invitation> {
+    const invite = await this.openInvite(this.prisma, token);
+    return { workspaceName: invite.workspace.name, role: invite.role, expiresAt: invite.expiresAt.toISOString() };
+  }
+
+  /** A single-use link, valid for a week; only its hash is stored. */
+  async createInvite(workspaceId: string, role: MemberRole, createdById: string, publicUrl: string | undefined): Promise<CreatedInvite> {
+    const token = randomBytes(24).toString("base64url");
+    const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
+    await this.prisma.invite.create({ data: { workspaceId, role, createdById, tokenHash: hashToken(token), expiresAt } });
+    const path = `/signup?invite=${token}`;
+    return { url: publicUrl ? new URL(path, publicUrl).toString() : path, expiresAt: expiresAt.toISOString(), role };
+  }
+
+  async members(workspaceId: string): Promise<MemberList> {
+    const rows = await this.prisma.membership.findMany({
+      where: { workspaceId },
+      orderBy: { createdAt: "asc" },
+      select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+    });
+    return {
+      members: rows.map((m) => ({ userId: m.user.id, email: m.user.email, name: m.user.name, role: m.role, createdAt: m.createdAt.toISOString() })),
+    };
+  }
+
+  private async workspaceToJoin(tx: Prisma.TransactionClient, body: SignUpBody): Promise<{ workspaceId: string; role: MemberRole }> {
+    if (body.inviteToken) {
+      const invite = await this.openInvite(tx, body.inviteToken);
+      const taken = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
+      if (taken.count !== 1) throw inviteUnusable();
+      return { workspaceId: invite.workspaceId, role: invite.role };
+    }
+    const unclaimed = await this.unclaimedWorkspace(tx);
+    if (unclaimed) return { workspaceId: unclaimed, role: "admin" };
+    if (this.config.openSignup) {
+      const name = body.workspaceName?.trim() || `${body.name?.trim() || body.email.split("@")[0]}'s workspace`;
+      const created = await this.workspaces.create(name, undefined, tx);
+      return { workspaceId: created.id, role: "admin" };
+    }
+    throw new ApiError("forbidden", "Signing up here needs an invite link: ask an admin of your workspace for one (Settings → Members).", {
+      inviteToken: "an invite link is needed",
+    });
+  }
+
+  /** The oldest workspace nobody has joined yet. */
+  private async unclaimedWorkspace(db: PrismaClient | Prisma.TransactionClient): Promise<string | undefined> {
+    const ws = await db.workspace.findFirst({ where: { memberships: { none: {} } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+    return ws?.id;
+  }
+
+  private async openInvite(db: PrismaClient | Prisma.TransactionClient, token: string) {
+    const invite = await db.invite.findUnique({
+      where: { tokenHash: hashToken(token) },
+      select: { id: true, workspaceId: true, role: true, expiresAt: true, acceptedAt: true, workspace: { select: { name: true } } },
+    });
+    if (!invite || invite.acceptedAt || invite.expiresAt.getTime() <= Date.now()) throw inviteUnusable();
+    return invite;
+  }
+}
+
+const emailTaken = () =>
+  ApiError.conflict("An account with this e-mail already exists: log in instead.", { email: "already has an account" });
+
+const inviteUnusable = () =>
+  ApiError.invalid("This invite link is not valid any more (used, expired or mistyped): ask an admin for a new one.", {
+    inviteToken: "is used, expired or unknown",
+  });

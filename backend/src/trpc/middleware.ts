@@ -1,0 +1,61 @@
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type Request, type RequestHandler } from "express";
+import { authenticateSession } from "../http/auth";
+import type { AppDeps } from "../http/deps";
+import { ApiError } from "../http/errors";
+import { apiErrorOf } from "./errors";
+import { appRouter } from "./router";
+
+export const CSRF_HEADER = "x-tracira-csrf";
+
+/**
+ * The dashboard's tRPC endpoint. CSRF: besides the SameSite=Lax cookie, every call must carry a custom
+ * header (which a cross-site page cannot send without a CORS preflight this server never approves) and,
+ * when the browser names an Origin, come from this server's own origin.
+ */
+export function dashboardApi(deps: AppDeps): express.Router {
+  const api = express.Router();
+  api.use(csrfGuard(deps.config.publicUrl));
+  api.use(
+    createExpressMiddleware({
+      router: appRouter,
+      maxBodySize: deps.config.maxBodyBytes,
+      createContext: async ({ req, res }) => ({ deps, req, res, auth: await authenticateSession(req, deps) }),
+      onError: ({ error, path }) => {
+        const api = apiErrorOf(error);
+        if (api.status >= 500) {
+          deps.logger.error("procedure failed", { path, error: error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : error.message });
+        }
+      },
+      // A 429's Retry-After (log-in attempts) reaches the browser as it does from the REST API.
+      responseMeta: ({ errors }) => {
+        const headers = errors.map((e) => apiErrorOf(e).headers).find(Boolean);
+        return headers ? { headers: new Headers(headers) } : {};
+      },
+    }),
+  );
+  return api;
+}
+
+function csrfGuard(publicUrl: string | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (req.headers[CSRF_HEADER] !== "1") {
+      throw new ApiError("forbidden", `Dashboard calls need the header ${CSRF_HEADER}: 1 (the dashboard sends it); cross-site requests are refused.`);
+    }
+    const origin = req.headers.origin;
+    if (origin && !isOwnOrigin(origin, req, publicUrl)) {
+      throw new ApiError("forbidden", "This request comes from another site; the dashboard only answers its own pages.");
+    }
+    next();
+  };
+}
+
+function isOwnOrigin(origin: string, req: Request, publicUrl: string | undefined): boolean {
+  try {
+    const url = new URL(origin);
+    if (publicUrl && url.origin === new URL(publicUrl).origin) return true;
+    return url.host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
