@@ -42,7 +42,12 @@ function printBanner(running: RunningServer, database: string) {
   } else {
     lines.push(`Use the workspace token printed on the first start (Authorization: Bearer wh-…).`);
   }
-  lines.push(``, `API reference: ${running.url}/api/openapi.json`, ``);
+  lines.push(
+    ``,
+    `Dashboard: ${running.url}/ (the first account to sign up becomes the workspace's admin)`,
+    `API reference: ${running.url}/api/openapi.json`,
+    ``,
+  );
   process.stdout.write(lines.join("\n") + "\n");
 }
 

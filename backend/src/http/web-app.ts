@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import express, { type RequestHandler } from "express";
 
-/** Where `vite build` puts the dashboard (backend/dist/web, beside the compiled server). */
-export const WEB_APP_DIR = path.join(__dirname, "..", "web");
+/** Where `vite build` puts the dashboard: backend/dist/web (the same from dist/http and, in tests, src/http). */
+export const WEB_APP_DIR = path.resolve(__dirname, "..", "..", "dist", "web");
 
 const API_PATH = /^\/(api|trpc)(\/|$)/;
 

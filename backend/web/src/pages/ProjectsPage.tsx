@@ -1,0 +1,29 @@
+import { useQuery } from "@tanstack/react-query";
+import { Loadable } from "../components/Loadable";
+import { ProjectCard } from "../components/ProjectCard";
+import { ProjectCreateForm } from "../components/ProjectCreateForm";
+import { trpc } from "../trpc";
+
+export function ProjectsPage() {
+  const projects = useQuery({ queryKey: ["projects.list"], queryFn: () => trpc.projects.list.query() });
+  return (
+    <section className="page">
+      <h1>Projects</h1>
+      <p className="muted">Projects are created automatically by the first log that names them; you can also add them here.</p>
+      <ProjectCreateForm />
+      <Loadable query={projects}>
+        {(data) =>
+          data.length === 0 ? (
+            <p className="empty">No projects yet.</p>
+          ) : (
+            <ul className="project-list">
+              {data.map((project) => (
+                <ProjectCard key={project.id} project={project} />
+              ))}
+            </ul>
+          )
+        }
+      </Loadable>
+    </section>
+  );
+}
