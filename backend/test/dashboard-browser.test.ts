@@ -79,7 +79,7 @@ function callProcedure(page: Page, procedure: string, kind: "query" | "mutation"
         kind === "query"
           ? await fetch(`/trpc/${procedure}`, { headers })
           : await fetch(`/trpc/${procedure}`, { method: "POST", headers, body: "{}" });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as any };
     },
     { procedure, kind },
   );
