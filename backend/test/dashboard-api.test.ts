@@ -230,6 +230,27 @@ describe("token rotation (last: the tests above use the first token)", () => {
   });
 });
 
+describe("the web app", () => {
+  test("/ and the pages a browser opens are the app; files and API clients' unknown paths stay JSON 404s", async () => {
+    const root = await fetch(`${server.url}/`);
+    expect(root.status).toBe(200);
+    expect(root.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(root.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+    expect(await root.text()).toContain('<div id="root">');
+    const page = await fetch(`${server.url}/logs/some-id`, { headers: { accept: "text/html,application/xhtml+xml" } });
+    expect(page.status).toBe(200);
+    for (const [path, accept] of [
+      ["/logs/some-id", "*/*"],
+      ["/.env", "text/html"],
+      ["/wp-login.php", "text/html"],
+      ["/api/nope", "text/html"],
+    ]) {
+      const res = await fetch(server.url + path!, { headers: { accept: accept! } });
+      expect([path, res.status, res.headers.get("content-type")]).toEqual([path, 404, expect.stringMatching(/^application\/json/)]);
+    }
+  });
+});
+
 test("errors from inside a procedure are masked; client errors keep their message", () => {
   const hidden = apiErrorOf(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: new Error("connection to 10.0.0.5 failed: password=hunter2") }));
   expect(hidden.status).toBe(500);

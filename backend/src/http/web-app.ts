@@ -1,15 +1,24 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import express, { type RequestHandler } from "express";
+import express, { type Request, type RequestHandler } from "express";
 
 /** Where `vite build` puts the dashboard: backend/dist/web (the same from dist/http and, in tests, src/http). */
 export const WEB_APP_DIR = path.resolve(__dirname, "..", "..", "dist", "web");
 
 const API_PATH = /^\/(api|trpc)(\/|$)/;
+/** A last path segment with an extension (`/.env`, `/wp-login.php`) names a file, never a page. */
+const FILE_PATH = /\.[^/]*$/;
 
 /**
- * Serves the dashboard: its hashed assets as files, every other GET page as index.html (the app routes
- * in the browser). Without a build it explains how to make one instead of answering 404s.
+ * A page of the app: `/` always; other paths only when a browser navigates to them (it asks for HTML)
+ * and they do not look like files. Everything else falls through to the JSON 404 API clients expect.
+ */
+const isAppPage = (req: Request) =>
+  req.path === "/" || (!FILE_PATH.test(req.path) && (req.headers.accept ?? "").includes("text/html"));
+
+/**
+ * Serves the dashboard: its hashed assets as files, and its pages as index.html (the app routes in the
+ * browser). Without a build it explains how to make one.
  */
 export function webApp(dir = WEB_APP_DIR): RequestHandler {
   const index = path.join(dir, "index.html");
@@ -18,6 +27,7 @@ export function webApp(dir = WEB_APP_DIR): RequestHandler {
     if ((req.method !== "GET" && req.method !== "HEAD") || API_PATH.test(req.path)) return next();
     res.set({ "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin" });
     assets(req, res, () => {
+      if (!isAppPage(req)) return next();
       if (!existsSync(index)) {
         res.status(503).type("text/plain").send("The dashboard is not built: run `npm run build` (or `npm start`, which builds it).");
         return;
