@@ -217,6 +217,35 @@ describe("logs through the same services as REST", () => {
   });
 });
 
+describe("members", () => {
+  const userIdOf = async (email: string) => (await admin.trpc.members.list.query()).members.find((m) => m.email === email)!.userId;
+
+  test("roles change at once for open sessions; the last admin cannot be demoted or removed", async () => {
+    const ana = await userIdOf("ana@example.com");
+    const ben = await userIdOf("ben@example.com");
+    expect(await failureOf(member.trpc.members.setRole.mutate({ userId: ben, role: "admin" }))).toMatchObject({ status: 403 });
+    expect(await failureOf(admin.trpc.members.setRole.mutate({ userId: ana, role: "member" }))).toMatchObject({ status: 409, code: "conflict" });
+    expect(await failureOf(admin.trpc.members.remove.mutate({ userId: ana }))).toMatchObject({ status: 409 });
+    await admin.trpc.members.setRole.mutate({ userId: ben, role: "admin" });
+    expect((await member.trpc.auth.me.query())?.role).toBe("admin");
+    expect(await member.trpc.settings.webhookToken.query()).toEqual({ webhookToken: server.token });
+    await admin.trpc.members.setRole.mutate({ userId: ben, role: "member" });
+    expect(await failureOf(member.trpc.settings.webhookToken.query())).toMatchObject({ status: 403 });
+  });
+
+  test("a removed member's session ends at once, and another workspace's member is not found", async () => {
+    const invite = await admin.trpc.members.invite.mutate({ role: "member" });
+    const leaver = dashboardClient(server.url);
+    await leaver.trpc.auth.signUp.mutate({ email: "cy@example.com", password: "leaving soon, sadly", inviteToken: new URLSearchParams(invite.url.split("?")[1]).get("invite")! });
+    const cy = await userIdOf("cy@example.com");
+    await admin.trpc.members.remove.mutate({ userId: cy });
+    expect(await failureOf(leaver.trpc.logs.list.query({}))).toMatchObject({ status: 401 });
+    expect((await admin.trpc.members.list.query()).members.map((m) => m.email)).not.toContain("cy@example.com");
+    const { rows } = await pg.query("SELECT id FROM users WHERE email = 'eve@example.com'");
+    expect(await failureOf(admin.trpc.members.remove.mutate({ userId: rows[0].id }))).toMatchObject({ status: 404 });
+  });
+});
+
 describe("token rotation (last: the tests above use the first token)", () => {
   test("an admin rotates the token: the old one stops working on the REST API, the new one is shown", async () => {
     const before = await admin.trpc.settings.webhookToken.query();

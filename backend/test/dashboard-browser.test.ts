@@ -173,4 +173,10 @@ test("a member joins by invite link and cannot open Settings or rotate the token
     expect(res.body.error.data).toMatchObject({ apiCode: "forbidden", httpStatus: 403 });
   }
   expect((await rest("GET", "/api/verify")).status).toBe(200);
+
+  // The admin sees the new member, with the controls only admins get.
+  await admin.goto("/settings/members");
+  const row = admin.getByTestId("members").getByRole("row").filter({ hasText: MEMBER.email });
+  await row.getByRole("button", { name: "Make admin" }).waitFor();
+  expect(await member.getByRole("button", { name: "Make admin" }).count()).toBe(0);
 });

@@ -58,6 +58,9 @@ export const CreateInviteBody = z.object({ role: z.enum(MEMBER_ROLES, { error: "
 export const CreatedInvite = z.object({ url: z.string(), expiresAt: z.string(), role: z.enum(MEMBER_ROLES) });
 export type CreatedInvite = z.infer<typeof CreatedInvite>;
 
+export const MemberRef = z.object({ userId: z.uuid({ error: "userId must be a member's user id" }) });
+export const SetMemberRoleBody = MemberRef.extend({ role: z.enum(MEMBER_ROLES, { error: "role must be admin or member" }) });
+
 export const Member = z.object({
   userId: z.string(),
   email: z.string(),

@@ -100,6 +100,41 @@ export class AccountService {
     };
   }
 
+  /** Changes a member's role; the workspace always keeps at least one admin. */
+  async setRole(workspaceId: string, userId: string, role: MemberRole): Promise<void> {
+    await this.changeMembership(workspaceId, userId, role === "admin" ? undefined : "demoted", (tx) =>
+      tx.membership.update({ where: { workspaceId_userId: { workspaceId, userId } }, data: { role } }),
+    );
+  }
+
+  /** Removes a member and ends their sessions in this workspace at once; the last admin cannot go. */
+  async removeMember(workspaceId: string, userId: string): Promise<void> {
+    await this.changeMembership(workspaceId, userId, "removed", async (tx) => {
+      await tx.membership.delete({ where: { workspaceId_userId: { workspaceId, userId } } });
+      await tx.session.deleteMany({ where: { workspaceId, userId } });
+    });
+  }
+
+  /** Locks the workspace's memberships so two admins cannot demote each other at the same time. */
+  private async changeMembership(
+    workspaceId: string,
+    userId: string,
+    losesAdmin: "demoted" | "removed" | undefined,
+    change: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  ): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ user_id: string; role: MemberRole }[]>`
+        SELECT user_id, role FROM memberships WHERE workspace_id = ${workspaceId}::uuid FOR UPDATE`;
+      const target = rows.find((r) => r.user_id === userId);
+      if (!target) throw ApiError.notFound("Member");
+      const admins = rows.filter((r) => r.role === "admin").length;
+      if (losesAdmin && target.role === "admin" && admins === 1) {
+        throw ApiError.conflict(`The workspace needs at least one admin: make someone else admin before this one is ${losesAdmin}.`);
+      }
+      await change(tx);
+    });
+  }
+
   private async workspaceToJoin(tx: Prisma.TransactionClient, body: SignUpBody): Promise<{ workspaceId: string; role: MemberRole }> {
     if (body.inviteToken) {
       const invite = await this.openInvite(tx, body.inviteToken);

@@ -1,4 +1,4 @@
-import { CreateInviteBody } from "@tracira/shared";
+import { CreateInviteBody, MemberRef, SetMemberRoleBody } from "@tracira/shared";
 import { adminProcedure, memberProcedure, router } from "../init";
 
 export const membersRouter = router({
@@ -8,4 +8,12 @@ export const membersRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.deps.services.accounts.createInvite(ctx.auth.workspaceId, input.role, ctx.user.id, ctx.deps.config.publicUrl),
     ),
+  setRole: adminProcedure.input(SetMemberRoleBody).mutation(async ({ ctx, input }) => {
+    await ctx.deps.services.accounts.setRole(ctx.auth.workspaceId, input.userId, input.role);
+    return { ok: true as const };
+  }),
+  remove: adminProcedure.input(MemberRef).mutation(async ({ ctx, input }) => {
+    await ctx.deps.services.accounts.removeMember(ctx.auth.workspaceId, input.userId);
+    return { ok: true as const };
+  }),
 });

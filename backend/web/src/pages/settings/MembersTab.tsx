@@ -5,10 +5,40 @@ import { Field } from "../../components/Field";
 import { FormError } from "../../components/FormError";
 import { Loadable } from "../../components/Loadable";
 import { formatDateTime } from "../../format";
-import { useIsAdmin } from "../../session";
+import { useInvalidate } from "../../hooks/useInvalidate";
+import { useIsAdmin, useMe } from "../../session";
 import { trpc, type Member } from "../../trpc";
 
-function MemberTable({ members }: { members: Member[] }) {
+/** An admin's controls on one member: change the role, remove. The server keeps at least one admin. */
+function MemberActions({ member }: { member: Member }) {
+  const me = useMe();
+  const invalidate = useInvalidate();
+  const done = () => invalidate("members.", "auth.");
+  const setRole = useMutation({ mutationFn: (role: "admin" | "member") => trpc.members.setRole.mutate({ userId: member.userId, role }), onSuccess: done });
+  const remove = useMutation({ mutationFn: () => trpc.members.remove.mutate({ userId: member.userId }), onSuccess: done });
+  const other = member.role === "admin" ? "member" : "admin";
+  const self = member.userId === me.user.id;
+  return (
+    <td className="nowrap">
+      <button type="button" className="button small" disabled={setRole.isPending} onClick={() => setRole.mutate(other)}>
+        {other === "admin" ? "Make admin" : "Make member"}
+      </button>{" "}
+      {self ? null : (
+        <button
+          type="button"
+          className="button small danger"
+          disabled={remove.isPending}
+          onClick={() => window.confirm(`Remove ${member.email} from the workspace? Their sessions end at once.`) && remove.mutate()}
+        >
+          Remove
+        </button>
+      )}
+      <FormError error={setRole.error ?? remove.error} />
+    </td>
+  );
+}
+
+function MemberTable({ members, admin }: { members: Member[]; admin: boolean }) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid="members">
@@ -18,6 +48,7 @@ function MemberTable({ members }: { members: Member[] }) {
             <th>Name</th>
             <th>Role</th>
             <th>Joined</th>
+            {admin ? <th>Actions</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -27,6 +58,7 @@ function MemberTable({ members }: { members: Member[] }) {
               <td>{member.name ?? <span className="muted">—</span>}</td>
               <td>{member.role}</td>
               <td className="nowrap">{formatDateTime(member.createdAt)}</td>
+              {admin ? <MemberActions member={member} /> : null}
             </tr>
           ))}
         </tbody>
@@ -76,7 +108,7 @@ export function MembersTab() {
     <>
       <section className="card">
         <h2>Members</h2>
-        <Loadable query={members}>{(data) => <MemberTable members={data.members} />}</Loadable>
+        <Loadable query={members}>{(data) => <MemberTable members={data.members} admin={admin} />}</Loadable>
       </section>
       {admin ? <InviteForm /> : null}
     </>
