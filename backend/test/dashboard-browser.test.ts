@@ -179,4 +179,12 @@ test("a member joins by invite link and cannot open Settings or rotate the token
   const row = admin.getByTestId("members").getByRole("row").filter({ hasText: MEMBER.email });
   await row.getByRole("button", { name: "Make admin" }).waitFor();
   expect(await member.getByRole("button", { name: "Make admin" }).count()).toBe(0);
+
+  // Judges: choosing a default provider is saved through settings.update.
+  await admin.goto("/settings/judges");
+  await admin.getByLabel("Default judge provider").selectOption("anthropic");
+  const saved = admin.waitForResponse((res) => new URL(res.url()).pathname.startsWith("/trpc/settings.update"));
+  await admin.getByRole("button", { name: "Save judges" }).click();
+  expect((await saved).status()).toBe(200);
+  expect((await rest("GET", "/api/settings")).body.defaultJudgeProvider).toBe("anthropic");
 });

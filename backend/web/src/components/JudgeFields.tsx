@@ -1,7 +1,8 @@
-import { JUDGE_PROVIDERS, MODEL_PRESETS, type JudgeProvider } from "../enums";
+import { MODEL_PRESETS } from "../enums";
 import { fieldError } from "../errors";
 import type { RuleDraft } from "../hooks/useRuleDraft";
 import { Field } from "./Field";
+import { ProviderSelect } from "./ProviderSelect";
 
 interface Props {
   draft: RuleDraft;
@@ -15,14 +16,7 @@ export function JudgeFields({ draft, set, error }: Props) {
     <div className="form-row">
       <Field label="Judge provider" error={fieldError(error, "llmJudgeProvider")} hint="Empty uses the workspace default (Settings → Judges).">
         {(control) => (
-          <select {...control} value={draft.llmJudgeProvider} onChange={(e) => set("llmJudgeProvider", e.target.value as JudgeProvider | "")}>
-            <option value="">Workspace default</option>
-            {JUDGE_PROVIDERS.map((provider) => (
-              <option key={provider} value={provider}>
-                {provider}
-              </option>
-            ))}
-          </select>
+          <ProviderSelect control={control} value={draft.llmJudgeProvider} onChange={(value) => set("llmJudgeProvider", value)} emptyLabel="Workspace default" />
         )}
       </Field>
       <Field label="Judge model" error={fieldError(error, "llmJudgeModel")}>

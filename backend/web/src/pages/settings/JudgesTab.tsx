@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { Field } from "../../components/Field";
+import { ProviderSelect } from "../../components/ProviderSelect";
 import { SaveBar } from "../../components/SaveBar";
 import { SecretField } from "../../components/SecretField";
-import { JUDGE_PROVIDERS, MODEL_PRESETS, type JudgeProvider } from "../../enums";
+import { MODEL_PRESETS, type JudgeProvider } from "../../enums";
 import { fieldError } from "../../errors";
 import { useSettingsUpdate } from "../../hooks/useSettingsUpdate";
 import type { Settings, UpdateSettingsInput } from "../../trpc";
@@ -69,16 +70,7 @@ export function JudgesTab({ settings }: { settings: Settings }) {
       <section className="card">
         <h2>Default provider</h2>
         <Field label="Default judge provider" error={fieldError(error, "defaultJudgeProvider")} hint="Used by LLM-judge rules that do not name a provider.">
-          {(control) => (
-            <select {...control} value={defaultProvider} onChange={(e) => setDefaultProvider(e.target.value as JudgeProvider | "")}>
-              <option value="">None</option>
-              {JUDGE_PROVIDERS.map((provider) => (
-                <option key={provider} value={provider}>
-                  {provider}
-                </option>
-              ))}
-            </select>
-          )}
+          {(control) => <ProviderSelect control={control} value={defaultProvider} onChange={setDefaultProvider} emptyLabel="None" />}
         </Field>
       </section>
       <SaveBar saving={save.isPending} saved={save.isSuccess} error={error} label="Save judges" />
