@@ -5,6 +5,7 @@ import { trpc } from "../trpc";
 import { FormError } from "./FormError";
 import { HookCreateForm } from "./HookCreateForm";
 import { Loadable } from "./Loadable";
+import { ConfirmButton } from "./ConfirmButton";
 
 /** Hook subscriptions: what n8n, Zapier and Make triggers registered (and any added here). */
 export function HooksSection() {
@@ -40,14 +41,9 @@ export function HooksSection() {
                       <td>{hook.source ?? "—"}</td>
                       <td className="nowrap">{formatDateTime(hook.createdAt)}</td>
                       <td>
-                        <button
-                          type="button"
-                          className="button danger small"
-                          disabled={remove.isPending}
-                          onClick={() => window.confirm("Delete this hook subscription?") && remove.mutate(hook.id)}
-                        >
+                        <ConfirmButton question="Delete this hook subscription?" disabled={remove.isPending} onConfirm={() => remove.mutate(hook.id)}>
                           Delete
-                        </button>
+                        </ConfirmButton>
                       </td>
                     </tr>
                   ))}

@@ -7,6 +7,7 @@ import { trpc, type Project } from "../trpc";
 import { FormError } from "./FormError";
 import { ProjectRenameForm } from "./ProjectRenameForm";
 import { TaskList } from "./TaskList";
+import { ConfirmButton } from "./ConfirmButton";
 
 export function ProjectCard({ project }: { project: Project }) {
   const admin = useIsAdmin();
@@ -17,9 +18,6 @@ export function ProjectCard({ project }: { project: Project }) {
     mutationFn: () => trpc.projects.delete.mutate({ id: project.id }),
     onSuccess: () => invalidate("projects.", "logs.", "rules.", "analytics."),
   });
-  const confirmDelete = () => {
-    if (window.confirm(`Delete the project “${project.name}” with its ${project.executionCount} logs, tasks and rules? This cannot be undone.`)) remove.mutate();
-  };
 
   return (
     <li className="card project-card" data-testid="project" data-project-id={project.id}>
@@ -42,9 +40,13 @@ export function ProjectCard({ project }: { project: Project }) {
               Rename
             </button>
             {admin ? (
-              <button type="button" className="button danger small" disabled={remove.isPending} onClick={confirmDelete}>
+              <ConfirmButton
+                question={`Delete the project “${project.name}” with its ${project.executionCount} logs, tasks and rules? This cannot be undone.`}
+                disabled={remove.isPending}
+                onConfirm={() => remove.mutate()}
+              >
                 Delete
-              </button>
+              </ConfirmButton>
             ) : null}
           </div>
         </div>

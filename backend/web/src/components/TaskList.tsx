@@ -7,6 +7,7 @@ import { trpc } from "../trpc";
 import { Field } from "./Field";
 import { FormError } from "./FormError";
 import { Loadable } from "./Loadable";
+import { ConfirmButton } from "./ConfirmButton";
 
 function TaskCreateForm({ projectId }: { projectId: string }) {
   const [name, setName] = useState("");
@@ -54,14 +55,9 @@ export function TaskList({ projectId }: { projectId: string }) {
                 <li key={task.id} className="task-item">
                   <span>{task.name}</span>
                   <span className="muted small">{formatNumber(task.executionCount)} logs</span>
-                  <button
-                    type="button"
-                    className="button danger small"
-                    disabled={remove.isPending}
-                    onClick={() => window.confirm(`Delete the task “${task.name}”?`) && remove.mutate(task.name)}
-                  >
+                  <ConfirmButton question={`Delete the task “${task.name}”?`} disabled={remove.isPending} onConfirm={() => remove.mutate(task.name)}>
                     Delete task
-                  </button>
+                  </ConfirmButton>
                 </li>
               ))}
             </ul>

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { navigate } from "../router";
 import { useMe } from "../session";
 import { trpc } from "../trpc";
+import { Brand } from "./Brand";
 
 export function TopBar() {
   const me = useMe();
@@ -15,12 +16,7 @@ export function TopBar() {
   });
   return (
     <header className="topbar">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          ◆
-        </span>
-        Tracira
-      </div>
+      <Brand />
       <div className="workspace-name" title="Workspace">
         {me.workspace.name}
       </div>

@@ -3,6 +3,7 @@ import { trpc } from "../trpc";
 import { CopyButton } from "./CopyButton";
 import { FormError } from "./FormError";
 import { Loadable } from "./Loadable";
+import { ConfirmButton } from "./ConfirmButton";
 
 type Token = { webhookToken: string };
 
@@ -16,11 +17,6 @@ export function WebhookTokenCard({ token }: { token: UseQueryResult<Token> }) {
       void client.invalidateQueries({ queryKey: ["settings.get"] });
     },
   });
-  const confirmRotate = () => {
-    if (window.confirm("Rotate the webhook token? The current token stops working at once: every workflow must be updated with the new one.")) {
-      rotate.mutate();
-    }
-  };
   return (
     <section className="card">
       <h2>Webhook token</h2>
@@ -32,9 +28,13 @@ export function WebhookTokenCard({ token }: { token: UseQueryResult<Token> }) {
               {data.webhookToken}
             </code>
             <CopyButton text={data.webhookToken} />
-            <button type="button" className="button danger small" disabled={rotate.isPending} onClick={confirmRotate}>
+            <ConfirmButton
+              question="Rotate the webhook token? The current token stops working at once: every workflow must be updated with the new one."
+              disabled={rotate.isPending}
+              onConfirm={() => rotate.mutate()}
+            >
               Rotate token
-            </button>
+            </ConfirmButton>
           </div>
         )}
       </Loadable>

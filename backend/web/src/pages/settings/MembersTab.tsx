@@ -8,6 +8,7 @@ import { formatDateTime } from "../../format";
 import { useInvalidate } from "../../hooks/useInvalidate";
 import { useIsAdmin, useMe } from "../../session";
 import { trpc, type Member } from "../../trpc";
+import { ConfirmButton } from "../../components/ConfirmButton";
 
 /** An admin's controls on one member: change the role, remove. The server keeps at least one admin. */
 function MemberActions({ member }: { member: Member }) {
@@ -24,14 +25,9 @@ function MemberActions({ member }: { member: Member }) {
         {other === "admin" ? "Make admin" : "Make member"}
       </button>{" "}
       {self ? null : (
-        <button
-          type="button"
-          className="button small danger"
-          disabled={remove.isPending}
-          onClick={() => window.confirm(`Remove ${member.email} from the workspace? Their sessions end at once.`) && remove.mutate()}
-        >
+        <ConfirmButton question={`Remove ${member.email} from the workspace? Their sessions end at once.`} disabled={remove.isPending} onConfirm={() => remove.mutate()}>
           Remove
-        </button>
+        </ConfirmButton>
       )}
       <FormError error={setRole.error ?? remove.error} />
     </td>
