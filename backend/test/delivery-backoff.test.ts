@@ -1,6 +1,7 @@
 import type { CallbackEvents, EventType, Verdict } from "@tracira/shared";
 import { nextAttemptAt, parseRetryAfter, type BackoffPolicy } from "../src/deliveries/backoff";
-import type { EventLogRow, LogEvent } from "../src/deliveries/event-log";
+import type { LogEvent } from "../src/deliveries/event-log";
+import type { LogRecord } from "../src/projections/log";
 import { callbackWants, SLACK_TARGET, subscriptionWants, targetsFor, type NotifySettings } from "../src/deliveries/targets";
 
 /** When deliveries are retried (back-off, Retry-After, the retry window) and who gets which event. */
@@ -150,39 +151,47 @@ describe("parseRetryAfter", () => {
 
 type Status = Verdict | "pending";
 
-function event(type: EventType, status: Status, row: Partial<EventLogRow> = {}): LogEvent {
+function event(type: EventType, status: Status, row: Partial<LogRecord> = {}): LogEvent {
   return {
     type,
     row: {
       id: "log-1",
-      workspace_id: "ws-1",
-      project_id: "p-1",
-      project_name: "support",
-      task_name: null,
+      workspaceId: "ws-1",
+      projectId: "p-1",
+      projectName: "support",
+      taskName: null,
+      userId: null,
       timestamp: T0,
-      session_id: null,
-      subject_id: null,
-      actor_id: null,
+      createdAt: T0,
+      updatedAt: T0,
+      sessionId: null,
+      subjectId: null,
+      actorId: null,
       model: null,
-      latency_ms: null,
-      cost_usd: null,
+      latencyMs: null,
+      costUsd: null,
       confidence: null,
       input: null,
+      inputText: null,
       output: "x",
       metadata: null,
       tags: [],
       attachments: [],
       status,
-      confidence_score: null,
+      verdict: status,
+      confidenceScore: null,
       explanation: null,
-      applied_rules: [],
-      evaluated_at: T0,
-      human_decision: null,
-      decided_at: null,
-      decided_by: null,
-      decision_source: null,
-      callback_url: null,
-      callback_events: "all",
+      appliedRules: [],
+      evaluatedAt: T0,
+      evalLeaseUntil: null,
+      evalLeaseOwner: null,
+      evalAttempts: 1,
+      humanDecision: null,
+      decidedAt: null,
+      decidedBy: null,
+      decisionSource: null,
+      callbackUrl: null,
+      callbackEvents: "all",
       ...row,
     },
   };
@@ -310,17 +319,17 @@ describe("callbackWants and hooks in targetsFor", () => {
         { id: "h-task", url: "https://a.example/task", events: ["log.flagged"], projectName: "support", taskName: "refunds" },
       ],
     };
-    const flagged = event("log.evaluated", "flagged", { callback_url: "https://cb.example/x", callback_events: "flagged_error" });
+    const flagged = event("log.evaluated", "flagged", { callbackUrl: "https://cb.example/x", callbackEvents: "flagged_error" });
     expect(targetsFor(flagged.type, flagged.row, settings)).toEqual([
       { kind: "callback", target: "https://cb.example/x", hookId: null },
       { kind: "hook", target: "https://a.example/any", hookId: "h-any" },
       { kind: "hook", target: "https://a.example/support", hookId: "h-support" },
     ]);
-    const inTask = event("log.evaluated", "flagged", { task_name: "refunds" });
+    const inTask = event("log.evaluated", "flagged", { taskName: "refunds" });
     expect(targetsFor(inTask.type, inTask.row, settings).map((t) => t.hookId)).toEqual(["h-any", "h-support", "h-task"]);
   });
 
   test("without settings (workspace not found) only the callback is targeted", () => {
-    expect(kinds(event("log.evaluated", "flagged", { callback_url: "https://cb.example/x" }), undefined)).toEqual(["callback"]);
+    expect(kinds(event("log.evaluated", "flagged", { callbackUrl: "https://cb.example/x" }), undefined)).toEqual(["callback"]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EventType } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
-import { arrayLiteral } from "../services/logs/batch-insert";
+import { arrayLiteral } from "../db/array-literal";
 import { toPayload, type LogEvent } from "./event-log";
 import { targetsFor, type HookTarget, type NotifySettings, type TargetSubject } from "./targets";
 
@@ -59,15 +59,15 @@ export class Outbox {
    */
   async record(tx: SqlClient, events: readonly LogEvent[], settings?: Map<string, NotifySettings>): Promise<number> {
     if (!events.length) return 0;
-    settings ??= await this.settingsFor(tx, events.map((e) => e.row.workspace_id));
+    settings ??= await this.settingsFor(tx, events.map((e) => e.row.workspaceId));
     const now = new Date();
     const rows: string[][] = [];
     for (const event of events) {
-      const targets = targetsFor(event.type, event.row, settings.get(event.row.workspace_id));
+      const targets = targetsFor(event.type, event.row, settings.get(event.row.workspaceId));
       if (!targets.length) continue;
       const payload = JSON.stringify(toPayload(event, now));
       for (const t of targets) {
-        rows.push([randomUUID(), event.row.workspace_id, event.row.id, t.hookId as string, t.kind, event.type, t.target, payload]);
+        rows.push([randomUUID(), event.row.workspaceId, event.row.id, t.hookId as string, t.kind, event.type, t.target, payload]);
       }
     }
     if (!rows.length) return 0;

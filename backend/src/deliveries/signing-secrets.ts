@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { SqlClient } from "../db/sql";
 import type { SecretBox } from "../secrets/secret-box";
-import { secretContext } from "../services/settings";
+import { secretContext } from "../secrets/contexts";
 
 const CONTEXT_FIELD = "signingSecret";
 

@@ -1,8 +1,8 @@
 import type { CallbackEvents, DeliveryKind, EventType, HookEvent, Verdict } from "@tracira/shared";
-import type { EventLogRow } from "./event-log";
+import type { LogRecord } from "../projections/log";
 
 /** What decides where an event goes: the log's own callback and where it belongs. */
-export type TargetSubject = Pick<EventLogRow, "status" | "callback_url" | "callback_events" | "project_name" | "task_name">;
+export type TargetSubject = Pick<LogRecord, "status" | "callbackUrl" | "callbackEvents" | "projectName" | "taskName">;
 
 /** A workspace's notification settings and hook subscriptions, as the outbox reads them. */
 export interface NotifySettings {
@@ -58,13 +58,13 @@ export function subscriptionWants(events: readonly string[], type: EventType, st
 export function targetsFor(type: EventType, row: TargetSubject, settings: NotifySettings | undefined): Target[] {
   const status: Verdict = row.status === "pending" ? "error" : row.status;
   const targets: Target[] = [];
-  if (row.callback_url && callbackWants(row.callback_events, type, status)) {
-    targets.push({ kind: "callback", target: row.callback_url, hookId: null });
+  if (row.callbackUrl && callbackWants(row.callbackEvents, type, status)) {
+    targets.push({ kind: "callback", target: row.callbackUrl, hookId: null });
   }
   if (!settings) return targets;
   for (const hook of settings.hooks) {
-    if (hook.projectName !== null && hook.projectName !== row.project_name) continue;
-    if (hook.taskName !== null && hook.taskName !== row.task_name) continue;
+    if (hook.projectName !== null && hook.projectName !== row.projectName) continue;
+    if (hook.taskName !== null && hook.taskName !== row.taskName) continue;
     if (subscriptionWants(hook.events, type, status)) targets.push({ kind: "hook", target: hook.url, hookId: hook.id });
   }
   const alert = type === "log.evaluated" && status !== "pass";

@@ -1,6 +1,6 @@
 import type { SqlClient } from "../db/sql";
 import type { Outbox } from "../deliveries/outbox";
-import { GroupCommit } from "../services/logs/group-commit";
+import { GroupCommit } from "../lib/group-commit";
 import { evaluate, type Evaluation } from "./engine";
 import { applicableRules } from "./scope";
 import { finalize, loadActiveRules, type ActiveRule, type FinalResult, type PendingLog } from "./store";
@@ -53,8 +53,8 @@ export class Evaluator {
 
   private async process(log: PendingLog, rules: ActiveRule[], signal?: AbortSignal): Promise<Processed> {
     const evaluation =
-      log.attempts > this.options.maxAttempts
-        ? interrupted(log.attempts - 1)
+      log.evalAttempts > this.options.maxAttempts
+        ? interrupted(log.evalAttempts - 1)
         : await evaluate(applicableRules(rules, log), subjectOf(log), this.engine, { workspaceId: log.workspaceId, signal });
     // Stopped mid-way (graceful shutdown): the outcome is incomplete, so the log stays pending for the next worker.
     if (signal?.aborted) throw new Error("evaluation stopped before it finished");

@@ -1,26 +1,15 @@
-import type { CallbackEvents, JudgeProvider, RuleType, Verdict } from "@tracira/shared";
+import type { JudgeProvider, RuleType, Verdict } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
-import { EVENT_LOG_COLUMNS, type EventLogRow } from "../deliveries/event-log";
 import type { Outbox } from "../deliveries/outbox";
-import { arrayLiteral } from "../services/logs/batch-insert";
+import { LOG_RECORD_COLUMNS, logColumns, type LogRecord } from "../projections/log";
+import { arrayLiteral } from "../db/array-literal";
 import type { Evaluation } from "./engine";
 
-/** A pending log as the evaluator needs it. */
-export interface PendingLog {
-  id: string;
-  workspaceId: string;
-  projectName: string;
-  taskName: string | null;
-  output: string;
-  confidence: number | null;
-  input: unknown;
-  inputText: string | null;
-  /** How many times a worker has claimed it, this claim included. */
-  attempts: number;
-  /** Where the log's own events go (decides, with the workspace's settings, whether finalizing notifies anyone). */
-  callbackUrl: string | null;
-  callbackEvents: CallbackEvents;
-}
+/** A pending log as the evaluator needs it; `evalAttempts` counts this claim too. */
+export type PendingLog = Pick<
+  LogRecord,
+  "id" | "workspaceId" | "projectName" | "taskName" | "output" | "confidence" | "input" | "inputText" | "evalAttempts" | "callbackUrl" | "callbackEvents"
+>;
 
 /** An active rule with its scope by name, so it matches claimed logs and fresh sync logs alike. */
 export interface ActiveRule {
@@ -36,36 +25,19 @@ export interface ActiveRule {
   llmJudgeModel: string | null;
 }
 
-const PENDING_COLUMNS = `l.id, l.workspace_id, p.name AS project_name, l.task_name, l.output, l.confidence, l.input,
-  l.input_text, l.eval_attempts, l.callback_url, l.callback_events`;
-
-interface PendingRow {
-  id: string;
-  workspace_id: string;
-  project_name: string;
-  task_name: string | null;
-  output: string;
-  confidence: number | null;
-  input: unknown;
-  input_text: string | null;
-  eval_attempts: number;
-  callback_url: string | null;
-  callback_events: CallbackEvents;
-}
-
-const toPending = (r: PendingRow): PendingLog => ({
-  id: r.id,
-  workspaceId: r.workspace_id,
-  projectName: r.project_name,
-  taskName: r.task_name,
-  output: r.output,
-  confidence: r.confidence,
-  input: r.input,
-  inputText: r.input_text,
-  attempts: r.eval_attempts,
-  callbackUrl: r.callback_url,
-  callbackEvents: r.callback_events,
-});
+const PENDING_COLUMNS = logColumns([
+  "id",
+  "workspaceId",
+  "projectName",
+  "taskName",
+  "output",
+  "confidence",
+  "input",
+  "inputText",
+  "evalAttempts",
+  "callbackUrl",
+  "callbackEvents",
+]);
 
 /**
  * Claims up to `limit` pending logs nobody holds (no lease, or an expired one): SKIP LOCKED lets many
@@ -86,19 +58,17 @@ WITH picked AS (
 SELECT ${PENDING_COLUMNS} FROM claimed l JOIN projects p ON p.id = l.project_id`;
 
 export async function claimPending(sql: SqlClient, owner: string, limit: number, leaseMs: number): Promise<PendingLog[]> {
-  const rows = await sql.query<PendingRow>(CLAIM, [limit, leaseMs, owner], "tracira_claim_logs");
-  return rows.map(toPending);
+  return sql.query<PendingLog>(CLAIM, [limit, leaseMs, owner], "tracira_claim_logs");
 }
 
 /** Pending logs by id that this owner leased at insert time (the sync gate). */
 export async function loadOwnPending(sql: SqlClient, owner: string, ids: string[]): Promise<PendingLog[]> {
-  const rows = await sql.query<PendingRow>(
+  return sql.query<PendingLog>(
     `SELECT ${PENDING_COLUMNS} FROM logs l JOIN projects p ON p.id = l.project_id
      WHERE l.id = ANY($1::text[]) AND l.status = 'pending' AND l.eval_lease_owner = $2`,
     [arrayLiteral(ids), owner],
     "tracira_load_own_pending",
   );
-  return rows.map(toPending);
 }
 
 /** Extends this owner's leases on logs still being evaluated. */
@@ -174,7 +144,7 @@ RETURNING ${returning}`;
 /** When nobody listens: the ids it changed. */
 const FINALIZE = finalizeReturning("l.id");
 /** When someone listens: the rows as committed, for their `log.evaluated` events. */
-const FINALIZE_WITH_EVENTS = finalizeReturning(EVENT_LOG_COLUMNS);
+const FINALIZE_WITH_EVENTS = finalizeReturning(LOG_RECORD_COLUMNS);
 
 /**
  * Writes the final results; returns the ids this call finalized. When a log's event has a target (its
@@ -193,20 +163,14 @@ export async function finalize(sql: SqlClient, results: readonly FinalResult[], 
   ];
   const settings = await outbox.settingsFor(sql, results.map((r) => r.log.workspaceId));
   const listened = results.some(({ log, evaluation }) =>
-    outbox.hasTargets("log.evaluated", {
-      status: evaluation.status,
-      callback_url: log.callbackUrl,
-      callback_events: log.callbackEvents,
-      project_name: log.projectName,
-      task_name: log.taskName,
-    }, settings.get(log.workspaceId)),
+    outbox.hasTargets("log.evaluated", { ...log, status: evaluation.status }, settings.get(log.workspaceId)),
   );
   if (!listened) {
     const rows = await sql.query<{ id: string }>(FINALIZE, params, "tracira_finalize_logs");
     return new Set(rows.map((r) => r.id));
   }
   const { ids, recorded } = await sql.transaction(async (tx) => {
-    const rows = await tx.query<EventLogRow>(FINALIZE_WITH_EVENTS, params, "tracira_finalize_logs_events");
+    const rows = await tx.query<LogRecord>(FINALIZE_WITH_EVENTS, params, "tracira_finalize_logs_events");
     const recorded = await outbox.record(tx, rows.map((row) => ({ type: "log.evaluated" as const, row })), settings);
     return { ids: new Set(rows.map((r) => r.id)), recorded };
   });

@@ -5,7 +5,7 @@ import type { Evaluation } from "./engine";
 import type { Evaluator } from "./evaluator";
 import type { LeaseKeeper } from "./lease-keeper";
 import { loadStoredResult, type ActiveRule, type PendingLog } from "./store";
-import { verdictOf } from "./verdict-of";
+import { verdictOf } from "../projections/log";
 
 /** The verdict as `sync: true` callers read it. */
 export function toSyncResult(id: string, evaluation: Pick<Evaluation, "status" | "confidenceScore" | "explanation" | "appliedRules">): SyncLogResult {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Config } from "../config";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/api-error";
 import { authenticate } from "./auth";
 import type { AppDeps } from "./deps";
 import type { RouteDef } from "./route";

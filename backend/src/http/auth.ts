@@ -2,7 +2,7 @@ import type { MemberRole } from "@tracira/shared";
 import type { Request } from "express";
 import type { WorkspaceIdentity } from "../services/tokens";
 import type { AppDeps } from "./deps";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/api-error";
 import { readCookie, SESSION_COOKIE } from "./session-cookie";
 
 export interface AuthContext {

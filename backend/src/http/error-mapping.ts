@@ -1,5 +1,5 @@
 import { ERROR_CODES, ERROR_STATUS } from "@tracira/shared";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/api-error";
 
 interface BodyParserError {
   type?: string;

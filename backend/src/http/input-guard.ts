@@ -1,5 +1,5 @@
 import { LIMITS } from "@tracira/shared";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/api-error";
 
 type Where = "body" | "query" | "params";
 

@@ -1,7 +1,7 @@
 import type { Response } from "express";
 import type { AuthContext } from "./auth";
 import type { AppDeps } from "./deps";
-import { ApiError } from "./errors";
+import { ApiError } from "../lib/api-error";
 import type { RouteDef } from "./route";
 
 const WINDOW_MS = 60_000;

@@ -1,6 +1,6 @@
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import { defineRoute } from "../http/route";
 import { parseMediaKey } from "../media/media-keys";
 import { SIGNED_MEDIA_PREFIX, type Disposition } from "../media/signed-url";

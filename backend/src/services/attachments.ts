@@ -5,7 +5,7 @@ import { LIMITS, type CreateLogInput, type StoredAttachment } from "@tracira/sha
 import type { PrismaClient } from "../db/database";
 import type { SqlClient } from "../db/sql";
 import { Prisma } from "../generated/prisma/client";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import type { Logger } from "../logger";
 import { buildMediaKey } from "../media/media-keys";
 import { MediaKeyTakenError, MediaTooLargeError, type MediaMeta, type MediaStorage } from "../media/storage";

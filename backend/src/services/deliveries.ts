@@ -1,8 +1,7 @@
 import type { Delivery, DeliveryList, ListDeliveriesQuery } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
 import { SLACK_TARGET } from "../deliveries/targets";
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+import { isoOrNull as iso } from "../lib/values";
 
 /** Deliveries and their attempts, newest first, for the API and the dashboard. */
 export class DeliveryQueryService {

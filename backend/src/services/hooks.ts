@@ -1,7 +1,7 @@
 import type { CreatedHook, CreateHookBody, Hook, HookEvent } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
 import type { SigningSecrets } from "../deliveries/signing-secrets";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import type { UrlGuard } from "../outbound";
 import { checkOutboundUrl } from "./outbound-check";
 

@@ -1,4 +1,4 @@
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import { OutboundUrlError, type UrlGuard } from "../outbound";
 
 /** The write-time guard check as an API answer: a refused URL is a 400 naming the field. */

@@ -1,6 +1,6 @@
 import type { Project, Task } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import type { AttachmentService } from "./attachments";
 import { isUniqueViolation } from "../db/prisma-errors";
 

@@ -4,7 +4,7 @@ import { parseRuleValue } from "../evaluation/rule-values";
 import { ruleScope, toDefinition } from "../evaluation/scope";
 import type { RuleDefinition } from "../evaluation/types";
 import type { Prisma } from "../generated/prisma/client";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import { isUuid } from "./projects";
 
 const withProject = { project: { select: { name: true } } } as const;

@@ -1,9 +1,10 @@
 import type { MemberRole, Settings, UpdateSettingsInput } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
 import type { WorkspaceJudgeSettings } from "../evaluation/judges/judge-service";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import { checkOutboundUrl } from "./outbound-check";
 import type { UrlGuard } from "../outbound";
+import { secretContext } from "../secrets/contexts";
 import { maskSecret, SecretBoxError, type SecretBox } from "../secrets/secret-box";
 
 /** Settings stored encrypted: the API name → its column. */
@@ -14,9 +15,6 @@ const SECRET_COLUMNS = {
   openrouterApiKey: "openrouterApiKeyEncrypted",
 } as const;
 type SecretField = keyof typeof SECRET_COLUMNS;
-
-/** Where a workspace secret is sealed: bound to its workspace and field, so it opens nowhere else. */
-export const secretContext = (workspaceId: string, field: string) => `${workspaceId}:${field}`;
 
 /** `GET/PATCH /api/settings`: every secret encrypted at rest and masked on read. */
 export class SettingsService {

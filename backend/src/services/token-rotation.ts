@@ -1,8 +1,8 @@
 import { LIMITS } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import type { SecretBox } from "../secrets/secret-box";
-import { secretContext } from "./settings";
+import { secretContext } from "../secrets/contexts";
 import { generateToken, hashToken, tokenDisplayPrefix } from "./tokens";
 
 const HOUR_MS = 3_600_000;

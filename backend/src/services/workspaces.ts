@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { PrismaClient } from "../db/database";
 import type { Prisma } from "../generated/prisma/client";
 import type { SecretBox } from "../secrets/secret-box";
-import { secretContext } from "./settings";
+import { secretContext } from "../secrets/contexts";
 import { generateToken, hashToken, tokenDisplayPrefix } from "./tokens";
 
 type Db = PrismaClient | Prisma.TransactionClient;

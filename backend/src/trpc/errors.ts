@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { toApiError } from "../http/error-mapping";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 
 /** What tRPC itself raises (unknown procedure, wrong method, unparsable input) in the API's own codes. */
 const FROM_TRPC: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {

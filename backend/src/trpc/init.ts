@@ -3,7 +3,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { Request, Response } from "express";
 import type { AuthContext } from "../http/auth";
 import type { AppDeps } from "../http/deps";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import { apiErrorOf, TO_TRPC } from "./errors";
 
 export interface TrpcContext {

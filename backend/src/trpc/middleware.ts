@@ -2,7 +2,7 @@ import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Request, type RequestHandler } from "express";
 import { authenticateSession } from "../http/auth";
 import type { AppDeps } from "../http/deps";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../lib/api-error";
 import { apiErrorOf } from "./errors";
 import { appRouter } from "./router";
 

@@ -4,7 +4,7 @@ import type { AccountsConfig } from "../../config";
 import type { PrismaClient } from "../../db/database";
 import { isUniqueViolation } from "../../db/prisma-errors";
 import type { Prisma } from "../../generated/prisma/client";
-import { ApiError } from "../../http/errors";
+import { ApiError } from "../../lib/api-error";
 import type { RateLimiter } from "../../ratelimit/types";
 import { hashToken } from "../tokens";
 import type { WorkspaceService } from "../workspaces";

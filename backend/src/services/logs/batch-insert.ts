@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { CreateLogInput, StoredAttachment } from "@tracira/shared";
+import { arrayLiteral } from "../../db/array-literal";
 import type { SqlClient } from "../../db/sql";
 
 /** The stored values of one log, as the insert statement binds them. */
-export interface LogRow {
+export interface LogInsert {
   id: string;
   workspaceId: string;
   project: string;
@@ -33,13 +34,13 @@ export interface LogRow {
 
 const jsonOrNull = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
-export function toLogRow(
+export function toLogInsert(
   workspaceId: string,
   id: string,
   body: CreateLogInput,
-  lease: LogRow["lease"] = null,
+  lease: LogInsert["lease"] = null,
   attachments: readonly StoredAttachment[] = [],
-): LogRow {
+): LogInsert {
   return {
     id,
     workspaceId,
@@ -66,7 +67,7 @@ export function toLogRow(
 }
 
 /** About how many characters a row sends, to keep one batch statement to a few megabytes. */
-export function rowWeight(row: LogRow): number {
+export function rowWeight(row: LogInsert): number {
   const optional = (row.input?.length ?? 0) + (row.inputText?.length ?? 0) + (row.metadata?.length ?? 0) + (row.attachments?.length ?? 0);
   return 500 + row.output.length + optional;
 }
@@ -120,17 +121,9 @@ FROM input JOIN project ON project.workspace_id = input.workspace_id AND project
 ON CONFLICT (id) DO NOTHING
 RETURNING id`;
 
-/**
- * A Postgres array literal. Passed as text, so pg and PGlite send it as is (PGlite cannot serialize
- * arrays of enums, and a literal keeps both drivers' text encoding of every value).
- */
-export function arrayLiteral(values: readonly (string | number | null)[]): string {
-  return `{${values.map((v) => (v === null ? "NULL" : `"${String(v).replace(/[\\"]/g, "\\$&")}"`)).join(",")}}`;
-}
-
 /** Inserts the rows in one statement; returns the ids it stored (all, unless a project raced, see above). */
-export async function insertLogs(sql: SqlClient, rows: readonly LogRow[]): Promise<Set<string>> {
-  const column = (value: (row: LogRow) => string | number | null) => arrayLiteral(rows.map(value));
+export async function insertLogs(sql: SqlClient, rows: readonly LogInsert[]): Promise<Set<string>> {
+  const column = (value: (row: LogInsert) => string | number | null) => arrayLiteral(rows.map(value));
   const stored = await sql.query<{ id: string }>(
     INSERT_LOGS,
     [

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { CreateLogInput, CreateLogResponse } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 import type { SyncGate } from "../../evaluation/sync-gate";
-import { ApiError } from "../../http/errors";
+import { ApiError } from "../../lib/api-error";
 import type { UrlGuard } from "../../outbound";
 import type { AttachmentService } from "../attachments";
 import { checkOutboundUrl } from "../outbound-check";
-import { insertLogs, rowWeight, toLogRow, type LogRow } from "./batch-insert";
-import { GroupCommit } from "./group-commit";
+import { insertLogs, rowWeight, toLogInsert, type LogInsert } from "./batch-insert";
+import { GroupCommit } from "../../lib/group-commit";
 
 export interface IngestContext {
   workspaceId: string;
@@ -28,7 +28,7 @@ interface Stored {
 const BATCH_LIMITS = { concurrency: 1, maxItems: 500, maxWeight: 4_000_000, weight: rowWeight };
 
 export class LogIngestService {
-  private readonly batches = new GroupCommit<LogRow, Stored>((rows) => this.flush(rows), BATCH_LIMITS);
+  private readonly batches = new GroupCommit<LogInsert, Stored>((rows) => this.flush(rows), BATCH_LIMITS);
 
   /**
    * @param gate evaluates `sync: true` logs inline.
@@ -65,7 +65,7 @@ export class LogIngestService {
       confidence: row.confidence,
       input: body.input ?? null,
       inputText: row.inputText,
-      attempts: 1,
+      evalAttempts: 1,
       callbackUrl: body.callbackUrl ?? null,
       callbackEvents: body.callbackEvents,
     }, rules);
@@ -79,13 +79,13 @@ export class LogIngestService {
   private async store(
     ctx: IngestContext,
     body: CreateLogInput,
-  ): Promise<{ stored: Stored; row: LogRow; rules: ReturnType<SyncGate["prefetchRules"]> | undefined }> {
+  ): Promise<{ stored: Stored; row: LogInsert; rules: ReturnType<SyncGate["prefetchRules"]> | undefined }> {
     if (body.callbackUrl) await checkOutboundUrl(this.guard, body.callbackUrl, "callbackUrl");
     const id = body.id ?? randomUUID();
     const attachments = body.attachments?.length ? await this.attachments.storeAll(ctx.workspaceId, id, body.attachments) : [];
     const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : null;
     const rules = body.sync ? this.gate.prefetchRules(ctx.workspaceId) : undefined;
-    const row = toLogRow(ctx.workspaceId, id, body, lease, attachments);
+    const row = toLogInsert(ctx.workspaceId, id, body, lease, attachments);
     let stored: Stored;
     try {
       stored = body.id ? await this.insertOne(ctx, row) : await this.batches.submit(row);
@@ -108,7 +108,7 @@ export class LogIngestService {
    * bad row fails alone and a row is never stored twice (a batch whose outcome is unknown, e.g. the
    * connection dropped, is found by id).
    */
-  private async flush(rows: LogRow[]): Promise<PromiseSettledResult<Stored>[]> {
+  private async flush(rows: LogInsert[]): Promise<PromiseSettledResult<Stored>[]> {
     const stored = await insertLogs(this.sql, rows).catch(() => new Set<string>());
     return Promise.allSettled(
       rows.map((row) =>
@@ -118,7 +118,7 @@ export class LogIngestService {
   }
 
   /** One log in its own statement; a row already stored under its id (in this workspace) is answered as is. */
-  private async insertOne(ctx: IngestContext, row: LogRow): Promise<Stored> {
+  private async insertOne(ctx: IngestContext, row: LogInsert): Promise<Stored> {
     // A concurrent first use of the same project can hide the new row from this statement's snapshot
     // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
     for (let attempt = 0; attempt < 3; attempt++) {

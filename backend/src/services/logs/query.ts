@@ -1,8 +1,8 @@
 import type { ListLogsQuery, ListLogsResponse, LogDetail } from "@tracira/shared";
 import type { PrismaClient } from "../../db/database";
 import type { Prisma } from "../../generated/prisma/client";
-import { ApiError } from "../../http/errors";
-import { logWithProject, toDetail, toListItem } from "./serialize";
+import { ApiError } from "../../lib/api-error";
+import { fromPrisma, logWithProject, toDetail, toListItem } from "../../projections/log";
 
 const contains = (q: string) => ({ contains: q, mode: "insensitive" as const });
 
@@ -72,7 +72,7 @@ export class LogQueryService {
     const finished = count("pass") + count("flagged") + count("error");
     const turns = await this.sessionTurns(workspaceId, rows.map((r) => r.sessionId));
     return {
-      executions: rows.map((r) => toListItem(r, r.sessionId ? (turns.get(r.sessionId) ?? 1) : 0)),
+      executions: rows.map((r) => toListItem(fromPrisma(r), r.sessionId ? (turns.get(r.sessionId) ?? 1) : 0)),
       total,
       page: q.page,
       limit: q.limit,
@@ -89,7 +89,7 @@ export class LogQueryService {
     const row = await this.prisma.log.findFirst({ where: { id, workspaceId }, include: logWithProject });
     if (!row) throw ApiError.notFound("Log");
     const turns = await this.sessionTurns(workspaceId, [row.sessionId]);
-    return toDetail(row, row.sessionId ? (turns.get(row.sessionId) ?? 1) : 0);
+    return toDetail(fromPrisma(row), row.sessionId ? (turns.get(row.sessionId) ?? 1) : 0);
   }
 
   async status(workspaceId: string, id: string) {

@@ -2,11 +2,11 @@ import type { BulkAction, HumanDecision } from "@tracira/shared";
 import type { PrismaClient } from "../../db/database";
 import type { Prisma } from "../../generated/prisma/client";
 import type { SqlClient } from "../../db/sql";
-import { EVENT_LOG_COLUMNS, type EventLogRow } from "../../deliveries/event-log";
+import { LOG_RECORD_COLUMNS, type LogRecord } from "../../projections/log";
 import type { Outbox } from "../../deliveries/outbox";
-import { ApiError } from "../../http/errors";
+import { ApiError } from "../../lib/api-error";
 import type { AttachmentService } from "../attachments";
-import { arrayLiteral } from "./batch-insert";
+import { arrayLiteral } from "../../db/array-literal";
 
 export interface DecisionActor {
   /** Who decided: a user's name or e-mail, or what the API caller said. */
@@ -23,7 +23,7 @@ UPDATE logs l SET human_decision = $3::human_decision, decided_at = now(), decid
   updated_at = now()
 FROM projects p
 WHERE l.workspace_id = $1 AND l.id = ANY($2::text[]) AND p.id = l.project_id
-RETURNING ${EVENT_LOG_COLUMNS}`;
+RETURNING ${LOG_RECORD_COLUMNS}`;
 
 /** Human review: approve/reject one or many logs, and deletions. */
 export class LogReviewService {
@@ -49,7 +49,7 @@ export class LogReviewService {
       const before = await tx.query<{ id: string; human_decision: HumanDecision | null }>(LOCK_FOR_DECISION, [workspaceId, arrayLiteral(ids)]);
       if (!before.length) return { matched: 0, recorded: 0 };
       const previous = new Map(before.map((r) => [r.id, r.human_decision]));
-      const rows = await tx.query<EventLogRow>(DECIDE, [workspaceId, arrayLiteral(ids), decision, actor.decidedBy, actor.source]);
+      const rows = await tx.query<LogRecord>(DECIDE, [workspaceId, arrayLiteral(ids), decision, actor.decidedBy, actor.source]);
       const changed = rows.filter((r) => previous.get(r.id) !== decision);
       const recorded = await this.outbox.record(tx, changed.map((row) => ({ type: "log.decided" as const, row })));
       return { matched: rows.length, recorded };

@@ -1,0 +1,131 @@
+import { EventLog, type AppliedRule, type LogAttachment, type LogDetail, type LogListItem, type StoredAttachment, type SyncLogResult, type Verdict } from "@tracira/shared";
+import type { Log } from "../generated/prisma/client";
+import { asArray, isoOrNull } from "../lib/values";
+import { mediaPath } from "../media/media-keys";
+
+/**
+ * The one row type of `logs`: every column as Prisma and the raw-SQL paths read it (camelCase), with
+ * its project's name. The list item, the detail, the event payload and the evaluator's view of a log
+ * are all derived from it here.
+ */
+export type LogRecord = Omit<Log, JsonColumn> & { [K in JsonColumn]: unknown } & { projectName: string };
+/** Read as whatever JSON was stored: pg parses it, and each projection says what it expects there. */
+type JsonColumn = "input" | "metadata" | "attachments" | "appliedRules";
+
+/** `logs` column (alias `l`, its project `p`) behind each field of a record. */
+const COLUMNS: { [K in keyof LogRecord]-?: string } = {
+  id: "l.id",
+  workspaceId: "l.workspace_id",
+  projectId: "l.project_id",
+  projectName: "p.name",
+  taskName: "l.task_name",
+  userId: "l.user_id",
+  timestamp: "l.timestamp",
+  createdAt: "l.created_at",
+  updatedAt: "l.updated_at",
+  sessionId: "l.session_id",
+  subjectId: "l.subject_id",
+  actorId: "l.actor_id",
+  model: "l.model",
+  latencyMs: "l.latency_ms",
+  costUsd: "l.cost_usd",
+  confidence: "l.confidence",
+  input: "l.input",
+  inputText: "l.input_text",
+  output: "l.output",
+  metadata: "l.metadata",
+  tags: "l.tags",
+  attachments: "l.attachments",
+  callbackUrl: "l.callback_url",
+  callbackEvents: "l.callback_events",
+  status: "l.status",
+  verdict: "l.verdict",
+  confidenceScore: "l.confidence_score",
+  explanation: "l.explanation",
+  appliedRules: "l.applied_rules",
+  evaluatedAt: "l.evaluated_at",
+  evalLeaseUntil: "l.eval_lease_until",
+  evalLeaseOwner: "l.eval_lease_owner",
+  evalAttempts: "l.eval_attempts",
+  humanDecision: "l.human_decision",
+  decidedAt: "l.decided_at",
+  decidedBy: "l.decided_by",
+  decisionSource: "l.decision_source",
+};
+
+/** A SELECT/RETURNING list that reads these fields of `logs l JOIN projects p` as a (partial) LogRecord. */
+export function logColumns(fields: readonly (keyof LogRecord)[] = Object.keys(COLUMNS) as (keyof LogRecord)[]): string {
+  return fields.map((field) => `${COLUMNS[field]} AS "${field}"`).join(", ");
+}
+
+/** Every column: what the statements that change a log return for its event. */
+export const LOG_RECORD_COLUMNS = logColumns();
+
+/** The Prisma `include` that reads the project's name with a log. */
+export const logWithProject = { project: { select: { name: true } } } as const;
+
+export function fromPrisma({ project, ...log }: Log & { project: { name: string } }): LogRecord {
+  return { ...log, projectName: project.name };
+}
+
+export function toListItem(r: LogRecord, sessionTurnCount: number): LogListItem {
+  return {
+    id: r.id,
+    timestamp: isoOrNull(r.timestamp)!,
+    projectId: r.projectId,
+    projectName: r.projectName,
+    taskName: r.taskName,
+    sessionId: r.sessionId,
+    subjectId: r.subjectId,
+    actorId: r.actorId,
+    model: r.model,
+    status: r.status,
+    latencyMs: r.latencyMs,
+    costUsd: r.costUsd,
+    verdict: r.verdict === "pending" ? null : r.verdict,
+    confidenceScore: r.confidenceScore,
+    humanDecision: r.humanDecision,
+    decidedAt: isoOrNull(r.decidedAt),
+    decidedBy: r.decidedBy,
+    decisionSource: r.decisionSource,
+    callbackUrl: r.callbackUrl,
+    metadata: (r.metadata as Record<string, unknown> | null) ?? null,
+    tags: r.tags ?? [],
+    input: (r.input as LogListItem["input"]) ?? null,
+    output: r.output,
+    explanation: r.explanation,
+    sessionTurnCount,
+  };
+}
+
+export function toDetail(r: LogRecord, sessionTurnCount: number): LogDetail {
+  return {
+    ...toListItem(r, sessionTurnCount),
+    workspaceId: r.workspaceId,
+    userId: r.userId,
+    inputText: r.inputText,
+    confidence: r.confidence,
+    callbackEvents: r.callbackEvents,
+    attachments: toLogAttachments(r.attachments),
+    appliedRules: asArray<AppliedRule>(r.appliedRules),
+    evaluatedAt: isoOrNull(r.evaluatedAt),
+    createdAt: isoOrNull(r.createdAt)!,
+  };
+}
+
+const EVENT_LOG_FIELDS = Object.keys(EventLog.shape) as (keyof EventLog)[];
+
+/** The log as events carry it: the detail's fields that the EventLog contract picks. */
+export function toEventLog(r: LogRecord): EventLog {
+  const detail = toDetail(r, 0);
+  return Object.fromEntries(EVENT_LOG_FIELDS.map((field) => [field, detail[field]])) as EventLog;
+}
+
+/** `verdict` as the sync answer and every event carry it. */
+export function verdictOf(status: Verdict, appliedRules: readonly AppliedRule[]): SyncLogResult["verdict"] {
+  return { pass: status === "pass", rules: appliedRules.map((r) => ({ name: r.ruleName, triggered: r.outcome === "triggered" })) };
+}
+
+/** Stored attachments as the API and events show them, each with the media URL that redirects to a signed link. */
+export const toLogAttachments = (stored: unknown): LogAttachment[] =>
+  asArray<StoredAttachment>(stored).map((attachment) => ({ ...attachment, url: mediaPath(attachment.key) }));
