@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   TRACIRA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   TRACIRA_VALIDATE_RESPONSES: flag.optional(),
   TRACIRA_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  TRACIRA_METRICS_TOKEN: z.string().min(16, { error: "must be at least 16 characters (it guards GET /metrics)" }).optional(),
   TRACIRA_WORKER: flag.optional(),
   TRACIRA_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
   TRACIRA_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
@@ -110,6 +111,8 @@ export interface Config {
   /** Check every response against its declared schema (on in tests; costs time in production). */
   validateResponses: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** `GET /metrics` answers only with `Authorization: Bearer <this>`; unset, metrics are off (404). */
+  metricsToken: string | undefined;
   /** Encrypts secrets at rest; without it, a key file in the data folder is used. */
   secretKey: Buffer | undefined;
   redisUrl: string | undefined;
@@ -209,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
     validateResponses: e.TRACIRA_VALIDATE_RESPONSES ?? e.NODE_ENV === "test",
     logLevel: e.TRACIRA_LOG_LEVEL,
+    metricsToken: e.TRACIRA_METRICS_TOKEN,
     secretKey: e.TRACIRA_SECRET_KEY,
     redisUrl: e.REDIS_URL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

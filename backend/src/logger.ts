@@ -1,6 +1,7 @@
-/** A minimal leveled logger writing one line per event to stderr (stdout stays for what users read). */
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-export type LogLevel = keyof typeof LEVELS;
+import pino from "pino";
+
+/** Structured JSON logs, one object per line on stderr (stdout stays for what users read: the start banner). */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 export interface Logger {
   debug(msg: string, extra?: Record<string, unknown>): void;
@@ -9,11 +10,20 @@ export interface Logger {
   error(msg: string, extra?: Record<string, unknown>): void;
 }
 
+/**
+ * pino, writing synchronously so the last lines before an exit are never lost. Each line has `level`,
+ * `time` (ISO), `msg`, and the event's own fields (a request's `requestId`, a log's id…).
+ */
 export function createLogger(level: LogLevel): Logger {
-  const write = (at: Exclude<LogLevel, "silent">) => (msg: string, extra?: Record<string, unknown>) => {
-    if (LEVELS[at] < LEVELS[level]) return;
-    const tail = extra ? ` ${JSON.stringify(extra)}` : "";
-    process.stderr.write(`${new Date().toISOString()} ${at.toUpperCase()} ${msg}${tail}\n`);
-  };
-  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+  const log = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ fd: 2, sync: true }),
+  );
+  const at = (write: pino.LogFn) => (msg: string, extra?: Record<string, unknown>) => (extra ? write.call(log, extra, msg) : write.call(log, msg));
+  return { debug: at(log.debug), info: at(log.info), warn: at(log.warn), error: at(log.error) };
 }

@@ -1,26 +1,23 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
-import { openDatabase, type Database } from "./db/database";
-import { migrate } from "./db/migrate";
-import { clearStaleDeliveryLeases } from "./deliveries/store";
-import { clearStaleLeases } from "./evaluation/store";
 import { createApp } from "./http/app";
-import { webApp } from "./http/web-app";
-import { dashboardApi } from "./trpc/middleware";
 import type { AppDeps } from "./http/deps";
+import { metricsEndpoint } from "./http/metrics-endpoint";
 import { buildOpenApi } from "./http/openapi";
+import { webApp } from "./http/web-app";
 import { createLogger, type Logger } from "./logger";
-import { routes } from "./routes";
 import { createRateLimiter } from "./ratelimit";
 import type { RateLimiter } from "./ratelimit/types";
-import { createSecretBox } from "./secrets";
-import { createServices } from "./services";
+import { routes } from "./routes";
+import { createRequestServices, openRuntime, type Runtime } from "./runtime";
 import type { CreatedWorkspace } from "./services/workspaces";
+import { dashboardApi } from "./trpc/middleware";
 
 export interface RunningServer {
   url: string;
   deps: AppDeps;
+  runtime: Runtime;
   /** Set when this start created the first workspace. */
   bootstrapped: CreatedWorkspace | undefined;
   close(): Promise<void>;
@@ -28,29 +25,28 @@ export interface RunningServer {
 
 const VERSION = "0.1.0";
 
-/** Opens the database, applies migrations, creates the first workspace if none, and listens. */
+/** Opens the runtime (database migrated), creates the first workspace if none, and listens. */
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const db: Database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.databasePoolSize,
-  });
+  const runtime = await openRuntime(config, logger);
   let rateLimiter: RateLimiter | undefined;
   try {
-    const applied = await migrate(db.sql);
-    if (applied.length) logger.info("applied migrations", { applied });
-    if (db.kind === "pglite") {
-      await clearStaleLeases(db.sql);
-      await clearStaleDeliveryLeases(db.sql);
-    }
     const limiter = (rateLimiter = createRateLimiter({ redisUrl: config.redisUrl, logger }));
-    const services = createServices(db, config, logger, createSecretBox(config, logger), limiter);
+    const services = createRequestServices(runtime, limiter);
     const bootstrapped = await services.workspaces.bootstrap(config.bootstrapWorkspaceName, config.bootstrapToken);
 
     let openapi: Record<string, unknown> | undefined;
-    const deps: AppDeps = { config, logger, db, services, rateLimiter: limiter, openapi: () => (openapi ??= buildOpenApi(routes, VERSION)) };
+    const deps: AppDeps = {
+      config,
+      logger,
+      db: runtime.db,
+      services,
+      metrics: runtime.metrics,
+      rateLimiter: limiter,
+      openapi: () => (openapi ??= buildOpenApi(routes, VERSION)),
+    };
     const app = createApp(deps, routes, [
       ["/trpc", dashboardApi(deps)],
+      ["/metrics", metricsEndpoint(deps)],
       ["/", webApp()],
     ]);
     const server: Server = await new Promise((resolve, reject) => {
@@ -58,8 +54,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       s.once("error", reject);
     });
     server.keepAliveTimeout = 65_000;
-    if (config.evaluation.workerEnabled) services.evaluation.worker.start();
-    if (config.deliveries.senderEnabled) services.delivery.sender.start();
+    runtime.startLoops();
     const { port } = server.address() as AddressInfo;
     const url = config.publicUrl ?? `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
 
@@ -67,6 +62,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     return {
       url,
       deps,
+      runtime,
       bootstrapped,
       close: () =>
         (closing ??= (async () => {
@@ -81,15 +77,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
             });
             server.closeIdleConnections();
           });
-          await services.evaluation.close();
-          await services.delivery.close();
+          await runtime.close();
           await limiter.close();
-          await db.close();
         })()),
     };
   } catch (err) {
     await rateLimiter?.close().catch(() => undefined);
-    await db.close().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
     throw err;
   }
 }

@@ -1,12 +1,7 @@
 import { ConfigError, loadConfig } from "./config";
-import { openDatabase } from "./db/database";
-import { migrate, MigrationError } from "./db/migrate";
-import { createDeliveries } from "./deliveries";
-import { createEvaluation } from "./evaluation";
+import { MigrationError } from "./db/migrate";
 import { createLogger } from "./logger";
-import { createUrlGuard } from "./outbound";
-import { createSecretBox } from "./secrets";
-import { SettingsService } from "./services/settings";
+import { openRuntime } from "./runtime";
 
 /**
  * `npm run worker`: the evaluation worker and the delivery sender only, for scaling them apart from the
@@ -33,21 +28,10 @@ async function main() {
     });
   }
 
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
-  stop = () => db.close();
-  await migrate(db.sql);
-  const secrets = createSecretBox(config, logger);
-  const guard = createUrlGuard(config.outbound);
-  const settings = new SettingsService(db.prisma, secrets, guard);
-  const delivery = createDeliveries(db.sql, config, logger, secrets, guard, (workspaceId) => settings.slackWebhookUrl(workspaceId));
-  const evaluation = createEvaluation(db.sql, config, logger, (workspaceId) => settings.judgeSettings(workspaceId), delivery.outbox);
-  stop = async () => {
-    await evaluation.close();
-    await delivery.close();
-    await db.close();
-  };
-  evaluation.worker.start();
-  delivery.sender.start();
+  const runtime = await openRuntime(config, logger);
+  stop = () => runtime.close();
+  runtime.evaluation.worker.start();
+  runtime.delivery.sender.start();
   logger.info("evaluation worker and delivery sender started", { concurrency: config.evaluation.workerConcurrency });
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { SqlClient } from "../db/sql";
 import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
 import type { UrlGuard } from "../outbound";
 import type { SecretBox } from "../secrets/secret-box";
 import { Outbox } from "./outbox";
@@ -25,6 +26,7 @@ export function createDeliveries(
   secrets: SecretBox,
   guard: UrlGuard,
   slackWebhookUrl: (workspaceId: string) => Promise<string | null>,
+  metrics: Metrics,
 ): DeliveryRuntime {
   const c = config.deliveries;
   const signingSecrets = new SigningSecrets(sql, secrets);
@@ -46,6 +48,7 @@ export function createDeliveries(
       timeoutMs: c.timeoutMs,
       backoff: { baseMs: c.backoffMs, maxMs: c.backoffMaxMs, windowMs: c.retryWindowMs },
     },
+    metrics,
   );
   return {
     outbox: new Outbox(() => sender.notify()),

@@ -1,9 +1,10 @@
 import type { DeliveryKind } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
-import { Waker } from "../lib/waker";
+import { ClaimLoop } from "../lib/claim-loop";
 import type { Logger } from "../logger";
+import { Metrics } from "../metrics";
 import { nextAttemptAt, type BackoffPolicy } from "./backoff";
-import { claimDue, recordAttempt, releaseDeliveries, type AttemptRecord, type ClaimedDelivery } from "./store";
+import { claimDue, dueDepth, recordAttempt, releaseDeliveries, type AttemptRecord, type ClaimedDelivery } from "./store";
 import type { SendOutcome, Transport } from "./transports/types";
 
 export interface SenderOptions {
@@ -21,80 +22,54 @@ export interface SenderOptions {
  * found by polling.
  */
 export class DeliverySender {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly waker = new Waker();
-  private readonly abort = new AbortController();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly loop: ClaimLoop<ClaimedDelivery>;
 
   constructor(
     private readonly sql: SqlClient,
     private readonly transports: Record<DeliveryKind, Transport>,
     private readonly logger: Logger,
     private readonly options: SenderOptions,
-  ) {}
+    metrics = new Metrics(),
+  ) {
+    // Every attempt ends within its timeout (the body read included), so the lease only needs a margin.
+    const leaseMs = options.timeoutMs * 2 + 2_000;
+    metrics.watchQueue("deliveries", () => dueDepth(sql));
+    this.loop = new ClaimLoop<ClaimedDelivery>(
+      {
+        claim: (limit) => claimDue(sql, limit, leaseMs),
+        work: async ([d], signal) => ({ failed: (await this.deliver(d!, signal)) ? 0 : 1 }),
+        release: (deliveries) => releaseDeliveries(sql, deliveries.map((d) => d.id)),
+      },
+      { queue: "deliveries", unit: "item", concurrency: options.concurrency, batchSize: options.concurrency, pollMs: options.pollMs },
+      logger,
+      metrics,
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   notify(): void {
-    this.waker.wake();
+    this.loop.notify();
   }
 
   /** Stops claiming, waits `graceMs` for sends in flight, then aborts the rest and hands them back. */
-  async stop(graceMs = 2_000): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.waker.wake();
-    await this.loop;
-    const settled = Promise.allSettled([...this.inFlight.values()]);
-    await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
-    const unfinished = [...this.inFlight.keys()];
-    this.abort.abort();
-    await settled;
-    await releaseDeliveries(this.sql, unfinished).catch(() => undefined);
+  stop(graceMs = 2_000): Promise<void> {
+    return this.loop.stop(graceMs);
   }
 
-  private async run(): Promise<void> {
-    // Every attempt ends within its timeout (the body read included), so the lease only needs a margin.
-    const leaseMs = this.options.timeoutMs * 2 + 2_000;
-    while (this.running) {
-      const free = this.options.concurrency - this.inFlight.size;
-      let claimed: ClaimedDelivery[] = [];
-      if (free > 0) {
-        try {
-          claimed = await claimDue(this.sql, free, leaseMs);
-        } catch (err) {
-          this.logger.warn("delivery sender could not claim deliveries; retrying", { error: String(err) });
-        }
-      }
-      if (!claimed.length) {
-        await this.waker.idle(this.options.pollMs);
-        continue;
-      }
-      for (const d of claimed) {
-        const sending = this.deliver(d).finally(() => {
-          this.inFlight.delete(d.id);
-          this.waker.wake();
-        });
-        this.inFlight.set(d.id, sending);
-      }
-    }
-  }
-
-  private async deliver(d: ClaimedDelivery): Promise<void> {
+  /** Sends one delivery and records the attempt; true when the receiver accepted it. */
+  private async deliver(d: ClaimedDelivery, signal: AbortSignal): Promise<boolean> {
     const started = Date.now();
     let outcome: SendOutcome;
     try {
-      outcome = await this.transports[d.kind].send(d, this.abort.signal);
+      outcome = await this.transports[d.kind].send(d, signal);
     } catch (err) {
       outcome = { ok: false, responseStatus: null, error: `could not send: ${(err as Error).message}`, retryable: true };
     }
-    // Stopped mid-send: the lease is handed back in `stop` and the delivery goes out again from there.
-    if (this.abort.signal.aborted) return;
+    // Stopped mid-send: the lease is handed back by the loop's stop and the delivery goes out again from there.
+    if (signal.aborted) return outcome.ok;
     const record = this.decide(d, outcome, Date.now() - started);
     try {
       await recordAttempt(this.sql, d, record);
@@ -102,6 +77,7 @@ export class DeliverySender {
       // The lease runs out and the delivery is sent again: at least once, never lost.
       this.logger.error("could not record a delivery attempt; it will be retried", { deliveryId: d.id, error: String(err) });
     }
+    return outcome.ok;
   }
 
   private decide(d: ClaimedDelivery, outcome: SendOutcome, durationMs: number): AttemptRecord {

@@ -1,5 +1,6 @@
 import type { DeliveryKind, DeliveryStatus, EventType } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
+import type { QueueDepth } from "../metrics";
 import type { StoredPayload } from "./event-log";
 
 /** A delivery a sender holds: its lease ends at `leaseUntil`, after which another sender may take it. */
@@ -61,6 +62,16 @@ export async function claimDue(sql: SqlClient, limit: number, leaseMs: number): 
     attempt: r.attempt_count,
     createdAt: new Date(r.created_at),
   }));
+}
+
+/** How many deliveries wait, and how late the most overdue one is (a retry waiting out its back-off is not late). */
+export async function dueDepth(sql: SqlClient): Promise<QueueDepth> {
+  const rows = await sql.query<QueueDepth>(
+    `SELECT count(*)::int AS pending,
+       COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8 AS "oldestAgeSeconds"
+     FROM deliveries WHERE status = 'pending'`,
+  );
+  return rows[0] ?? { pending: 0, oldestAgeSeconds: 0 };
 }
 
 /** What one attempt came to, and what happens next. */

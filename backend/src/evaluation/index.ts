@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { SqlClient } from "../db/sql";
 import type { Outbox } from "../deliveries/outbox";
 import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
 import { Evaluator } from "./evaluator";
 import { JudgeService, type WorkspaceJudgeSettings } from "./judges/judge-service";
 import { LeaseKeeper } from "./lease-keeper";
@@ -27,6 +28,7 @@ export function createEvaluation(
   logger: Logger,
   judgeSettings: (workspaceId: string) => Promise<WorkspaceJudgeSettings>,
   outbox: Outbox,
+  metrics: Metrics,
 ): EvaluationRuntime {
   const c = config.evaluation;
   const regex = new RegexPool({ size: c.regexWorkers, budgetMs: c.regexTimeoutMs });
@@ -50,7 +52,7 @@ export function createEvaluation(
     // database and the evaluation overlap (one batch at a time left the worker idle two thirds of the time).
     batchSize: Math.max(1, Math.min(100, Math.ceil(c.workerConcurrency / 2))),
     pollMs: c.workerPollMs,
-  });
+  }, metrics);
   return {
     engine,
     evaluator,

@@ -1,5 +1,6 @@
 import type { JudgeProvider, RuleType, Verdict } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
+import type { QueueDepth } from "../metrics";
 import type { Outbox } from "../deliveries/outbox";
 import { LOG_RECORD_COLUMNS, logColumns, type LogRecord } from "../projections/log";
 import { arrayLiteral } from "../db/array-literal";
@@ -59,6 +60,15 @@ SELECT ${PENDING_COLUMNS} FROM claimed l JOIN projects p ON p.id = l.project_id`
 
 export async function claimPending(sql: SqlClient, owner: string, limit: number, leaseMs: number): Promise<PendingLog[]> {
   return sql.query<PendingLog>(CLAIM, [limit, leaseMs, owner], "tracira_claim_logs");
+}
+
+/** How many logs wait for a verdict, and for how long the oldest has. */
+export async function pendingDepth(sql: SqlClient): Promise<QueueDepth> {
+  const rows = await sql.query<QueueDepth>(
+    `SELECT count(*)::int AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS "oldestAgeSeconds"
+     FROM logs WHERE status = 'pending'`,
+  );
+  return rows[0] ?? { pending: 0, oldestAgeSeconds: 0 };
 }
 
 /** Pending logs by id that this owner leased at insert time (the sync gate). */

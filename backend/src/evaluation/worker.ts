@@ -1,9 +1,10 @@
 import type { SqlClient } from "../db/sql";
+import { ClaimLoop } from "../lib/claim-loop";
 import type { Logger } from "../logger";
+import { Metrics } from "../metrics";
 import type { Evaluator } from "./evaluator";
 import type { LeaseKeeper } from "./lease-keeper";
-import { Waker } from "../lib/waker";
-import { claimPending } from "./store";
+import { claimPending, pendingDepth, type PendingLog } from "./store";
 
 export interface WorkerOptions {
   /** Most logs evaluated at once by this process. */
@@ -20,94 +21,44 @@ export interface WorkerOptions {
  * process wake it at once (`notify`); others are found by polling.
  */
 export class EvaluationWorker {
-  private running = false;
-  private inFlight = 0;
-  private readonly batches = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
-  private readonly waker = new Waker();
-  private loop: Promise<void> | undefined;
+  private readonly loop: ClaimLoop<PendingLog>;
 
-  constructor(
-    private readonly sql: SqlClient,
-    private readonly evaluator: Evaluator,
-    private readonly leases: LeaseKeeper,
-    private readonly logger: Logger,
-    private readonly options: WorkerOptions,
-  ) {}
+  constructor(sql: SqlClient, evaluator: Evaluator, leases: LeaseKeeper, logger: Logger, options: WorkerOptions, metrics = new Metrics()) {
+    const ids = (logs: PendingLog[]) => logs.map((l) => l.id);
+    metrics.watchQueue("evaluation", () => pendingDepth(sql));
+    this.loop = new ClaimLoop<PendingLog>(
+      {
+        claim: async (limit) => {
+          const claimed = await claimPending(sql, leases.owner, limit, leases.leaseMs);
+          leases.hold(ids(claimed));
+          return claimed;
+        },
+        work: async (logs, signal) => {
+          await evaluator.processAll(logs, signal);
+          leases.drop(ids(logs));
+        },
+        release: (logs) => leases.release(ids(logs)),
+      },
+      { queue: "evaluation", unit: "batch", ...options },
+      logger,
+      metrics,
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** New pending logs exist: look now instead of at the next poll. */
   notify(): void {
-    this.waker.wake();
+    this.loop.notify();
   }
 
   /**
    * Stops claiming, lets evaluations in flight finish for up to `graceMs`, then aborts the rest and
    * hands their leases back so another instance takes them over at once.
    */
-  async stop(graceMs: number): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.notify();
-    await this.loop;
-    const settled = Promise.allSettled([...this.batches]);
-    const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([settled, timer]);
-    this.abort.abort();
-    await settled;
-    await this.leases.releaseAll();
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      const free = this.options.concurrency - this.inFlight;
-      if (free <= 0) {
-        await this.idle(this.options.pollMs);
-        continue;
-      }
-      let claimed;
-      try {
-        claimed = await claimPending(this.sql, this.leases.owner, Math.min(free, this.options.batchSize), this.leases.leaseMs);
-      } catch (err) {
-        this.logger.warn("evaluation worker could not claim logs; retrying", { error: String(err) });
-        await this.idle(this.options.pollMs);
-        continue;
-      }
-      if (!claimed.length) {
-        await this.idle(this.options.pollMs);
-        continue;
-      }
-      const ids = claimed.map((l) => l.id);
-      this.leases.hold(ids);
-      this.inFlight += ids.length;
-      const batch = this.evaluator
-        .processAll(claimed, this.abort.signal)
-        .then(
-          () => this.leases.drop(ids),
-          async (err: unknown) => {
-            // Nothing was lost: the logs are still pending. Hand them back so a retry need not wait for the lease.
-            if (!this.abort.signal.aborted) {
-              this.logger.error("evaluation batch failed; the logs stay pending and will be retried", { error: String(err) });
-            }
-            await this.leases.release(ids);
-          },
-        )
-        .finally(() => {
-          this.inFlight -= ids.length;
-          this.batches.delete(batch);
-          this.notify();
-        });
-      this.batches.add(batch);
-    }
-  }
-
-  /** Sleeps until `ms` pass or `notify` is called; returns at once when stopping. */
-  private idle(ms: number): Promise<void> {
-    return this.running ? this.waker.idle(ms) : Promise.resolve();
+  stop(graceMs: number): Promise<void> {
+    return this.loop.stop(graceMs);
   }
 }

@@ -8,6 +8,7 @@ import type { RouteDef } from "./route";
 import { toApiError } from "./error-mapping";
 import { assertStorableInput } from "./input-guard";
 import { enforceRateLimit } from "./rate-limit";
+import { requestContext, requestIdOf } from "./request-context";
 
 /** `mounts`: handlers tried after the REST routes and before the 404 (the dashboard's /trpc and pages). */
 export function createApp(deps: AppDeps, routes: RouteDef[], mounts: Array<[string, RequestHandler]> = []): express.Express {
@@ -15,6 +16,7 @@ export function createApp(deps: AppDeps, routes: RouteDef[], mounts: Array<[stri
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  app.use(requestContext(deps));
 
   const router = express.Router();
   for (const route of routes) router[route.method](route.path, readJson(route, deps.config), handle(route, deps));
@@ -126,6 +128,7 @@ function errorHandler(deps: AppDeps): ErrorRequestHandler {
     const apiError = toApiError(err);
     if (apiError.status >= 500) {
       deps.logger.error("request failed", {
+        requestId: requestIdOf(res),
         method: req.method,
         path: req.path,
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),

@@ -1,15 +1,18 @@
 import type { Config } from "../config";
 import type { Database } from "../db/database";
 import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
 import type { RateLimiter } from "../ratelimit/types";
-import type { Services } from "../services";
+import type { RequestServices } from "../services";
 
 /** What route handlers can reach. Built once per server. */
 export interface AppDeps {
   config: Config;
   logger: Logger;
   db: Database;
-  services: Services;
+  services: RequestServices;
+  /** Queue and request metrics, shown at `GET /metrics`. */
+  metrics: Metrics;
   /** Sliding-window counters shared by every instance (Redis), or per process without Redis. */
   rateLimiter: RateLimiter;
   /** The OpenAPI document (built once, on first request). */

@@ -4,6 +4,7 @@ import { authenticateSession } from "../http/auth";
 import type { AppDeps } from "../http/deps";
 import { ApiError } from "../lib/api-error";
 import { apiErrorOf } from "./errors";
+import { requestIdOf } from "../http/request-context";
 import { appRouter } from "./router";
 
 export const CSRF_HEADER = "x-tracira-csrf";
@@ -21,10 +22,10 @@ export function dashboardApi(deps: AppDeps): express.Router {
       router: appRouter,
       maxBodySize: deps.config.maxBodyBytes,
       createContext: async ({ req, res }) => ({ deps, req, res, auth: await authenticateSession(req, deps) }),
-      onError: ({ error, path }) => {
+      onError: ({ error, path, ctx }) => {
         const api = apiErrorOf(error);
         if (api.status >= 500) {
-          deps.logger.error("procedure failed", { path, error: error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : error.message });
+          deps.logger.error("procedure failed", { requestId: ctx ? requestIdOf(ctx.res) : undefined, path, error: error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : error.message });
         }
       },
       // A 429's Retry-After (log-in attempts) reaches the browser as it does from the REST API.

@@ -1,0 +1,126 @@
+import type { Config } from "./config";
+import { openDatabase, type Database } from "./db/database";
+import { migrate } from "./db/migrate";
+import { createDeliveries, type DeliveryRuntime } from "./deliveries";
+import { clearStaleDeliveryLeases } from "./deliveries/store";
+import { createEvaluation, type EvaluationRuntime } from "./evaluation";
+import { clearStaleLeases } from "./evaluation/store";
+import type { Logger } from "./logger";
+import { Metrics } from "./metrics";
+import { createUrlGuard, type UrlGuard } from "./outbound";
+import { createSecretBox } from "./secrets";
+import type { SecretBox } from "./secrets/secret-box";
+import { LocalMediaStorage } from "./media/local-storage";
+import { MediaUrlSigner } from "./media/signed-url";
+import type { RateLimiter } from "./ratelimit/types";
+import type { RequestServices } from "./services";
+import { AccountService } from "./services/accounts/accounts";
+import { SessionService } from "./services/accounts/sessions";
+import { AnalyticsService } from "./services/analytics";
+import { AttachmentService } from "./services/attachments";
+import { DeliveryQueryService } from "./services/deliveries";
+import { HookService } from "./services/hooks";
+import { LogIngestService } from "./services/logs/ingest";
+import { LogQueryService } from "./services/logs/query";
+import { LogReviewService } from "./services/logs/review";
+import { ProjectService } from "./services/projects";
+import { RuleEvaluationService } from "./services/rule-evaluation";
+import { RuleService } from "./services/rules";
+import { SettingsService } from "./services/settings";
+import { TokenRotationService } from "./services/token-rotation";
+import { TokenService } from "./services/tokens";
+import { WorkspaceService } from "./services/workspaces";
+
+/**
+ * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
+ * database (migrated), secrets, the outbound guard, metrics, and the two background runtimes —
+ * evaluation (sync gate and worker) and deliveries (outbox and sender). Request services are built on
+ * top of it by the server only.
+ */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  secrets: SecretBox;
+  /** Every outbound URL (callbacks, hooks, webhooks, Slack, attachment fetches) passes this guard. */
+  outbound: UrlGuard;
+  settings: SettingsService;
+  metrics: Metrics;
+  evaluation: EvaluationRuntime;
+  delivery: DeliveryRuntime;
+  /** Starts the evaluation worker and the delivery sender where the config enables them. */
+  startLoops(): void;
+  /** Stops the loops (with their grace periods), then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  try {
+    const applied = await migrate(db.sql);
+    if (applied.length) logger.info("applied migrations", { applied });
+    if (db.kind === "pglite") {
+      // The embedded database belongs to one process (the data-folder lock): leases found now are a dead process's.
+      await clearStaleLeases(db.sql);
+      await clearStaleDeliveryLeases(db.sql);
+    }
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  const secrets = createSecretBox(config, logger);
+  const outbound = createUrlGuard(config.outbound);
+  const settings = new SettingsService(db.prisma, secrets, outbound);
+  const metrics = new Metrics();
+  const delivery = createDeliveries(db.sql, config, logger, secrets, outbound, (id) => settings.slackWebhookUrl(id), metrics);
+  const evaluation = createEvaluation(db.sql, config, logger, (id) => settings.judgeSettings(id), delivery.outbox, metrics);
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    db,
+    secrets,
+    outbound,
+    settings,
+    metrics,
+    evaluation,
+    delivery,
+    startLoops() {
+      if (config.evaluation.workerEnabled) evaluation.worker.start();
+      if (config.deliveries.senderEnabled) delivery.sender.start();
+    },
+    close: () =>
+      (closing ??= (async () => {
+        await evaluation.close();
+        await delivery.close();
+        await db.close();
+      })()),
+  };
+}
+
+/** The composition root's upper half, for the server: the services requests reach. */
+export function createRequestServices(runtime: Runtime, limiter: RateLimiter): RequestServices {
+  const { db, config, logger, secrets, outbound, settings, evaluation, delivery } = runtime;
+  const rules = new RuleService(db.prisma);
+  const attachments = new AttachmentService(new LocalMediaStorage(config.media.dir), outbound, db.sql, logger);
+  const workspaces = new WorkspaceService(db.prisma, secrets);
+  return {
+    tokens: new TokenService(db.sql),
+    workspaces,
+    projects: new ProjectService(db.prisma, attachments),
+    ingest: new LogIngestService(db.sql, evaluation.gate, attachments, outbound, () => evaluation.worker.notify()),
+    logs: new LogQueryService(db.prisma),
+    review: new LogReviewService(db.prisma, db.sql, delivery.outbox, attachments),
+    rules,
+    ruleEvaluation: new RuleEvaluationService(rules, evaluation.engine),
+    settings,
+    tokenRotation: new TokenRotationService(db.prisma, secrets),
+    attachments,
+    mediaUrls: new MediaUrlSigner(secrets.deriveKey("media-url-signing"), config.media.urlTtlSeconds),
+    deliveries: new DeliveryQueryService(db.prisma),
+    hooks: new HookService(db.prisma, outbound, delivery.signingSecrets),
+    accounts: new AccountService(db.prisma, workspaces, config.accounts, limiter),
+    sessions: new SessionService(db.prisma, config.accounts.sessionTtlMs),
+    analytics: new AnalyticsService(db.sql),
+  };
+}
