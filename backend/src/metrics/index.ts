@@ -9,7 +9,7 @@ export interface QueueDepth {
 }
 
 /** Scrapes read each queue's depth at most this often, however many metrics ask for it. */
-const DEPTH_CACHE_MS = 500;
+const DEPTH_CACHE_MS = 100;
 
 /**
  * One process's metrics in the Prometheus format (`GET /metrics`): the claim loops' queues and the
