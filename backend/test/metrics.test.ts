@@ -39,13 +39,13 @@ test("without the token GET /metrics is refused; metrics are off when no token i
   expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
   const wrong = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}x` } });
   expect(wrong.status).toBe(401);
-  expect((await wrong.json()).error).toMatch(/TRACIRA_METRICS_TOKEN/);
+  expect(((await wrong.json()) as { error: string }).error).toMatch(/TRACIRA_METRICS_TOKEN/);
 
   const off = await startTestServerOn("pglite");
   try {
     const res = await fetch(`${off.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(404);
-    expect((await res.json()).error).toMatch(/Metrics are off on this server: set TRACIRA_METRICS_TOKEN/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/Metrics are off on this server: set TRACIRA_METRICS_TOKEN/);
   } finally {
     await off.close();
   }
@@ -72,11 +72,10 @@ test("queue depth and lag move while the real worker drains a 5,000-log backlog"
   server.running.runtime.evaluation.worker.start();
   const depths: number[] = [];
   const lags: number[] = [];
-  let after = before;
   const end = Date.now() + 90_000;
   do {
     await sleep(20);
-    after = await scrape();
+    const after = await scrape();
     depths.push(metric(after, 'tracira_queue_depth{queue="evaluation"}'));
     lags.push(metric(after, 'tracira_queue_oldest_age_seconds{queue="evaluation"}'));
   } while (depths.at(-1)! > 0 && Date.now() < end);

@@ -45,14 +45,14 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    const depths = this;
+    const depths = () => this.depths();
     new Gauge({
       name: "tracira_queue_depth",
       help: "Items waiting in the queue (all instances: read from the database).",
       labelNames: ["queue"],
       registers,
       async collect() {
-        for (const [queue, depth] of await depths.depths()) this.set({ queue }, depth.pending);
+        for (const [queue, depth] of await depths()) this.set({ queue }, depth.pending);
       },
     });
     new Gauge({
@@ -61,7 +61,7 @@ export class Metrics {
       labelNames: ["queue"],
       registers,
       async collect() {
-        for (const [queue, depth] of await depths.depths()) this.set({ queue }, depth.oldestAgeSeconds);
+        for (const [queue, depth] of await depths()) this.set({ queue }, depth.oldestAgeSeconds);
       },
     });
     this.httpRequests = new Counter({
