@@ -21,23 +21,16 @@ export interface SenderOptions {
  * with back-off, or failed for good. Deliveries written by this process wake it at once; others are
  * found by polling.
  */
-export class DeliverySender {
-  private readonly loop: ClaimLoop<ClaimedDelivery>;
-
-  constructor(
-    private readonly sql: SqlClient,
-    private readonly transports: Record<DeliveryKind, Transport>,
-    private readonly logger: Logger,
-    private readonly options: SenderOptions,
-    metrics = new Metrics(),
-  ) {
+export class DeliverySender extends ClaimLoop<ClaimedDelivery> {
+  constructor(sql: SqlClient, transports: Record<DeliveryKind, Transport>, logger: Logger, options: SenderOptions, metrics = new Metrics()) {
     // Every attempt ends within its timeout (the body read included), so the lease only needs a margin.
     const leaseMs = options.timeoutMs * 2 + 2_000;
     metrics.watchQueue("deliveries", () => dueDepth(sql));
-    this.loop = new ClaimLoop<ClaimedDelivery>(
+    super(
       {
         claim: (limit) => claimDue(sql, limit, leaseMs),
-        work: async ([d], signal) => ({ failed: (await this.deliver(d!, signal)) ? 0 : 1 }),
+        work: async ([d], signal) => ({ failed: (await deliver(sql, transports[d!.kind], logger, options.backoff, d!, signal)) ? 0 : 1 }),
+        // Stopped mid-send: the delivery goes out again from whichever sender claims it next.
         release: (deliveries) => releaseDeliveries(sql, deliveries.map((d) => d.id)),
       },
       { queue: "deliveries", unit: "item", concurrency: options.concurrency, batchSize: options.concurrency, pollMs: options.pollMs },
@@ -45,51 +38,37 @@ export class DeliverySender {
       metrics,
     );
   }
+}
 
-  start(): void {
-    this.loop.start();
+/** Sends one delivery and records the attempt; true when the receiver accepted it. */
+async function deliver(sql: SqlClient, transport: Transport, logger: Logger, backoff: BackoffPolicy, d: ClaimedDelivery, signal: AbortSignal): Promise<boolean> {
+  const started = Date.now();
+  let outcome: SendOutcome;
+  try {
+    outcome = await transport.send(d, signal);
+  } catch (err) {
+    outcome = { ok: false, responseStatus: null, error: `could not send: ${(err as Error).message}`, retryable: true };
   }
+  // Stopped mid-send: the claim loop hands the lease back.
+  if (signal.aborted) return outcome.ok;
+  try {
+    await recordAttempt(sql, d, decide(backoff, d, outcome, Date.now() - started));
+  } catch (err) {
+    // The lease runs out and the delivery is sent again: at least once, never lost.
+    logger.error("could not record a delivery attempt; it will be retried", { deliveryId: d.id, error: String(err) });
+  }
+  return outcome.ok;
+}
 
-  notify(): void {
-    this.loop.notify();
+function decide(backoff: BackoffPolicy, d: ClaimedDelivery, outcome: SendOutcome, durationMs: number): AttemptRecord {
+  const base = { responseStatus: outcome.responseStatus, durationMs };
+  if (outcome.ok) return { ...base, error: null, status: "succeeded" };
+  if (outcome.retryable) {
+    const next = nextAttemptAt(backoff, d.attempt, d.createdAt, new Date(), outcome.retryAfterMs);
+    if (next) return { ...base, error: outcome.error, status: "pending", nextAttemptAt: next };
+    return { ...base, error: `${outcome.error} — gave up after ${d.attempt} attempts over ${duration(backoff.windowMs)}`, status: "failed" };
   }
-
-  /** Stops claiming, waits `graceMs` for sends in flight, then aborts the rest and hands them back. */
-  stop(graceMs = 2_000): Promise<void> {
-    return this.loop.stop(graceMs);
-  }
-
-  /** Sends one delivery and records the attempt; true when the receiver accepted it. */
-  private async deliver(d: ClaimedDelivery, signal: AbortSignal): Promise<boolean> {
-    const started = Date.now();
-    let outcome: SendOutcome;
-    try {
-      outcome = await this.transports[d.kind].send(d, signal);
-    } catch (err) {
-      outcome = { ok: false, responseStatus: null, error: `could not send: ${(err as Error).message}`, retryable: true };
-    }
-    // Stopped mid-send: the lease is handed back by the loop's stop and the delivery goes out again from there.
-    if (signal.aborted) return outcome.ok;
-    const record = this.decide(d, outcome, Date.now() - started);
-    try {
-      await recordAttempt(this.sql, d, record);
-    } catch (err) {
-      // The lease runs out and the delivery is sent again: at least once, never lost.
-      this.logger.error("could not record a delivery attempt; it will be retried", { deliveryId: d.id, error: String(err) });
-    }
-    return outcome.ok;
-  }
-
-  private decide(d: ClaimedDelivery, outcome: SendOutcome, durationMs: number): AttemptRecord {
-    const base = { responseStatus: outcome.responseStatus, durationMs };
-    if (outcome.ok) return { ...base, error: null, status: "succeeded" };
-    if (outcome.retryable) {
-      const next = nextAttemptAt(this.options.backoff, d.attempt, d.createdAt, new Date(), outcome.retryAfterMs);
-      if (next) return { ...base, error: outcome.error, status: "pending", nextAttemptAt: next };
-      return { ...base, error: `${outcome.error} — gave up after ${d.attempt} attempts over ${duration(this.options.backoff.windowMs)}`, status: "failed" };
-    }
-    return { ...base, error: outcome.error, status: "failed", removeHook: outcome.gone === true && d.kind === "hook" };
-  }
+  return { ...base, error: outcome.error, status: "failed", removeHook: outcome.gone === true && d.kind === "hook" };
 }
 
 /** "24 h", "90 min", "2 s": how long retries went on, for the attempt log. */

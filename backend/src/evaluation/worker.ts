@@ -20,13 +20,11 @@ export interface WorkerOptions {
  * (see `claimPending`), evaluates them, and writes each final status once. Logs written by this
  * process wake it at once (`notify`); others are found by polling.
  */
-export class EvaluationWorker {
-  private readonly loop: ClaimLoop<PendingLog>;
-
+export class EvaluationWorker extends ClaimLoop<PendingLog> {
   constructor(sql: SqlClient, evaluator: Evaluator, leases: LeaseKeeper, logger: Logger, options: WorkerOptions, metrics = new Metrics()) {
     const ids = (logs: PendingLog[]) => logs.map((l) => l.id);
     metrics.watchQueue("evaluation", () => pendingDepth(sql));
-    this.loop = new ClaimLoop<PendingLog>(
+    super(
       {
         claim: async (limit) => {
           const claimed = await claimPending(sql, leases.owner, limit, leases.leaseMs);
@@ -37,28 +35,12 @@ export class EvaluationWorker {
           await evaluator.processAll(logs, signal);
           leases.drop(ids(logs));
         },
+        // Stopped or failed: the logs are still pending; handing the leases back lets another instance take them at once.
         release: (logs) => leases.release(ids(logs)),
       },
       { queue: "evaluation", unit: "batch", ...options },
       logger,
       metrics,
     );
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** New pending logs exist: look now instead of at the next poll. */
-  notify(): void {
-    this.loop.notify();
-  }
-
-  /**
-   * Stops claiming, lets evaluations in flight finish for up to `graceMs`, then aborts the rest and
-   * hands their leases back so another instance takes them over at once.
-   */
-  stop(graceMs: number): Promise<void> {
-    return this.loop.stop(graceMs);
   }
 }

@@ -60,7 +60,7 @@ export class ClaimLoop<T> {
   }
 
   /** Stops claiming, lets work in flight finish for up to `graceMs`, then aborts it and releases what was unfinished. */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs = 2_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.waker.wake();
