@@ -18,19 +18,6 @@ export interface ClaimedDelivery {
   createdAt: Date;
 }
 
-interface DeliveryRow {
-  id: string;
-  workspace_id: string;
-  log_id: string | null;
-  hook_subscription_id: string | null;
-  kind: DeliveryKind;
-  event: EventType;
-  target: string;
-  payload: StoredPayload | string;
-  attempt_count: number;
-  created_at: Date | string;
-}
-
 /**
  * Claims due deliveries nobody holds. SKIP LOCKED lets senders on every instance claim at once; the
  * lease (longer than one attempt can take) keeps others off while this one sends, and runs out if the
@@ -46,21 +33,16 @@ WITH picked AS (
 )
 UPDATE deliveries d SET lease_until = now() + $2 * interval '1 millisecond', attempt_count = d.attempt_count + 1
 FROM picked WHERE d.id = picked.id
-RETURNING d.id, d.workspace_id, d.log_id, d.hook_subscription_id, d.kind, d.event, d.target, d.payload, d.attempt_count, d.created_at`;
+RETURNING d.id, d.workspace_id AS "workspaceId", d.log_id AS "logId", d.hook_subscription_id AS "hookId", d.kind, d.event,
+  d.target, d.payload, d.attempt_count AS attempt, d.created_at AS "createdAt"`;
 
 export async function claimDue(sql: SqlClient, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-  const rows = await sql.query<DeliveryRow>(CLAIM, [limit, leaseMs], "tracira_claim_deliveries");
+  const rows = await sql.query<ClaimedDelivery>(CLAIM, [limit, leaseMs], "tracira_claim_deliveries");
+  // Whatever the driver hands back (pg and PGlite differ on jsonb and timestamps), the same types come out.
   return rows.map((r) => ({
-    id: r.id,
-    workspaceId: r.workspace_id,
-    logId: r.log_id,
-    hookId: r.hook_subscription_id,
-    kind: r.kind,
-    event: r.event,
-    target: r.target,
+    ...r,
     payload: typeof r.payload === "string" ? (JSON.parse(r.payload) as StoredPayload) : r.payload,
-    attempt: r.attempt_count,
-    createdAt: new Date(r.created_at),
+    createdAt: new Date(r.createdAt),
   }));
 }
 
