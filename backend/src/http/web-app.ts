@@ -2,8 +2,20 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import express, { type Request, type RequestHandler } from "express";
 
-/** Where `vite build` puts the dashboard: backend/dist/web (the same from dist/http and, in tests, src/http). */
-export const WEB_APP_DIR = path.resolve(__dirname, "..", "..", "dist", "web");
+/**
+ * Where the dashboard's build is: the dist/ folder of the @tracira/web workspace package (web/dist, which
+ * its `vite build` writes), found through the package the backend depends on; without an installed link,
+ * the repository's web/dist (the same from dist/http and, in tests, src/http).
+ */
+export const WEB_APP_DIR = webPackageDist();
+
+function webPackageDist(): string {
+  try {
+    return path.join(path.dirname(require.resolve("@tracira/web/package.json")), "dist");
+  } catch {
+    return path.resolve(__dirname, "..", "..", "..", "web", "dist");
+  }
+}
 
 const API_PATH = /^\/(api|trpc)(\/|$)/;
 /** A last path segment with an extension (`/.env`, `/wp-login.php`) names a file, never a page. */

@@ -1,6 +1,6 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../../src/trpc/router";
+import type { AppRouter } from "../../backend/src/trpc/router";
 
 /** The one tRPC client. The header is the server's CSRF guard; the session cookie goes along (same origin). */
 export const trpc = createTRPCClient<AppRouter>({
