@@ -4,6 +4,7 @@
  * (`cleanedRequest` = parsed body, `rawRequest` = raw body + `Http-`-prefixed headers), and
  * performUnsubscribe removes the subscription. The tests are the steps of one Zap's life, in order.
  */
+import { createHmac } from "node:crypto";
 import { startReceiver, type Receiver, type Received } from "../../backend/test/helpers/receiver";
 import { App, appTester, bundleFor, startBackend, until, type Backend } from "./helpers/zapier";
 
@@ -70,6 +71,25 @@ describe("New Verdict", () => {
     tampered.rawRequest.headers["Http-X-Tracira-Signature"] = tampered.rawRequest.headers["Http-X-Tracira-Signature"]!.replace(/v1=./, (m) => (m.endsWith("0") ? "v1=1" : "v1=0"));
     await expect(appTester(op().perform, bundleFor(backend, { subscribeData, ...tampered }))).rejects.toThrow(/X-Tracira-Signature/);
     await expect(appTester(op().perform, bundleFor(backend, { subscribeData: { ...subscribeData, signingSecret: "whsec_other" }, ...zapierRequest(delivery) }))).rejects.toThrow(/X-Tracira-Signature/);
+  });
+
+  test("a stale signature (a replay of a real delivery, re-signed 10 minutes ago) stops the Zap", async () => {
+    const replayed = zapierRequest(delivery);
+    const t = Math.floor(Date.now() / 1000) - 600;
+    replayed.rawRequest.headers["Http-X-Tracira-Signature"] = `t=${t},v1=${createHmac("sha256", subscribeData.signingSecret).update(`${t}.${delivery.raw}`).digest("hex")}`;
+    await expect(appTester(op().perform, bundleFor(backend, { subscribeData, ...replayed }))).rejects.toThrow(/too old/);
+    // Control: the same body signed now passes, so the age was the reason.
+    const fresh = zapierRequest(delivery);
+    const now = Math.floor(Date.now() / 1000);
+    fresh.rawRequest.headers["Http-X-Tracira-Signature"] = `t=${now},v1=${createHmac("sha256", subscribeData.signingSecret).update(`${now}.${delivery.raw}`).digest("hex")}`;
+    await expect(appTester(op().perform, bundleFor(backend, { subscribeData, ...fresh }))).resolves.toHaveLength(1);
+  });
+
+  test("without the raw request there is nothing to verify against: refused, not trusted", async () => {
+    const { cleanedRequest } = zapierRequest(delivery);
+    await expect(appTester(op().perform, bundleFor(backend, { subscribeData, cleanedRequest }))).rejects.toThrow(/cannot be checked/);
+    const { rawRequest } = zapierRequest(delivery);
+    await expect(appTester(op().perform, bundleFor(backend, { subscribeData: { id: subscribeData.id }, cleanedRequest, rawRequest }))).rejects.toThrow(/no signing secret/);
   });
 
   test("performList: recent flagged logs of the project, same fields as a delivery", async () => {

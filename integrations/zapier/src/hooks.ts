@@ -1,11 +1,12 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Bundle, ZObject } from "zapier-platform-core";
 import { api } from "./http";
+import { SIGNATURE_HEADER, type EventType } from "./generated/contract";
+import { signatureProblem } from "./generated/signature";
 import { type LogLike } from "./log";
 
 /** The JSON body Tracira POSTs to a hook subscription (README, "Events and deliveries"). */
 export interface EventPayload {
-  event: "log.evaluated" | "log.decided";
+  event: EventType;
   deliveryId: string;
   occurredAt: string;
   id: string;
@@ -40,34 +41,36 @@ export async function unsubscribe(z: ZObject, bundle: Bundle): Promise<unknown> 
   return api(z, bundle, `/api/hooks/${encodeURIComponent(id)}`, { method: "DELETE", allowNotFound: true });
 }
 
-const MAX_SIGNATURE_AGE_S = 300;
-
 /** A header of the raw request, whatever its case and with or without Zapier's `Http-` prefix. */
 function header(headers: unknown, name: string): string | undefined {
   const parsed = typeof headers === "string" ? (JSON.parse(headers) as Record<string, unknown>) : (headers as Record<string, unknown> | undefined);
   for (const [key, value] of Object.entries(parsed ?? {})) {
-    if (key.toLowerCase().replace(/^http-/, "") === name) return Array.isArray(value) ? String(value[0]) : String(value);
+    if (key.toLowerCase().replace(/^http-/, "") === name.toLowerCase()) return Array.isArray(value) ? String(value[0]) : String(value);
   }
   return undefined;
 }
 
+const REFUSED = {
+  missing: "it carries no X-Tracira-Signature",
+  malformed: "its X-Tracira-Signature is not t=<seconds>,v1=<hex>",
+  stale: "its X-Tracira-Signature is too old (a replay?)",
+  mismatch: "its X-Tracira-Signature does not match the body",
+} as const;
+
 /**
- * Checks `X-Tracira-Signature` (HMAC-SHA256 of "<t>.<raw body>" with the signing secret from the
- * subscription) when Zapier hands over the raw request; a wrong or stale signature stops the Zap.
+ * Checks `X-Tracira-Signature` (HMAC-SHA256 of "<t>.<raw body>" with the subscription's signing secret,
+ * `t` within the tolerance) with the generated verifier. Without the raw request or the secret there is
+ * nothing to check against, and the delivery is refused rather than trusted.
  */
 export function verifySignature(z: ZObject, bundle: Bundle, now = Date.now()): void {
   const secret = (bundle.subscribeData as { signingSecret?: string } | undefined)?.signingSecret;
   const raw = bundle.rawRequest as { content?: string; headers?: unknown } | undefined;
-  if (!secret || typeof raw?.content !== "string") return; // nothing to check against
-  const signature = header(raw.headers, "x-tracira-signature") ?? "";
-  const parts = Object.fromEntries(signature.split(",").map((kv) => kv.trim().split("=", 2) as [string, string]));
-  const t = Number(parts.t);
-  const expected = createHmac("sha256", secret).update(`${parts.t}.${raw.content}`).digest("hex");
-  const given = Buffer.from(parts.v1 ?? "", "utf8");
-  const valid = given.length === expected.length && timingSafeEqual(given, Buffer.from(expected, "utf8"));
-  if (!valid || !Number.isFinite(t) || Math.abs(now / 1000 - t) > MAX_SIGNATURE_AGE_S) {
-    throw new z.errors.HaltedError("This request did not come from your Tracira server (missing, wrong or stale X-Tracira-Signature).");
+  if (!secret) throw new z.errors.HaltedError("This Zap's subscription has no signing secret: turn the Zap off and on again to subscribe anew.");
+  if (typeof raw?.content !== "string") {
+    throw new z.errors.HaltedError("This request cannot be checked: Zapier passed no raw request to verify X-Tracira-Signature against.");
   }
+  const problem = signatureProblem(secret, header(raw.headers, SIGNATURE_HEADER), raw.content, now / 1000);
+  if (problem) throw new z.errors.HaltedError(`This request did not come from your Tracira server: ${REFUSED[problem]}.`);
 }
 
 /** The delivered event, after the signature check. */

@@ -14,6 +14,7 @@ import { operations } from './actions';
 import { logFields, logOperations } from './descriptions/LogDescription';
 import { projectFields, projectOperations } from './descriptions/ProjectDescription';
 import { ruleFields, ruleOperations } from './descriptions/RuleDescription';
+import type { LogStatus } from '../generated/contract';
 import { traciraApiRequest } from './transport';
 
 /** Output indexes when "Gate on Verdict" is on. */
@@ -25,7 +26,8 @@ const ERROR = 2;
  * One output, or Pass / Flagged / Error when the gate is on. Evaluated by n8n's expression engine
  * (as the Switch and Filter nodes declare theirs), so the editor and the engine agree on the outputs.
  */
-const GATE_ON = '$parameter.resource === "log" && $parameter.operation === "create" && $parameter.gate === true';
+const GATE_ON =
+	'$parameter.resource === "log" && $parameter.operation === "create" && $parameter.gate === true';
 const GATE_OUTPUTS = JSON.stringify(
 	['Pass', 'Flagged', 'Error'].map((displayName) => ({ type: 'main', displayName })),
 );
@@ -33,8 +35,9 @@ const OUTPUTS: ExpressionString = `={{${GATE_ON} ? ${GATE_OUTPUTS} : ["main"]}}`
 
 /** Where a gated answer goes: `pass`, `flagged`, anything else (error, or pending after the server's timeout) → Error. */
 function gateOutput(answer: IDataObject): number {
-	if (answer.status === 'pass') return PASS;
-	if (answer.status === 'flagged') return FLAGGED;
+	const status = answer.status as LogStatus;
+	if (status === 'pass') return PASS;
+	if (status === 'flagged') return FLAGGED;
 	return ERROR;
 }
 
@@ -123,7 +126,9 @@ export class Tracira implements INodeType {
 			);
 		}
 		const gated =
-			resource === 'log' && operation === 'create' && this.getNodeParameter('gate', 0, false) === true;
+			resource === 'log' &&
+			operation === 'create' &&
+			this.getNodeParameter('gate', 0, false) === true;
 		const outputs: INodeExecutionData[][] = gated ? [[], [], []] : [[]];
 
 		for (let i = 0; i < items.length; i++) {

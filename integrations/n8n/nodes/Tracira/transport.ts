@@ -10,18 +10,16 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+import { LIMITS } from '../generated/contract';
 
 /** Every n8n context the Tracira nodes call the API from. */
 export type TraciraContext =
-	| IExecuteFunctions
-	| ILoadOptionsFunctions
-	| IHookFunctions
-	| IWebhookFunctions;
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export const DEFAULT_BASE_URL = 'http://localhost:3000';
 
 /** The largest page GET /api/logs serves. */
-export const MAX_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = LIMITS.pageSizeMax;
 
 /** The body of every Tracira error answer: `{ error, code, fields }`. */
 interface TraciraErrorBody {

@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	IHookFunctions,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,7 +10,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { isNotFound, traciraApiRequest } from '../Tracira/transport';
-import { verifySignature } from './signature';
+import { SIGNATURE_HEADER, type HookEvent } from '../generated/contract';
+import { verifySignature } from '../generated/signature';
 
 /** What the subscription is for: the node's settings, as POST /api/hooks takes them. */
 interface Subscription {
@@ -18,6 +20,35 @@ interface Subscription {
 	project?: string;
 	task?: string;
 }
+
+/** The events a subscription can ask for (their values are the generated contract's hook events). */
+const EVENT_OPTIONS: Array<INodePropertyOptions & { value: HookEvent }> = [
+	{
+		name: 'Any Evaluation',
+		value: 'log.evaluated',
+		description: 'An output got its final status, whatever it is',
+	},
+	{
+		name: 'Error',
+		value: 'log.error',
+		description: 'An evaluation ended with an error',
+	},
+	{
+		name: 'Flagged',
+		value: 'log.flagged',
+		description: 'An output was flagged by a rule',
+	},
+	{
+		name: 'Human Decision',
+		value: 'log.decided',
+		description: 'Someone approved or rejected a log',
+	},
+	{
+		name: 'Passed',
+		value: 'log.passed',
+		description: 'An output passed every rule',
+	},
+];
 
 /** Static-data keys (`getWorkflowStaticData('node')`). */
 const WEBHOOK_ID = 'webhookId';
@@ -67,7 +98,8 @@ export class TraciraTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + ($parameter["events"] || []).join(", ")}}',
-		description: 'Starts the workflow when Tracira evaluates an AI output or someone approves or rejects it',
+		description:
+			'Starts the workflow when Tracira evaluates an AI output or someone approves or rejects it',
 		defaults: {
 			name: 'Tracira Trigger',
 		},
@@ -95,33 +127,7 @@ export class TraciraTrigger implements INodeType {
 				required: true,
 				default: ['log.flagged'],
 				description: 'The events that start the workflow',
-				options: [
-					{
-						name: 'Any Evaluation',
-						value: 'log.evaluated',
-						description: 'An output got its final status, whatever it is',
-					},
-					{
-						name: 'Error',
-						value: 'log.error',
-						description: 'An evaluation ended with an error',
-					},
-					{
-						name: 'Flagged',
-						value: 'log.flagged',
-						description: 'An output was flagged by a rule',
-					},
-					{
-						name: 'Human Decision',
-						value: 'log.decided',
-						description: 'Someone approved or rejected a log',
-					},
-					{
-						name: 'Passed',
-						value: 'log.passed',
-						description: 'An output passed every rule',
-					},
-				],
+				options: EVENT_OPTIONS,
 			},
 			{
 				displayName: 'Project',
@@ -195,7 +201,7 @@ export class TraciraTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const staticData = this.getWorkflowStaticData('node');
 		const secret = typeof staticData[SIGNING_SECRET] === 'string' ? staticData[SIGNING_SECRET] : '';
-		const header = this.getHeaderData()['x-tracira-signature'];
+		const header = this.getHeaderData()[SIGNATURE_HEADER.toLowerCase()];
 		const signature = Array.isArray(header) ? header[0] : header;
 		const rawBody = await rawBodyOf.call(this);
 
