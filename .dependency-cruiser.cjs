@@ -21,14 +21,50 @@ const upward = (name, comment, from, to) => ({ name, comment, severity: "error",
 
 module.exports = {
   forbidden: [
-    { name: "no-circular", comment: "An import circle: modules that need each other belong in one module, or one of them lower.", severity: "error", from: {}, to: { circular: true } },
-    upward("ground-stays-down", "The ground floor serves every layer and imports none of them.", GROUND, [ENTRY, WIRING, TRANSPORT, SERVICES, RUNTIMES].join("|")),
-    upward("deliveries-below-evaluation", "Evaluation writes to the outbox; deliveries never reach back into evaluation.", `${SRC}deliveries/`, `${SRC}evaluation/`),
-    upward("runtimes-below-services", "The workers run without the request services; what both need lives lower.", RUNTIMES, [ENTRY, WIRING, TRANSPORT, SERVICES].join("|")),
-    upward("services-below-transport", "Services hold the logic and know nothing of HTTP, tRPC or the route table.", SERVICES, [ENTRY, WIRING, TRANSPORT].join("|")),
-    upward("transport-below-wiring", "http/ takes the route table as an argument; it never imports routes or procedures.", TRANSPORT, [ENTRY, WIRING].join("|")),
+    {
+      name: "no-circular",
+      comment: "An import circle: modules that need each other belong in one module, or one of them lower.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    upward(
+      "ground-stays-down",
+      "The ground floor serves every layer and imports none of them.",
+      GROUND,
+      [ENTRY, WIRING, TRANSPORT, SERVICES, RUNTIMES].join("|"),
+    ),
+    upward(
+      "deliveries-below-evaluation",
+      "Evaluation writes to the outbox; deliveries never reach back into evaluation.",
+      `${SRC}deliveries/`,
+      `${SRC}evaluation/`,
+    ),
+    upward(
+      "runtimes-below-services",
+      "The workers run without the request services; what both need lives lower.",
+      RUNTIMES,
+      [ENTRY, WIRING, TRANSPORT, SERVICES].join("|"),
+    ),
+    upward(
+      "services-below-transport",
+      "Services hold the logic and know nothing of HTTP, tRPC or the route table.",
+      SERVICES,
+      [ENTRY, WIRING, TRANSPORT].join("|"),
+    ),
+    upward(
+      "transport-below-wiring",
+      "http/ takes the route table as an argument; it never imports routes or procedures.",
+      TRANSPORT,
+      [ENTRY, WIRING].join("|"),
+    ),
     upward("wiring-below-entry", "Routes and procedures are wired by the composition root, not the other way round.", WIRING, ENTRY),
-    upward("routes-only-from-entry", "Only the composition root imports the route table.", `^backend/src/(?!routes/|server\\.ts$)`, `${SRC}routes/`),
+    upward(
+      "routes-only-from-entry",
+      "Only the composition root imports the route table.",
+      `^backend/src/(?!routes/|server\\.ts$)`,
+      `${SRC}routes/`,
+    ),
   ],
   options: {
     doNotFollow: { path: "node_modules" },

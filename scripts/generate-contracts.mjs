@@ -39,7 +39,13 @@ const HEADER = (source) =>
   `// Change the source and run \`npm run contracts:generate\`.\n`;
 
 /** The names of the types that go with the contract's value lists. */
-const LIST_TYPES = { EVENT_TYPES: "EventType", HOOK_EVENTS: "HookEvent", HUMAN_DECISIONS: "HumanDecision", LOG_STATUSES: "LogStatus", VERDICTS: "Verdict" };
+const LIST_TYPES = {
+  EVENT_TYPES: "EventType",
+  HOOK_EVENTS: "HookEvent",
+  HUMAN_DECISIONS: "HumanDecision",
+  LOG_STATUSES: "LogStatus",
+  VERDICTS: "Verdict",
+};
 
 /** shared/src/portable/contract.ts with every value written out. */
 function contractModule(contract) {
@@ -93,8 +99,14 @@ function targets({ contract, eventFields }) {
     [`${zapier}/flat-log.ts`, copyOf("flat-log.ts")],
     [`${make}/modules/watchVerdicts/watchVerdicts.interface.iml.json`, eventInterface],
     [`${make}/modules/watchDecisions/watchDecisions.interface.iml.json`, eventInterface],
-    [`${make}/webhooks/verdicts/verdicts.params.iml.json`, json(withOptions(path.join(root, make, "webhooks/verdicts/verdicts.params.iml.json"), "events", verdictEventOptions))],
-    [`${make}/modules/searchLogs/searchLogs.mappable-params.iml.json`, json(withOptions(path.join(root, make, "modules/searchLogs/searchLogs.mappable-params.iml.json"), "status", statusOptions))],
+    [
+      `${make}/webhooks/verdicts/verdicts.params.iml.json`,
+      json(withOptions(path.join(root, make, "webhooks/verdicts/verdicts.params.iml.json"), "events", verdictEventOptions)),
+    ],
+    [
+      `${make}/modules/searchLogs/searchLogs.mappable-params.iml.json`,
+      json(withOptions(path.join(root, make, "modules/searchLogs/searchLogs.mappable-params.iml.json"), "status", statusOptions)),
+    ],
   ];
 }
 
@@ -121,7 +133,9 @@ for (const [file, text] of targets(shared)) {
   }
 }
 if (drifted.length > 0) {
-  process.stdout.write(`Generated files differ from a fresh generation (run npm run contracts:generate):\n${drifted.map((f) => `  ${f}\n`).join("")}`);
+  process.stdout.write(
+    `Generated files differ from a fresh generation (run npm run contracts:generate):\n${drifted.map((f) => `  ${f}\n`).join("")}`,
+  );
   process.exit(1);
 }
 if (check) process.stdout.write("generated contracts are up to date\n");

@@ -5,9 +5,7 @@ import { parseSecretKey } from "./secrets/secret-key";
 
 const TOKEN_PATTERN = /^wh-[A-Za-z0-9_-]{32,}$/;
 
-const flag = z
-  .enum(["true", "false", "1", "0", ""])
-  .transform((v) => v === "true" || v === "1");
+const flag = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
 
 /** Every environment variable the server reads. A bad value stops the start with a message naming it. */
 const EnvSchema = z.object({
@@ -25,7 +23,11 @@ const EnvSchema = z.object({
     .regex(TOKEN_PATTERN, { error: "must be wh- followed by at least 32 letters, digits, - or _" })
     .optional(),
   TRACIRA_BOOTSTRAP_WORKSPACE: z.string().min(1).max(200).default("My workspace"),
-  TRACIRA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  TRACIRA_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024),
   TRACIRA_VALIDATE_RESPONSES: flag.optional(),
   TRACIRA_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   TRACIRA_METRICS_TOKEN: z.string().min(16, { error: "must be at least 16 characters (it guards GET /metrics)" }).optional(),
@@ -68,7 +70,10 @@ const EnvSchema = z.object({
       const value = v.trim().toLowerCase();
       if (["true", "1"].includes(value)) return { allowPrivate: true, allowedCidrs: [] as string[] };
       if (["false", "0", ""].includes(value)) return { allowPrivate: false, allowedCidrs: [] as string[] };
-      const cidrs = value.split(",").map((c) => c.trim()).filter(Boolean);
+      const cidrs = value
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean);
       if (cidrs.every((c) => CIDR.test(c))) return { allowPrivate: false, allowedCidrs: cidrs };
       ctx.addIssue({ code: "custom", message: "must be true, false, or a comma-separated list of CIDR ranges (e.g. 10.0.0.0/8,fd00::/8)" });
       return z.NEVER;
@@ -82,12 +87,25 @@ const EnvSchema = z.object({
   TRACIRA_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TRACIRA_DELIVERY_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   TRACIRA_DELIVERY_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
-  TRACIRA_DELIVERY_RETRY_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  TRACIRA_DELIVERY_RETRY_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   TRACIRA_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
   TRACIRA_DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   TRACIRA_MEDIA_DIR: z.string().min(1).optional(),
-  TRACIRA_MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(300),
-  TRACIRA_MAX_LOG_BODY_BYTES: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  TRACIRA_MEDIA_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(300),
+  TRACIRA_MAX_LOG_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
   TRACIRA_SESSION_DAYS: z.coerce.number().positive().max(365).default(14),
   TRACIRA_OPEN_SIGNUP: flag.optional(),
   TRACIRA_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(15),
@@ -190,9 +208,7 @@ export interface EvaluationConfig {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(
-    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")),
-  );
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);

@@ -24,6 +24,7 @@ export function createLogger(level: LogLevel): Logger {
     },
     pino.destination({ fd: 2, sync: true }),
   );
-  const at = (write: pino.LogFn) => (msg: string, extra?: Record<string, unknown>) => (extra ? write.call(log, extra, msg) : write.call(log, msg));
+  const at = (write: pino.LogFn) => (msg: string, extra?: Record<string, unknown>) =>
+    extra ? write.call(log, extra, msg) : write.call(log, msg);
   return { debug: at(log.debug), info: at(log.info), warn: at(log.warn), error: at(log.error) };
 }

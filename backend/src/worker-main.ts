@@ -37,6 +37,10 @@ async function main() {
 
 main().catch((err: unknown) => {
   const expected = err instanceof ConfigError || err instanceof MigrationError;
-  process.stderr.write(expected ? `${(err as Error).message}\n` : `Tracira worker could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    expected
+      ? `${(err as Error).message}\n`
+      : `Tracira worker could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

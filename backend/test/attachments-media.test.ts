@@ -78,7 +78,8 @@ async function startFileServer(): Promise<FileServer> {
         return;
       }
       const headers: Record<string, string> = { "content-type": file.contentType };
-      if (kind === "named") headers["content-disposition"] = `attachment; filename="fallback.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9%20final.txt`;
+      if (kind === "named")
+        headers["content-disposition"] = `attachment; filename="fallback.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9%20final.txt`;
       // Chunked: several writes and no Content-Length.
       res.writeHead(200, headers);
       let at = 0;
@@ -147,7 +148,8 @@ afterAll(async () => {
   if (mediaDir) fs.rmSync(mediaDir, { recursive: true, force: true });
 });
 
-const post = (body: Record<string, unknown>, caller = call) => caller("POST", "/api/logs", { project: "attachments", output: "x", ...body });
+const post = (body: Record<string, unknown>, caller = call) =>
+  caller("POST", "/api/logs", { project: "attachments", output: "x", ...body });
 const upload = (bytes: Buffer, filename = "file.bin", contentType = "application/octet-stream") => ({
   upload: bytes.toString("base64"),
   filename,
@@ -276,7 +278,10 @@ describe("uploads (base64)", () => {
       const bytes = randomBytes(1000);
       expect((await post({ id, attachments: [upload(bytes, "../../etc/passwd")] })).status).toBe(200);
       // From the row: URL clients resolve a `..` path segment before sending, so GET /api/logs/.. cannot name it.
-      const [attachment] = (await pg.query(`SELECT attachments FROM logs WHERE id = $1`, [id])).rows[0].attachments as { key: string; filename: string }[];
+      const [attachment] = (await pg.query(`SELECT attachments FROM logs WHERE id = $1`, [id])).rows[0].attachments as {
+        key: string;
+        filename: string;
+      }[];
       expect(attachment!.key).toBe(`${workspaceId}/${encodeLogId(id)}/0-passwd`);
       expect(attachment!.filename).toBe("passwd");
       expect(filesOfLog(id).every((f) => f.startsWith(mediaDir + path.sep))).toBe(true);
@@ -287,7 +292,10 @@ describe("uploads (base64)", () => {
   });
 
   test("invalid base64 is a 400 naming the attachment; nothing is stored", async () => {
-    const res = await post({ id: "att-bad-base64", attachments: [{ upload: "not base64!!", filename: "a.txt", contentType: "text/plain" }] });
+    const res = await post({
+      id: "att-bad-base64",
+      attachments: [{ upload: "not base64!!", filename: "a.txt", contentType: "text/plain" }],
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: "invalid_request", fields: { "attachments[0]": expect.stringMatching(/base64/) } });
     await expectNothingStored("att-bad-base64");
@@ -426,7 +434,10 @@ describe("signed links", () => {
   };
 
   beforeAll(async () => {
-    const res = await post({ id: "att-links", attachments: [upload(Buffer.from("first file"), "a.txt", "text/plain"), upload(Buffer.from("second"), "b.txt")] });
+    const res = await post({
+      id: "att-links",
+      attachments: [upload(Buffer.from("first file"), "a.txt", "text/plain"), upload(Buffer.from("second"), "b.txt")],
+    });
     expect(res.status).toBe(200);
     const [a, b] = (await getLog("att-links")).attachments;
     inlineLink = (await media(a!.url)).headers.get("location")!;
@@ -463,9 +474,17 @@ describe("signed links", () => {
 
   test("an expired link is refused with a sentence saying so", async () => {
     const dir = tempDir("media-ttl");
-    const shortLived = await startTestServerOn("postgres", { TRACIRA_MEDIA_DIR: dir, TRACIRA_MEDIA_URL_TTL_SECONDS: "1", TRACIRA_WORKER: "false" });
+    const shortLived = await startTestServerOn("postgres", {
+      TRACIRA_MEDIA_DIR: dir,
+      TRACIRA_MEDIA_URL_TTL_SECONDS: "1",
+      TRACIRA_WORKER: "false",
+    });
     try {
-      const res = await shortLived.call("POST", "/api/logs", { project: "p", output: "o", attachments: [upload(Buffer.from("soon gone"))] });
+      const res = await shortLived.call("POST", "/api/logs", {
+        project: "p",
+        output: "o",
+        attachments: [upload(Buffer.from("soon gone"))],
+      });
       expect(res.status).toBe(200);
       const [attachment] = LogDetail.parse((await shortLived.call("GET", `/api/logs/${res.body.id}`)).body).attachments;
       const fresh = await download(attachment!.url, shortLived.url, shortLived.token);
@@ -519,7 +538,11 @@ describe("GET /api/media/:key access", () => {
     const store = (id: string, project: string, task?: string) =>
       post({ id, project, ...(task && { task }), attachments: [upload(Buffer.from(id), `${id}.txt`)] });
     for (const [id, project, task] of [
-      ["rm-bulk-1", "rm-a"], ["rm-bulk-2", "rm-a"], ["rm-task", "rm-b", "t1"], ["rm-keep", "rm-b", "t2"], ["rm-project", "rm-c"],
+      ["rm-bulk-1", "rm-a"],
+      ["rm-bulk-2", "rm-a"],
+      ["rm-task", "rm-b", "t1"],
+      ["rm-keep", "rm-b", "t2"],
+      ["rm-project", "rm-c"],
     ] as [string, string, string?][]) {
       expect((await store(id, project, task)).status).toBe(200);
       expect(filesOfLog(id).length).toBeGreaterThan(0);
@@ -529,7 +552,8 @@ describe("GET /api/media/:key access", () => {
     const id = (name: string) => projects.find((p) => p.name === name)!.id;
     expect((await call("DELETE", `/api/projects/${id("rm-b")}/tasks?taskName=t1`)).status).toBe(200);
     expect((await call("DELETE", `/api/projects/${id("rm-c")}`)).status).toBe(200);
-    for (const gone of ["rm-bulk-1", "rm-bulk-2", "rm-task", "rm-project"]) expect({ gone, files: filesOfLog(gone) }).toEqual({ gone, files: [] });
+    for (const gone of ["rm-bulk-1", "rm-bulk-2", "rm-task", "rm-project"])
+      expect({ gone, files: filesOfLog(gone) }).toEqual({ gone, files: [] });
     expect(filesOfLog("rm-keep").length).toBeGreaterThan(0);
   });
 });
@@ -560,9 +584,11 @@ describe("idempotent ids", () => {
     const [attachment] = (await getLog("att-race")).attachments;
     expect(sha256((await download(attachment!.url)).bytes)).toBe(sha256(bytes));
     // Only the stored log's file and its metadata remain.
-    expect(filesOfLog("att-race").map((f) => path.basename(f)).sort()).toEqual(
-      [path.basename(attachment!.key), `.${path.basename(attachment!.key)}.json`].sort(),
-    );
+    expect(
+      filesOfLog("att-race")
+        .map((f) => path.basename(f))
+        .sort(),
+    ).toEqual([path.basename(attachment!.key), `.${path.basename(attachment!.key)}.json`].sort());
     expect(tempFiles()).toEqual([]);
   });
 });
@@ -592,7 +618,10 @@ describe("the outbound guard (TRACIRA_ALLOW_PRIVATE_URLS=false)", () => {
       const attachments = index === 0 ? [{ url }] : [upload(Buffer.from("fine")), { url }];
       const res = await guardedCall("POST", "/api/logs", { id: `guarded-${n}`, project: "p", output: "o", attachments });
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ code: "invalid_request", fields: { [`attachments[${index}]`]: expect.stringMatching(/private network address/) } });
+      expect(res.body).toMatchObject({
+        code: "invalid_request",
+        fields: { [`attachments[${index}]`]: expect.stringMatching(/private network address/) },
+      });
       expect(Object.keys(res.body.fields)).toEqual([`attachments[${index}]`]);
     }
     expect(files.hits.get("/files/secret.txt")).toBeUndefined();
@@ -640,10 +669,18 @@ describe("the local storage itself", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test("refuses keys that are not media keys (no way out of the folder)", async () => {
-    for (const key of ["../x", `${ws}/../../x`, `/etc/passwd`, `${ws}/log/.hidden`, `${ws}/log/0-a/b`, `${ws}/%2E%2E/0-x`.replace("%2E%2E", ".."), ""]) {
-      await expect(storage.put(key, Readable.from([Buffer.from("x")]), { contentType: "text/plain", filename: "x" }, 10)).rejects.toBeInstanceOf(
-        InvalidMediaKeyError,
-      );
+    for (const key of [
+      "../x",
+      `${ws}/../../x`,
+      `/etc/passwd`,
+      `${ws}/log/.hidden`,
+      `${ws}/log/0-a/b`,
+      `${ws}/%2E%2E/0-x`.replace("%2E%2E", ".."),
+      "",
+    ]) {
+      await expect(
+        storage.put(key, Readable.from([Buffer.from("x")]), { contentType: "text/plain", filename: "x" }, 10),
+      ).rejects.toBeInstanceOf(InvalidMediaKeyError);
       expect(await storage.open(key)).toBeUndefined();
     }
     expect(walk(dir)).toEqual([]);
@@ -651,17 +688,21 @@ describe("the local storage itself", () => {
 
   test("past maxBytes the write is abandoned and nothing is visible; a stored file is never replaced", async () => {
     const key = buildMediaKey(ws, "log-1", 0, "a.bin");
-    const big = Readable.from((function* () {
-      for (let i = 0; i < 20; i++) yield Buffer.alloc(1000, i);
-    })());
-    await expect(storage.put(key, big, { contentType: "application/octet-stream", filename: "a.bin" }, 5000)).rejects.toBeInstanceOf(MediaTooLargeError);
+    const big = Readable.from(
+      (function* () {
+        for (let i = 0; i < 20; i++) yield Buffer.alloc(1000, i);
+      })(),
+    );
+    await expect(storage.put(key, big, { contentType: "application/octet-stream", filename: "a.bin" }, 5000)).rejects.toBeInstanceOf(
+      MediaTooLargeError,
+    );
     expect(walk(dir)).toEqual([]);
     expect(await storage.open(key)).toBeUndefined();
 
     await storage.put(key, Readable.from([Buffer.from("first")]), { contentType: "text/plain", filename: "a.bin" }, 5000);
-    await expect(storage.put(key, Readable.from([Buffer.from("second")]), { contentType: "text/plain", filename: "a.bin" }, 5000)).rejects.toThrow(
-      /already stored/,
-    );
+    await expect(
+      storage.put(key, Readable.from([Buffer.from("second")]), { contentType: "text/plain", filename: "a.bin" }, 5000),
+    ).rejects.toThrow(/already stored/);
     const opened = await storage.open(key);
     const chunks: Buffer[] = [];
     for await (const chunk of opened!.stream) chunks.push(chunk as Buffer);

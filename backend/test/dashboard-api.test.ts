@@ -71,7 +71,13 @@ describe("accounts and sessions", () => {
     expect(await member.trpc.auth.invitation.query({ token })).toMatchObject({ workspaceName: "My workspace", role: "member" });
     const me = await member.trpc.auth.signUp.mutate({ ...MEMBER, inviteToken: token });
     expect(me.role).toBe("member");
-    const again = await failureOf(dashboardClient(server.url).trpc.auth.signUp.mutate({ email: "cy@example.com", password: "yet another password", inviteToken: token }));
+    const again = await failureOf(
+      dashboardClient(server.url).trpc.auth.signUp.mutate({
+        email: "cy@example.com",
+        password: "yet another password",
+        inviteToken: token,
+      }),
+    );
     expect(again).toMatchObject({ status: 400, fields: { inviteToken: expect.any(String) } });
     const { members } = await admin.trpc.members.list.query();
     expect(members.map((m) => [m.email, m.role])).toEqual([
@@ -83,14 +89,20 @@ describe("accounts and sessions", () => {
   test("the same e-mail cannot sign up twice", async () => {
     const invite = await admin.trpc.members.invite.mutate({ role: "member" });
     const token = new URLSearchParams(invite.url.split("?")[1]).get("invite")!;
-    const failure = await failureOf(dashboardClient(server.url).trpc.auth.signUp.mutate({ ...MEMBER, email: "BEN@example.com", inviteToken: token }));
+    const failure = await failureOf(
+      dashboardClient(server.url).trpc.auth.signUp.mutate({ ...MEMBER, email: "BEN@example.com", inviteToken: token }),
+    );
     expect(failure).toMatchObject({ status: 409, code: "conflict", fields: { email: expect.any(String) } });
   });
 
   test("log in, log out: a wrong password is a 401, and an ended session's cookie no longer works", async () => {
     const browser = dashboardClient(server.url);
-    expect(await failureOf(browser.trpc.auth.logIn.mutate({ email: MEMBER.email, password: "wrong password!" }))).toMatchObject({ status: 401 });
-    expect(await failureOf(browser.trpc.auth.logIn.mutate({ email: "nobody@example.com", password: "wrong password!" }))).toMatchObject({ status: 401 });
+    expect(await failureOf(browser.trpc.auth.logIn.mutate({ email: MEMBER.email, password: "wrong password!" }))).toMatchObject({
+      status: 401,
+    });
+    expect(await failureOf(browser.trpc.auth.logIn.mutate({ email: "nobody@example.com", password: "wrong password!" }))).toMatchObject({
+      status: 401,
+    });
     await browser.trpc.auth.logIn.mutate({ email: "BEN@example.com", password: MEMBER.password });
     const cookie = browser.cookie()!;
     expect((await browser.trpc.auth.me.query())?.user.email).toBe("ben@example.com");
@@ -114,7 +126,11 @@ describe("CSRF", () => {
   test("a call without the dashboard's header, or from another origin, is refused before it runs", async () => {
     const cookie = `tracira_session=${admin.cookie()}`;
     const rotate = (headers: Record<string, string>) =>
-      fetch(`${server.url}/trpc/settings.rotateToken`, { method: "POST", headers: { cookie, "content-type": "application/json", ...headers }, body: "{}" });
+      fetch(`${server.url}/trpc/settings.rotateToken`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/json", ...headers },
+        body: "{}",
+      });
     const noHeader = await rotate({});
     expect(noHeader.status).toBe(403);
     expect(await noHeader.json()).toMatchObject({ code: "forbidden" });
@@ -164,7 +180,10 @@ describe("logs through the same services as REST", () => {
   });
 
   test("a decision in the dashboard is signed by the user, with decisionSource dashboard", async () => {
-    expect(await member.trpc.logs.decide.mutate({ id: flaggedId, decision: "approved" })).toEqual({ ok: true, decidedBy: "ben@example.com" });
+    expect(await member.trpc.logs.decide.mutate({ id: flaggedId, decision: "approved" })).toEqual({
+      ok: true,
+      decidedBy: "ben@example.com",
+    });
     const log = (await server.call("GET", `/api/logs/${flaggedId}`)).body;
     expect(log).toMatchObject({ humanDecision: "approved", decidedBy: "ben@example.com", decisionSource: "dashboard" });
     expect((await member.trpc.logs.list.query({ pending: "true" })).total).toBe(0);
@@ -175,7 +194,14 @@ describe("logs through the same services as REST", () => {
     const overview = await member.trpc.analytics.overview.query({ days: 7 });
     expect(overview.days).toHaveLength(7);
     expect(overview.days.at(-1)).toMatchObject({ date: new Date().toISOString().slice(0, 10), runs: 2, passed: 1, flagged: 1, error: 0 });
-    expect(overview).toMatchObject({ totalRuns: 2, failureRate: 0.5, pendingReviews: 0, flaggedCount: 1, estimatedIncidentCostUsd: 120.5, incidentCostAvoidedUsd: 120.5 });
+    expect(overview).toMatchObject({
+      totalRuns: 2,
+      failureRate: 0.5,
+      pendingReviews: 0,
+      flaggedCount: 1,
+      estimatedIncidentCostUsd: 120.5,
+      incidentCostAvoidedUsd: 120.5,
+    });
   });
 
   test("rules can be tested without saving anything", async () => {
@@ -191,7 +217,9 @@ describe("logs through the same services as REST", () => {
     const { rows } = await pg.query("SELECT count(*)::int AS n FROM memberships WHERE workspace_id = $1", [other.id]);
     expect(rows[0].n).toBe(0);
     // A workspace nobody has joined yet is claimed by the next sign-up.
-    expect((await outsider.trpc.auth.signUp.mutate({ email: "eve@example.com", password: "outsider password" })).workspace.id).toBe(other.id);
+    expect((await outsider.trpc.auth.signUp.mutate({ email: "eve@example.com", password: "outsider password" })).workspace.id).toBe(
+      other.id,
+    );
     expect(await failureOf(outsider.trpc.logs.get.query({ id: flaggedId }))).toMatchObject({ status: 404 });
     expect(await failureOf(outsider.trpc.logs.decide.mutate({ id: flaggedId, decision: "rejected" }))).toMatchObject({ status: 404 });
     expect((await outsider.trpc.logs.list.query({})).total).toBe(0);
@@ -224,7 +252,10 @@ describe("members", () => {
     const ana = await userIdOf("ana@example.com");
     const ben = await userIdOf("ben@example.com");
     expect(await failureOf(member.trpc.members.setRole.mutate({ userId: ben, role: "admin" }))).toMatchObject({ status: 403 });
-    expect(await failureOf(admin.trpc.members.setRole.mutate({ userId: ana, role: "member" }))).toMatchObject({ status: 409, code: "conflict" });
+    expect(await failureOf(admin.trpc.members.setRole.mutate({ userId: ana, role: "member" }))).toMatchObject({
+      status: 409,
+      code: "conflict",
+    });
     expect(await failureOf(admin.trpc.members.remove.mutate({ userId: ana }))).toMatchObject({ status: 409 });
     await admin.trpc.members.setRole.mutate({ userId: ben, role: "admin" });
     expect((await member.trpc.auth.me.query())?.role).toBe("admin");
@@ -236,7 +267,11 @@ describe("members", () => {
   test("a removed member's session ends at once, and another workspace's member is not found", async () => {
     const invite = await admin.trpc.members.invite.mutate({ role: "member" });
     const leaver = dashboardClient(server.url);
-    await leaver.trpc.auth.signUp.mutate({ email: "cy@example.com", password: "leaving soon, sadly", inviteToken: new URLSearchParams(invite.url.split("?")[1]).get("invite")! });
+    await leaver.trpc.auth.signUp.mutate({
+      email: "cy@example.com",
+      password: "leaving soon, sadly",
+      inviteToken: new URLSearchParams(invite.url.split("?")[1]).get("invite")!,
+    });
     const cy = await userIdOf("cy@example.com");
     await admin.trpc.members.remove.mutate({ userId: cy });
     expect(await failureOf(leaver.trpc.logs.list.query({}))).toMatchObject({ status: 401 });
@@ -281,7 +316,9 @@ describe("the web app", () => {
 });
 
 test("errors from inside a procedure are masked; client errors keep their message", () => {
-  const hidden = apiErrorOf(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: new Error("connection to 10.0.0.5 failed: password=hunter2") }));
+  const hidden = apiErrorOf(
+    new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: new Error("connection to 10.0.0.5 failed: password=hunter2") }),
+  );
   expect(hidden.status).toBe(500);
   expect(hidden.message).not.toMatch(/hunter2|10\.0\.0\.5/);
   expect(apiErrorOf(new TRPCError({ code: "NOT_FOUND", message: 'No procedure found on path "nope"' })).toBody()).toEqual({

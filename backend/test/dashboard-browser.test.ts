@@ -32,7 +32,15 @@ beforeAll(async () => {
     headless: true,
     // Without the background-networking flags Chromium keeps trying to reach Google's hosts, which this
     // network refuses.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   admin = await newPage();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -99,7 +107,9 @@ test("sign up, find the printed token on the Integrations page, send a log by RE
   token = (await shown.textContent())!.trim();
   expect(token).toBe(server.printedToken);
 
-  expect((await rest("POST", "/api/rules", { name: "No refund promises", type: "keyword_forbidden", value: "refund, guarantee" })).status).toBe(201);
+  expect(
+    (await rest("POST", "/api/rules", { name: "No refund promises", type: "keyword_forbidden", value: "refund, guarantee" })).status,
+  ).toBe(201);
   const sent = await rest<{ id: string; status: string }>("POST", "/api/logs", {
     project: "support-replies",
     task: "Reply drafter",
@@ -129,7 +139,10 @@ test("the log detail and the overview render what the API holds (screenshots for
   await rest("POST", "/api/logs", { project: "support-replies", output: "Thanks, your order ships today.", sync: true });
   await rest("POST", "/api/logs", { project: "support-replies", task: "Reply drafter", output: "Refund guaranteed!", sync: true });
   await rest("POST", "/api/logs", { project: "lead-scoring", output: '{"score": 0.82, "reason": "fits the profile"}', sync: true });
-  const { body } = await rest<{ executions: { id: string; humanDecision: string | null }[] }>("GET", "/api/logs?project=support-replies&sortDir=asc");
+  const { body } = await rest<{ executions: { id: string; humanDecision: string | null }[] }>(
+    "GET",
+    "/api/logs?project=support-replies&sortDir=asc",
+  );
   const decided = body.executions.find((l) => l.humanDecision === "approved")!;
 
   await admin.goto(`/logs/${decided.id}`);

@@ -11,9 +11,6 @@ import { FAST_DELIVERIES as FAST, sleep, statusRules, OUTPUTS, type Status } fro
  */
 jest.setTimeout(60_000);
 
-
-
-
 describe.each(["postgres", "pglite"] as const)("callbackEvents on %s", (backend) => {
   let server: TestServer;
   let receiver: Receiver;
@@ -83,7 +80,12 @@ describe.each(["postgres", "pglite"] as const)("callbackEvents on %s", (backend)
       log: { id: "cb-all-flagged", projectName: "callbacks", output: "This is BAD.", status: "flagged" },
     });
     const decided = receiver.received.find((r) => r.path === "/cb/all/flagged" && r.body.event === "log.decided")!;
-    expect(decided.body).toMatchObject({ status: "flagged", humanDecision: "approved", decisionSource: "api", log: { humanDecision: "approved" } });
+    expect(decided.body).toMatchObject({
+      status: "flagged",
+      humanDecision: "approved",
+      decisionSource: "api",
+      log: { humanDecision: "approved" },
+    });
   });
 
   test("deciding again the same way is not a new event; changing the decision is; bulk decisions emit too", async () => {
@@ -104,7 +106,13 @@ describe.each(["postgres", "pglite"] as const)("callbackEvents on %s", (backend)
     expect(res.status).toBe(200);
     expect(res.body.deliveries).toHaveLength(2);
     for (const d of res.body.deliveries) {
-      expect(d).toMatchObject({ logId: "cb-all-pass", kind: "callback", status: "succeeded", attemptCount: 1, target: `${receiver.url}/cb/all/pass` });
+      expect(d).toMatchObject({
+        logId: "cb-all-pass",
+        kind: "callback",
+        status: "succeeded",
+        attemptCount: 1,
+        target: `${receiver.url}/cb/all/pass`,
+      });
       expect(d.attempts).toEqual([expect.objectContaining({ attemptNumber: 1, responseStatus: 200, error: null })]);
     }
     const other = await server.newWorkspace("Stranger");
@@ -144,7 +152,11 @@ describe("hook subscriptions and signatures", () => {
     const expected = createHmac("sha256", secret).update(`${t}.${got!.raw}`).digest("hex");
     expect(v1).toBe(expected);
     expect(Math.abs(Date.now() / 1000 - Number(t))).toBeLessThan(60);
-    expect(createHmac("sha256", secret).update(`${t}.${got!.raw.replace("BAD", "OK!")}`).digest("hex")).not.toBe(v1);
+    expect(
+      createHmac("sha256", secret)
+        .update(`${t}.${got!.raw.replace("BAD", "OK!")}`)
+        .digest("hex"),
+    ).not.toBe(v1);
     expect(got!.headers["x-tracira-event"]).toBe("log.evaluated");
     expect(got!.headers["x-tracira-delivery"]).toBe(got!.body.deliveryId);
     expect(got!.body).toMatchObject({ id: "signed-1", status: "flagged" });
@@ -185,7 +197,13 @@ describe("hook subscriptions and signatures", () => {
     await receiver.waitFor(() => mine().length >= total);
     await sleep(300);
     for (const [name, ids] of Object.entries(expected)) {
-      expect({ name, ids: mine().filter((r) => r.path === `/filter/${name}`).map((r) => r.body.id).sort() }).toEqual({ name, ids });
+      expect({
+        name,
+        ids: mine()
+          .filter((r) => r.path === `/filter/${name}`)
+          .map((r) => r.body.id)
+          .sort(),
+      }).toEqual({ name, ids });
     }
   });
 
@@ -196,7 +214,11 @@ describe("hook subscriptions and signatures", () => {
     expect(Object.keys(bad.body.fields).sort()).toEqual(["events.0", "url"]);
     expect((await server.call("POST", "/api/hooks", { url: `${receiver.url}/h`, events: [] })).body.fields.events).toMatch(/at least one/);
 
-    const created = await server.call("POST", "/api/hooks", { url: `${receiver.url}/gone`, events: ["log.evaluated"], project: "deleted-hook" });
+    const created = await server.call("POST", "/api/hooks", {
+      url: `${receiver.url}/gone`,
+      events: ["log.evaluated"],
+      project: "deleted-hook",
+    });
     const list = await server.call("GET", "/api/hooks");
     expect(list.body.hooks.map((h: { id: string }) => h.id)).toContain(created.body.id);
     expect(list.body.hooks.every((h: Record<string, unknown>) => !("signingSecret" in h))).toBe(true);
@@ -239,7 +261,12 @@ describe("a receiver that fails, then recovers, across a server restart", () => 
       return n === 2 ? { status: 429, headers: { "retry-after": "0" } } : { status: 503 };
     });
 
-    server = await startTestServer({ DATABASE_URL: db.url, ...FAST, TRACIRA_DELIVERY_BACKOFF_MS: "300", TRACIRA_DELIVERY_BACKOFF_MAX_MS: "600" });
+    server = await startTestServer({
+      DATABASE_URL: db.url,
+      ...FAST,
+      TRACIRA_DELIVERY_BACKOFF_MS: "300",
+      TRACIRA_DELIVERY_BACKOFF_MAX_MS: "600",
+    });
     const token = server.token;
     await statusRules(server);
     await server.call("POST", "/api/hooks", { url: `${receiver.url}/hook`, events: ["log.evaluated", "log.decided"] });
@@ -259,7 +286,10 @@ describe("a receiver that fails, then recovers, across a server restart", () => 
     // Decisions after the restart go through the same failing receiver.
     for (const id of ids.slice(0, 2)) await server.call("PATCH", `/api/logs/${id}/decision`, { decision: "approved" });
     const expectedDeliveries = 12 + 2 * 2;
-    await receiver.waitFor((r) => new Set(r.filter((x) => x.answered === 200).map((x) => x.headers["x-tracira-delivery"])).size === expectedDeliveries, 30_000);
+    await receiver.waitFor(
+      (r) => new Set(r.filter((x) => x.answered === 200).map((x) => x.headers["x-tracira-delivery"])).size === expectedDeliveries,
+      30_000,
+    );
     await sleep(600);
 
     const ok = receiver.received.filter((r) => r.answered === 200);

@@ -54,7 +54,11 @@ describe("nextAttemptAt", () => {
       [4, 8_000],
       [8, 128_000],
     ] as const) {
-      expect({ attempt, shortest: delay(policy, attempt, 0), longest: delay(policy, attempt, 1) }).toEqual({ attempt, shortest: d / 2, longest: d });
+      expect({ attempt, shortest: delay(policy, attempt, 0), longest: delay(policy, attempt, 1) }).toEqual({
+        attempt,
+        shortest: d / 2,
+        longest: d,
+      });
       const random = seeded(attempt);
       for (let i = 0; i < 50; i++) {
         const ms = nextAttemptAt(policy, attempt, T0, T0, undefined, random)!.getTime() - T0.getTime();
@@ -255,7 +259,10 @@ describe("Slack and e-mail: only evaluations that flag or fail, as chosen", () =
 });
 
 describe("the outbound webhook", () => {
-  const webhook = (events: string[], enabled = true, url: string | null = "https://example.com/in") => ({ ...OFF, webhook: { enabled, url, events } });
+  const webhook = (events: string[], enabled = true, url: string | null = "https://example.com/in") => ({
+    ...OFF,
+    webhook: { enabled, url, events },
+  });
 
   test("an empty event list means every event", () => {
     expect(receivers(webhook([]), "webhook")).toEqual(["pass", "flagged", "error", "decided"]);
@@ -273,7 +280,9 @@ describe("the outbound webhook", () => {
   });
 
   test("the target is the URL", () => {
-    expect(targetsFor(EVENTS.flagged.type, EVENTS.flagged.row, webhook([]))).toEqual([{ kind: "webhook", target: "https://example.com/in", hookId: null }]);
+    expect(targetsFor(EVENTS.flagged.type, EVENTS.flagged.row, webhook([]))).toEqual([
+      { kind: "webhook", target: "https://example.com/in", hookId: null },
+    ]);
   });
 });
 

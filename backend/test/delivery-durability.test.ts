@@ -54,7 +54,13 @@ test("SIGKILL between a receiver's 200 and its record: every event arrives, one 
 
   const ids = Array.from({ length: 8 }, (_, i) => `durable-${i}`);
   for (const [i, id] of ids.entries()) {
-    const res = await call("POST", "/api/logs", { project: "durable", output: i % 2 ? "BAD" : "fine", id, callbackUrl: `${receiver.url}/cb`, sync: true });
+    const res = await call("POST", "/api/logs", {
+      project: "durable",
+      output: i % 2 ? "BAD" : "fine",
+      id,
+      callbackUrl: `${receiver.url}/cb`,
+      sync: true,
+    });
     expect(res.status).toBe(200);
   }
   for (const id of ids.slice(0, 3)) expect((await call("PATCH", `/api/logs/${id}/decision`, { decision: "rejected" })).status).toBe(200);

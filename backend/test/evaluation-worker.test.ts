@@ -73,10 +73,12 @@ async function postLog(output = "Hello, how can I help?") {
 }
 
 const row = async (id: string) =>
-  (await sql().query<{ status: string; explanation: string | null; eval_attempts: number; eval_lease_until: Date | null }>(
-    `SELECT status, explanation, eval_attempts, eval_lease_until FROM logs WHERE id = $1`,
-    [id],
-  ))[0]!;
+  (
+    await sql().query<{ status: string; explanation: string | null; eval_attempts: number; eval_lease_until: Date | null }>(
+      `SELECT status, explanation, eval_attempts, eval_lease_until FROM logs WHERE id = $1`,
+      [id],
+    )
+  )[0]!;
 
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
   const end = Date.now() + timeoutMs;
@@ -166,7 +168,9 @@ test("many workers on one database evaluate each log once", async () => {
   const ids = await Promise.all(Array.from({ length: 200 }, (_, i) => postLog(`log ${i}`)));
   const judges = Array.from({ length: 4 }, () => heldJudge(PASS, false));
   for (const j of judges) worker(j.judge).worker.start();
-  await until(async () => Number((await sql().query<{ n: string }>(`SELECT count(*) AS n FROM logs WHERE status = 'pending'`))[0]!.n) === 0);
+  await until(
+    async () => Number((await sql().query<{ n: string }>(`SELECT count(*) AS n FROM logs WHERE status = 'pending'`))[0]!.n) === 0,
+  );
   const judged = judges.flatMap((j) => j.calls);
   expect(judged).toHaveLength(ids.length);
   expect(new Set(judged).size).toBe(ids.length);

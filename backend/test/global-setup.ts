@@ -11,9 +11,7 @@ export default async function globalSetup() {
     if (rowCount) return true;
     // Leftovers of earlier runs are dropped so they do not pile up; one still in use (another run
     // going on at the same time) is left alone: no FORCE, and a refusal is ignored.
-    const old = await c.query(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'tracira\\_tpl\\_%' OR datname LIKE 'tracira\\_t\\_%'",
-    );
+    const old = await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'tracira\\_tpl\\_%' OR datname LIKE 'tracira\\_t\\_%'");
     for (const row of old.rows) await c.query(`DROP DATABASE IF EXISTS ${row.datname}`).catch(() => undefined);
     await c.query(`DROP DATABASE IF EXISTS ${name}_building`).catch(() => undefined);
     await c.query(`CREATE DATABASE ${name}_building`);

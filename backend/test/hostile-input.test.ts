@@ -112,9 +112,7 @@ const ingestCases: Case[] = [
   logWith("inputText", x(LIMITS.inputChars + 1), "over 200,000 chars"),
 
   // output.
-  ...NOT_TEXT.filter(([, v]) => typeof v !== "object" || v === null).map(([label, value]) =>
-    logWith("output", value, `as ${label}`),
-  ),
+  ...NOT_TEXT.filter(([, v]) => typeof v !== "object" || v === null).map(([label, value]) => logWith("output", value, `as ${label}`)),
   logWith("output", x(LIMITS.outputChars + 1), "of 50,001 chars"),
   logWith("output", x(1_500_000), "of 1,500,000 chars"),
   logWith("output", { text: x(LIMITS.outputChars) }, "as an object whose JSON is over 50,000 chars"),
@@ -207,8 +205,8 @@ const ingestCases: Case[] = [
   ].map((value) => logWith("tags", value)),
 
   // metadata.
-  ...[[], [1, 2], "key=value", 42, true, { big: x(40_000) }, { many: Array.from({ length: 10_000 }, (_, i) => i) }].map(
-    (value) => logWith("metadata", value),
+  ...[[], [1, 2], "key=value", 42, true, { big: x(40_000) }, { many: Array.from({ length: 10_000 }, (_, i) => i) }].map((value) =>
+    logWith("metadata", value),
   ),
 
   // input.
@@ -490,7 +488,13 @@ const reviewCases: Case[] = [
   { name: "GET log id with a NUL", method: "GET", path: "/api/logs/%00", field: "id" },
   { name: "GET log id with broken percent-encoding", method: "GET", path: "/api/logs/%E0%A4%A", field: "path" },
   { name: "GET log id %", method: "GET", path: "/api/logs/%", field: "path" },
-  { name: "PATCH decision on a broken percent-encoded id", method: "PATCH", path: "/api/logs/%ZZ/decision", body: { decision: "approved" }, field: "path" },
+  {
+    name: "PATCH decision on a broken percent-encoded id",
+    method: "PATCH",
+    path: "/api/logs/%ZZ/decision",
+    body: { decision: "approved" },
+    field: "path",
+  },
   { name: "GET project tasks with broken percent-encoding", method: "GET", path: "/api/projects/%C0%AF/tasks", field: "path" },
   { name: "GET status id with a NUL", method: "GET", path: "/api/logs/a%00b/status", field: "id" },
   { name: "DELETE log id with a NUL", method: "DELETE", path: "/api/logs/%00", field: "id" },
@@ -649,7 +653,13 @@ const TOKENLESS: [string, string | null][] = [
 ];
 
 const authCases: Case[] = [
-  ...TOKENLESS.map(([name, auth]): Case => ({ name: `GET /api/logs with ${name}`, method: "GET", path: "/api/logs", auth, expectStatus: 401 })),
+  ...TOKENLESS.map(([name, auth]): Case => ({
+    name: `GET /api/logs with ${name}`,
+    method: "GET",
+    path: "/api/logs",
+    auth,
+    expectStatus: 401,
+  })),
   ...TOKENLESS.map(([name, auth]): Case => ({
     name: `POST /api/logs with ${name}`,
     method: "POST",
@@ -661,11 +671,32 @@ const authCases: Case[] = [
   ...(["GET /api/verify", "GET /api/projects", "PATCH /api/logs/bulk", "POST /api/projects", "DELETE /api/logs/{log}"] as const).map(
     (route): Case => {
       const [method, path] = route.split(" ") as [Method, string];
-      return { name: `${route} without a token`, method, path, body: method === "GET" || method === "DELETE" ? undefined : {}, auth: null, expectStatus: 401 };
+      return {
+        name: `${route} without a token`,
+        method,
+        path,
+        body: method === "GET" || method === "DELETE" ? undefined : {},
+        auth: null,
+        expectStatus: 401,
+      };
     },
   ),
-  { name: "x-api-key with a wrong token", method: "GET", path: "/api/logs", auth: null, headers: { "x-api-key": "wh-wrong" }, expectStatus: 401 },
-  { name: "x-api-key that is not a token", method: "GET", path: "/api/logs", auth: null, headers: { "x-api-key": "hello" }, expectStatus: 401 },
+  {
+    name: "x-api-key with a wrong token",
+    method: "GET",
+    path: "/api/logs",
+    auth: null,
+    headers: { "x-api-key": "wh-wrong" },
+    expectStatus: 401,
+  },
+  {
+    name: "x-api-key that is not a token",
+    method: "GET",
+    path: "/api/logs",
+    auth: null,
+    headers: { "x-api-key": "hello" },
+    expectStatus: 401,
+  },
 ];
 
 // ---------------------------------------------------------------- hook subscriptions and deliveries

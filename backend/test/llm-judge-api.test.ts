@@ -51,7 +51,13 @@ async function judgeProject(provider: string, model: string, criteria = "The rep
 }
 
 const gate = async (project: string, extra: Record<string, unknown> = {}) => {
-  const res = await server.call("POST", "/api/logs", { project, output: "Thanks! We are looking into it.", inputText: "Reply kindly", sync: true, ...extra });
+  const res = await server.call("POST", "/api/logs", {
+    project,
+    output: "Thanks! We are looking into it.",
+    inputText: "Reply kindly",
+    sync: true,
+    ...extra,
+  });
   expect(res.status).toBe(200);
   return SyncLogResult.or(SyncLogResult.pick({ ok: true, id: true, status: true })).parse(res.body) as SyncLogResult;
 };
@@ -62,7 +68,11 @@ describe.each(["openai", "anthropic", "openrouter"] as const)("%s judge through 
   test("pass: verdict, the judge's confidence, and the key/model the SDK sent", async () => {
     const project = await judgeProject(provider, "fake-pass");
     const res = await gate(project);
-    expect(res).toMatchObject({ status: "pass", verdict: { pass: true, rules: [{ name: `Judge ${provider}`, triggered: false }] }, confidenceScore: FAKE_PASS.confidence });
+    expect(res).toMatchObject({
+      status: "pass",
+      verdict: { pass: true, rules: [{ name: `Judge ${provider}`, triggered: false }] },
+      confidenceScore: FAKE_PASS.confidence,
+    });
     expect(fake.requests).toHaveLength(1);
     const sent = fake.requests[0]!;
     expect(sent).toMatchObject({ path: sdkPath, model: "fake-pass" });
@@ -73,7 +83,11 @@ describe.each(["openai", "anthropic", "openrouter"] as const)("%s judge through 
 
   test("fail: flagged with the judge's explanation", async () => {
     const res = await gate(await judgeProject(provider, "fake-fail"));
-    expect(res).toMatchObject({ status: "flagged", verdict: { pass: false, rules: [{ triggered: true }] }, confidenceScore: FAKE_FAIL.confidence });
+    expect(res).toMatchObject({
+      status: "flagged",
+      verdict: { pass: false, rules: [{ triggered: true }] },
+      confidenceScore: FAKE_FAIL.confidence,
+    });
     expect(res.explanation).toBe(`Judge ${provider}: ${FAKE_FAIL.explanation}`);
   });
 
@@ -106,9 +120,18 @@ test("async logs are judged by the worker; the result is on the log, its status 
   expect(res.body.status).toBe("pending");
   expect(await waitForFinal(server.call, res.body.id)).toBe("flagged");
   const detail = LogDetail.parse((await server.call("GET", `/api/logs/${res.body.id}`)).body);
-  expect(detail).toMatchObject({ verdict: "flagged", confidenceScore: FAKE_FAIL.confidence, appliedRules: [{ outcome: "triggered", confidence: FAKE_FAIL.confidence }] });
+  expect(detail).toMatchObject({
+    verdict: "flagged",
+    confidenceScore: FAKE_FAIL.confidence,
+    appliedRules: [{ outcome: "triggered", confidence: FAKE_FAIL.confidence }],
+  });
   const list = await server.call("GET", `/api/logs?project=${project}`);
-  expect(list.body.executions[0]).toMatchObject({ id: res.body.id, status: "flagged", verdict: "flagged", confidenceScore: FAKE_FAIL.confidence });
+  expect(list.body.executions[0]).toMatchObject({
+    id: res.body.id,
+    status: "flagged",
+    verdict: "flagged",
+    confidenceScore: FAKE_FAIL.confidence,
+  });
 });
 
 test("past the sync timeout the answer is pending, and the evaluation still finishes", async () => {
@@ -134,7 +157,14 @@ test("past the sync timeout the answer is pending, and the evaluation still fini
 
 test("several judges run together; confidenceScore is the lowest", async () => {
   const project = await judgeProject("openai", "fake-pass");
-  await server.call("POST", "/api/rules", { name: "Second", type: "llm_judge", value: "Short.", projectName: project, llmJudgeProvider: "anthropic", llmJudgeModel: "fake-fail" });
+  await server.call("POST", "/api/rules", {
+    name: "Second",
+    type: "llm_judge",
+    value: "Short.",
+    projectName: project,
+    llmJudgeProvider: "anthropic",
+    llmJudgeModel: "fake-fail",
+  });
   const res = await gate(project);
   expect(res).toMatchObject({ status: "flagged", confidenceScore: Math.min(FAKE_PASS.confidence, FAKE_FAIL.confidence) });
 });
@@ -158,6 +188,10 @@ test("/api/rules/evaluate runs an unsaved judge rule", async () => {
     output: "We guarantee a refund.",
     rule: { type: "llm_judge", value: "Promises nothing.", llmJudgeProvider: "openrouter", llmJudgeModel: "fake-fail" },
   });
-  expect(res.body).toMatchObject({ verdict: "flagged", confidenceScore: FAKE_FAIL.confidence, appliedRules: [{ ruleType: "llm_judge", outcome: "triggered" }] });
+  expect(res.body).toMatchObject({
+    verdict: "flagged",
+    confidenceScore: FAKE_FAIL.confidence,
+    appliedRules: [{ ruleType: "llm_judge", outcome: "triggered" }],
+  });
   expect(fake.requests[0]?.path).toBe("/api/v1/chat/completions");
 });

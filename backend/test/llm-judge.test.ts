@@ -96,7 +96,9 @@ describe.each(["openai", "anthropic", "openrouter"] as const)("through the %s wi
     expect(sent!.model).toBe("fake-pass");
     const body = sent!.body;
     if (provider === "anthropic") {
-      expect(body.tools).toEqual([expect.objectContaining({ name: "record_verdict", input_schema: expect.objectContaining({ type: "object" }) })]);
+      expect(body.tools).toEqual([
+        expect.objectContaining({ name: "record_verdict", input_schema: expect.objectContaining({ type: "object" }) }),
+      ]);
       expect(body.tools[0].input_schema.required).toEqual(expect.arrayContaining(["pass", "confidence", "explanation"]));
       expect(body.tool_choice).toEqual({ type: "tool", name: "record_verdict" });
       expect(body.max_tokens).toBe(1024);
@@ -160,7 +162,9 @@ describe.each(["openai", "anthropic", "openrouter"] as const)("through the %s wi
 
   test("a 429 that never clears ends after the last retry, naming status and attempts", async () => {
     const error = errorOf(await judge("fake-429"));
-    expect(error).toBe(`${LABELS[provider]} (model "fake-429") kept rate-limiting the judge (HTTP 429) after 4 attempts: Rate limit reached.`);
+    expect(error).toBe(
+      `${LABELS[provider]} (model "fake-429") kept rate-limiting the judge (HTTP 429) after 4 attempts: Rate limit reached.`,
+    );
     expect(fake.requests).toHaveLength(4);
   });
 

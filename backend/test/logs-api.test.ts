@@ -38,7 +38,10 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
         latencyMs: 812.5,
         costUsd: 0.0031,
         confidence: 0.87,
-        input: [{ type: "text", text: "Write a reply" }, { type: "image_url", image_url: { url: "https://example.com/a.png" } }],
+        input: [
+          { type: "text", text: "Write a reply" },
+          { type: "image_url", image_url: { url: "https://example.com/a.png" } },
+        ],
         inputText: "Write a reply",
         metadata: { env: "prod", run: 7 },
         tags: ["beta", "eu"],
@@ -111,7 +114,18 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       });
       expect(res.status).toBe(200);
       const log = (await call("GET", `/api/logs/${res.body.id}`)).body;
-      expect(log).toMatchObject({ latencyMs: 812.5, costUsd: 0.25, confidence: 0.9, model: null, taskName: null, callbackUrl: null, tags: [], metadata: null, sessionId: null, callbackEvents: "all" });
+      expect(log).toMatchObject({
+        latencyMs: 812.5,
+        costUsd: 0.25,
+        confidence: 0.9,
+        model: null,
+        taskName: null,
+        callbackUrl: null,
+        tags: [],
+        metadata: null,
+        sessionId: null,
+        callbackEvents: "all",
+      });
       const bad = await post({ project: "p", output: "x", latencyMs: "fast" });
       expect(bad.status).toBe(400);
       expect(bad.body.fields).toEqual({ latencyMs: "latencyMs must be a number, not string" });
@@ -177,9 +191,34 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       const make = async (name: string, body: Record<string, unknown>) => [name, (await post({ output: name, ...body })).body.id] as const;
       ids = Object.fromEntries(
         await Promise.all([
-          make("a", { project: "alpha", task: "t1", model: "gpt-4o", latencyMs: 10, costUsd: 0.5, sessionId: "S1", tags: ["x", "y"], timestamp: "2025-01-01T00:00:00Z" }),
-          make("b", { project: "alpha", task: "t2", model: "claude-3-5-sonnet", latencyMs: 30, costUsd: 0.1, sessionId: "S1", subjectId: "cust-9", timestamp: "2025-01-02T00:00:00Z" }),
-          make("c", { project: "beta", model: "gpt-4o-mini", latencyMs: 20, actorId: "bot-1", tags: ["x"], timestamp: "2025-01-03T00:00:00Z" }),
+          make("a", {
+            project: "alpha",
+            task: "t1",
+            model: "gpt-4o",
+            latencyMs: 10,
+            costUsd: 0.5,
+            sessionId: "S1",
+            tags: ["x", "y"],
+            timestamp: "2025-01-01T00:00:00Z",
+          }),
+          make("b", {
+            project: "alpha",
+            task: "t2",
+            model: "claude-3-5-sonnet",
+            latencyMs: 30,
+            costUsd: 0.1,
+            sessionId: "S1",
+            subjectId: "cust-9",
+            timestamp: "2025-01-02T00:00:00Z",
+          }),
+          make("c", {
+            project: "beta",
+            model: "gpt-4o-mini",
+            latencyMs: 20,
+            actorId: "bot-1",
+            tags: ["x"],
+            timestamp: "2025-01-03T00:00:00Z",
+          }),
           make("d", { project: "beta", task: "t1", timestamp: "2025-01-04T00:00:00Z" }),
         ]),
       );
@@ -269,7 +308,11 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
         explanation: null,
         humanDecision: null,
       });
-      const decided = await call("PATCH", `/api/logs/${id}/decision`, { decision: "Approved", decidedBy: "ana@example.com", source: "n8n" });
+      const decided = await call("PATCH", `/api/logs/${id}/decision`, {
+        decision: "Approved",
+        decidedBy: "ana@example.com",
+        source: "n8n",
+      });
       expect(decided.body).toEqual({ ok: true, decidedBy: "ana@example.com" });
       const log = (await call("GET", `/api/logs/${id}`)).body;
       expect(log).toMatchObject({ humanDecision: "approved", decidedBy: "ana@example.com", decisionSource: "n8n" });
@@ -325,14 +368,33 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       const doc = (await call("GET", "/api/openapi.json", undefined, { token: null })).body;
       expect(doc.openapi).toBe("3.1.0");
       for (const [path, method] of [
-        ["/api/logs", "post"], ["/api/logs", "get"], ["/api/logs/{id}", "get"], ["/api/logs/{id}", "delete"],
-        ["/api/logs/{id}/status", "get"], ["/api/logs/{id}/decision", "patch"], ["/api/logs/bulk", "patch"],
-        ["/api/logs/tasks", "get"], ["/api/projects", "get"], ["/api/projects", "post"], ["/api/projects/{id}", "patch"],
-        ["/api/projects/{id}", "delete"], ["/api/projects/{id}/tasks", "get"], ["/api/projects/{id}/tasks", "post"],
-        ["/api/projects/{id}/tasks", "delete"], ["/api/verify", "get"], ["/api/models", "get"],
-        ["/api/rules", "get"], ["/api/rules", "post"], ["/api/rules/{id}", "get"], ["/api/rules/{id}", "patch"],
-        ["/api/rules/{id}", "delete"], ["/api/rules/evaluate", "post"],
-        ["/api/hooks", "post"], ["/api/hooks", "get"], ["/api/hooks/{id}", "delete"], ["/api/deliveries", "get"],
+        ["/api/logs", "post"],
+        ["/api/logs", "get"],
+        ["/api/logs/{id}", "get"],
+        ["/api/logs/{id}", "delete"],
+        ["/api/logs/{id}/status", "get"],
+        ["/api/logs/{id}/decision", "patch"],
+        ["/api/logs/bulk", "patch"],
+        ["/api/logs/tasks", "get"],
+        ["/api/projects", "get"],
+        ["/api/projects", "post"],
+        ["/api/projects/{id}", "patch"],
+        ["/api/projects/{id}", "delete"],
+        ["/api/projects/{id}/tasks", "get"],
+        ["/api/projects/{id}/tasks", "post"],
+        ["/api/projects/{id}/tasks", "delete"],
+        ["/api/verify", "get"],
+        ["/api/models", "get"],
+        ["/api/rules", "get"],
+        ["/api/rules", "post"],
+        ["/api/rules/{id}", "get"],
+        ["/api/rules/{id}", "patch"],
+        ["/api/rules/{id}", "delete"],
+        ["/api/rules/evaluate", "post"],
+        ["/api/hooks", "post"],
+        ["/api/hooks", "get"],
+        ["/api/hooks/{id}", "delete"],
+        ["/api/deliveries", "get"],
       ] as [string, string][]) {
         expect(doc.paths[path]?.[method]).toBeDefined();
       }
@@ -340,7 +402,9 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       expect(body.required).toEqual(expect.arrayContaining(["project", "output"]));
       expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["callbackEvents", "conversationId", "timestamp", "tags"]));
       const listParams = doc.paths["/api/logs"].get.parameters.map((p: { name: string }) => p.name);
-      expect(listParams).toEqual(expect.arrayContaining(["pending", "status", "q", "tags", "from", "to", "sortBy", "sortDir", "page", "limit"]));
+      expect(listParams).toEqual(
+        expect.arrayContaining(["pending", "status", "q", "tags", "from", "to", "sortBy", "sortDir", "page", "limit"]),
+      );
     });
   });
 });

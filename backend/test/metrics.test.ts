@@ -92,7 +92,9 @@ test("queue depth and lag move while the real worker drains a 5,000-log backlog"
   expect(metric(settled, 'tracira_queue_failures_total{queue="evaluation"}')).toBe(0);
   expect(metric(settled, 'tracira_queue_in_flight{queue="evaluation"}')).toBe(0);
   expect(metric(settled, 'tracira_queue_batch_duration_seconds_count{queue="evaluation"}')).toBeGreaterThan(0);
-  const statuses = await server.running.deps.db.sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM logs GROUP BY status`);
+  const statuses = await server.running.deps.db.sql.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM logs GROUP BY status`,
+  );
   expect(statuses).toEqual([{ status: "pass", n: BACKLOG }]);
 });
 
@@ -101,7 +103,8 @@ test("delivery failures count while a receiver answers 500, and stop counting on
   const hook = await server.call("POST", "/api/hooks", { url: `${receiver.url}/hook`, events: ["log.evaluated"] });
   expect(hook.status).toBe(201);
   server.running.runtime.delivery.sender.start();
-  for (let i = 0; i < 3; i++) expect((await server.call("POST", "/api/logs", { project: "deliveries", output: `thanks ${i}`, sync: true })).status).toBe(200);
+  for (let i = 0; i < 3; i++)
+    expect((await server.call("POST", "/api/logs", { project: "deliveries", output: `thanks ${i}`, sync: true })).status).toBe(200);
 
   await receiver.waitFor((r) => r.filter((x) => x.answered === 500).length >= 9);
   const failing = await scrape();

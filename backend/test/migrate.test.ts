@@ -55,7 +55,11 @@ test("instances starting together migrate once", async () => {
 
 test("a failing migration leaves nothing behind and says which one failed", async () => {
   const good: Migration = { name: "20000101000000_good", sql: "CREATE TABLE good_one (id int);", checksum: "a".repeat(64) };
-  const bad: Migration = { name: "20000101000001_bad", sql: "CREATE TABLE half (id int); SELECT nope FROM nowhere;", checksum: "b".repeat(64) };
+  const bad: Migration = {
+    name: "20000101000001_bad",
+    sql: "CREATE TABLE half (id int); SELECT nope FROM nowhere;",
+    checksum: "b".repeat(64),
+  };
   await expect(migrate(sqlOver(pool), [good, bad])).rejects.toThrow(/20000101000001_bad failed: .*nowhere/);
   const tables = (await pool.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows.map((r) => r.tablename);
   expect(tables).not.toContain("half");

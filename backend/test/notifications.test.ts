@@ -15,10 +15,6 @@ import { FAST_DELIVERIES as FAST, sleep, statusRules, OUTPUTS, type Status } fro
  */
 jest.setTimeout(60_000);
 
-
-
-
-
 /** Sends a log synchronously and checks it ended with `status`; returns the sync answer. */
 async function sendLog(server: TestServer, status: Status, body: Record<string, unknown>) {
   const res = await server.call("POST", "/api/logs", { ...OUTPUTS[status], ...body, sync: true });
@@ -79,7 +75,11 @@ function slackText(message: unknown): string {
 
 /** Checks `X-Tracira-Signature` against the documented algorithm. */
 function signatureValid(secret: string, header: unknown, raw: string): boolean {
-  const { t, v1 } = Object.fromEntries(String(header).split(",").map((kv) => kv.split("=") as [string, string]));
+  const { t, v1 } = Object.fromEntries(
+    String(header)
+      .split(",")
+      .map((kv) => kv.split("=") as [string, string]),
+  );
   return createHmac("sha256", secret).update(`${t}.${raw}`).digest("hex") === v1;
 }
 
@@ -145,7 +145,10 @@ function parseMail(raw: string): { subject: string; text: string } {
   const encoding = header("Content-Transfer-Encoding").toLowerCase();
   const text =
     encoding === "quoted-printable"
-      ? Buffer.from(body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8")
+      ? Buffer.from(
+          body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+          "latin1",
+        ).toString("utf8")
       : encoding === "base64"
         ? Buffer.from(body, "base64").toString("utf8")
         : body;
@@ -227,9 +230,18 @@ describe("e-mail alerts over SMTP", () => {
   let smtp: Smtp;
   beforeAll(async () => {
     smtp = await startSmtp();
-    server = await startTestServerOn("postgres", { ...FAST, SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "Tracira <alerts@tracira.test>" });
+    server = await startTestServerOn("postgres", {
+      ...FAST,
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      SMTP_FROM: "Tracira <alerts@tracira.test>",
+    });
     await statusRules(server);
-    await patchSettings(server, { emailNotificationsEnabled: true, notificationEmail: "ops@example.com", emailOnFlag: true, emailOnFail: true });
+    await patchSettings(server, {
+      emailNotificationsEnabled: true,
+      notificationEmail: "ops@example.com",
+      emailOnFlag: true,
+      emailOnFail: true,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -344,7 +356,8 @@ describe("the outbound webhook", () => {
 
   /** Sends a passing, a flagged and an errored log, then decides the passing one; returns what /out got for them. */
   async function everyKindOfEvent(prefix: string) {
-    for (const status of ["pass", "flagged", "error"] as const) await sendLog(server, status, { project: "webhook", id: `${prefix}-${status}` });
+    for (const status of ["pass", "flagged", "error"] as const)
+      await sendLog(server, status, { project: "webhook", id: `${prefix}-${status}` });
     expect((await server.call("PATCH", `/api/logs/${prefix}-pass/decision`, { decision: "approved" })).status).toBe(200);
     return () => receiver.received.filter((r) => r.path === "/out" && String(r.body.id).startsWith(`${prefix}-`));
   }
@@ -358,7 +371,11 @@ describe("the outbound webhook", () => {
     const got = await everyKindOfEvent("some");
     await receiver.waitFor(() => got().length >= 2);
     await sleep(400);
-    expect(got().map((r) => `${r.body.event} ${r.body.id}`).sort()).toEqual(["log.decided some-pass", "log.evaluated some-flagged"]);
+    expect(
+      got()
+        .map((r) => `${r.body.event} ${r.body.id}`)
+        .sort(),
+    ).toEqual(["log.decided some-pass", "log.evaluated some-flagged"]);
     for (const r of got()) {
       expect(r.headers["x-tracira-event"]).toBe(r.body.event);
       expect(r.headers["x-tracira-delivery"]).toBe(r.body.deliveryId);
@@ -371,12 +388,11 @@ describe("the outbound webhook", () => {
     const got = await everyKindOfEvent("all");
     await receiver.waitFor(() => got().length >= 4);
     await sleep(400);
-    expect(got().map((r) => `${r.body.event} ${r.body.id}`).sort()).toEqual([
-      "log.decided all-pass",
-      "log.evaluated all-error",
-      "log.evaluated all-flagged",
-      "log.evaluated all-pass",
-    ]);
+    expect(
+      got()
+        .map((r) => `${r.body.event} ${r.body.id}`)
+        .sort(),
+    ).toEqual(["log.decided all-pass", "log.evaluated all-error", "log.evaluated all-flagged", "log.evaluated all-pass"]);
     for (const r of got()) expect(signatureValid(secret, r.headers["x-tracira-signature"], r.raw)).toBe(true);
   });
 });

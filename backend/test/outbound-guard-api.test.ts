@@ -9,8 +9,6 @@ import { FAST_DELIVERIES as FAST, sleep } from "./helpers/deliveries";
  */
 jest.setTimeout(60_000);
 
-
-
 /** Polls `GET /api/deliveries?logId=` until the delivery of `kind` has left `pending`. */
 async function settled(server: TestServer, logId: string, kind: Delivery["kind"], timeoutMs = 20_000): Promise<Delivery> {
   const end = Date.now() + timeoutMs;
@@ -65,25 +63,39 @@ describe("at write time, with private URLs not allowed", () => {
   });
 
   describe("PATCH /api/settings", () => {
-    const before = { outboundWebhookUrl: "https://93.184.216.34/tracira", slackWebhookUrl: "https://93.184.216.34/services/T0/B0/keepme1234" };
+    const before = {
+      outboundWebhookUrl: "https://93.184.216.34/tracira",
+      slackWebhookUrl: "https://93.184.216.34/services/T0/B0/keepme1234",
+    };
     let shown: Record<string, unknown>;
     beforeAll(async () => {
       expect((await server.call("PATCH", "/api/settings", { ...before, notifyOnFlag: true })).status).toBe(200);
       shown = (await server.call("GET", "/api/settings")).body;
-      expect(shown).toMatchObject({ outboundWebhookUrl: before.outboundWebhookUrl, slackWebhookUrl: "https://93.184.216.34/…1234", notifyOnFlag: true });
+      expect(shown).toMatchObject({
+        outboundWebhookUrl: before.outboundWebhookUrl,
+        slackWebhookUrl: "https://93.184.216.34/…1234",
+        notifyOnFlag: true,
+      });
     });
     const unchanged = async () => {
       const now = (await server.call("GET", "/api/settings")).body;
-      for (const field of ["outboundWebhookUrl", "slackWebhookUrl", "notifyOnFlag"]) expect({ field, value: now[field] }).toEqual({ field, value: shown[field] });
+      for (const field of ["outboundWebhookUrl", "slackWebhookUrl", "notifyOnFlag"])
+        expect({ field, value: now[field] }).toEqual({ field, value: shown[field] });
     };
 
     test("a private outboundWebhookUrl is a 400 on that field, and nothing in the request is saved", async () => {
-      expectRefused(await server.call("PATCH", "/api/settings", { notifyOnFlag: false, outboundWebhookUrl: "http://10.0.0.1/hook" }), "outboundWebhookUrl");
+      expectRefused(
+        await server.call("PATCH", "/api/settings", { notifyOnFlag: false, outboundWebhookUrl: "http://10.0.0.1/hook" }),
+        "outboundWebhookUrl",
+      );
       await unchanged();
     });
 
     test("a private slackWebhookUrl is a 400 on that field, and nothing in the request is saved", async () => {
-      const res = await server.call("PATCH", "/api/settings", { notifyOnFlag: false, slackWebhookUrl: "https://169.254.169.254/latest/meta-data/" });
+      const res = await server.call("PATCH", "/api/settings", {
+        notifyOnFlag: false,
+        slackWebhookUrl: "https://169.254.169.254/latest/meta-data/",
+      });
       expectRefused(res, "slackWebhookUrl");
       await unchanged();
     });
@@ -113,9 +125,15 @@ describe("at send time, with only 127.0.0.2 allowed", () => {
   });
 
   test("a hook whose receiver redirects to a private address fails as refused, is not retried, and the private one gets nothing", async () => {
-    const hook = await server.call("POST", "/api/hooks", { url: `${outside.url}/redirect`, events: ["log.evaluated"], project: "redirected" });
+    const hook = await server.call("POST", "/api/hooks", {
+      url: `${outside.url}/redirect`,
+      events: ["log.evaluated"],
+      project: "redirected",
+    });
     expect(hook.status).toBe(201);
-    expect((await server.call("POST", "/api/logs", { project: "redirected", output: "ok", id: "redirected", sync: true })).status).toBe(200);
+    expect((await server.call("POST", "/api/logs", { project: "redirected", output: "ok", id: "redirected", sync: true })).status).toBe(
+      200,
+    );
 
     const d = await settled(server, "redirected", "hook");
     expect(d.status).toBe("failed");
@@ -128,7 +146,13 @@ describe("at send time, with only 127.0.0.2 allowed", () => {
   });
 
   test("a callbackUrl on the allowed address is delivered normally", async () => {
-    const res = await server.call("POST", "/api/logs", { project: "allowed", output: "ok", id: "allowed", callbackUrl: `${outside.url}/cb`, sync: true });
+    const res = await server.call("POST", "/api/logs", {
+      project: "allowed",
+      output: "ok",
+      id: "allowed",
+      callbackUrl: `${outside.url}/cb`,
+      sync: true,
+    });
     expect(res.status).toBe(200);
     const d = await settled(server, "allowed", "callback");
     expect(d).toMatchObject({ status: "succeeded", target: `${outside.url}/cb`, attemptCount: 1 });

@@ -56,7 +56,10 @@ test("rename and icon change; renaming onto a taken name needs merge", async () 
   expect(merged.body).toMatchObject({ id: target.id, name: "taken", executionCount: 3 });
   expect(await projectByName("new-name")).toBeUndefined();
   const tasks = (await call("GET", `/api/projects/${target.id}/tasks`)).body;
-  expect(tasks.map((t: { name: string; executionCount: number }) => [t.name, t.executionCount])).toEqual([["t1", 2], ["t9", 1]]);
+  expect(tasks.map((t: { name: string; executionCount: number }) => [t.name, t.executionCount])).toEqual([
+    ["t1", 2],
+    ["t9", 1],
+  ]);
   expect(await prisma().rule.count({ where: { projectId: target.id } })).toBe(1);
 });
 
@@ -71,7 +74,13 @@ test("tasks: create, list, delete with the project's logs of that task", async (
   const project = await projectByName("tasks-project");
   const created = await call("POST", `/api/projects/${project.id}/tasks`, { name: "Fresh" });
   expect(created.status).toBe(201);
-  expect(created.body).toEqual({ id: expect.any(String), name: "Fresh", projectId: project.id, createdAt: expect.any(String), executionCount: 0 });
+  expect(created.body).toEqual({
+    id: expect.any(String),
+    name: "Fresh",
+    projectId: project.id,
+    createdAt: expect.any(String),
+    executionCount: 0,
+  });
   expect((await call("POST", `/api/projects/${project.id}/tasks`, { name: "Fresh" })).status).toBe(409);
 
   const del = await call("DELETE", `/api/projects/${project.id}/tasks?taskName=${encodeURIComponent("Tone Validator")}`);
@@ -85,7 +94,9 @@ test("tasks: create, list, delete with the project's logs of that task", async (
 test("deleting a project deletes its logs, tasks and rules", async () => {
   await log("doomed", "t");
   const project = await projectByName("doomed");
-  await prisma().rule.create({ data: { workspaceId: await workspaceId(), name: "r", type: "keyword_required", value: "x", projectId: project.id } });
+  await prisma().rule.create({
+    data: { workspaceId: await workspaceId(), name: "r", type: "keyword_required", value: "x", projectId: project.id },
+  });
   expect((await call("DELETE", `/api/projects/${project.id}`)).body).toEqual({ success: true });
   expect(await prisma().log.count({ where: { projectId: project.id } })).toBe(0);
   expect(await prisma().task.count({ where: { projectId: project.id } })).toBe(0);

@@ -130,7 +130,11 @@ test("without REDIS_URL (the embedded default) the server limits in process: the
   const server = await startTestServerOn("pglite", { RATE_LIMIT_PER_MINUTE: "60" });
   try {
     const answers = await burst([server.call], 61);
-    expect(statuses(answers).slice(0, 60).every((s) => s === 200)).toBe(true);
+    expect(
+      statuses(answers)
+        .slice(0, 60)
+        .every((s) => s === 200),
+    ).toBe(true);
     expect(answers[60]).toMatchObject({ status: 429, body: { code: "rate_limited" } });
     expect(answers[60]!.headers.get("retry-after")).toBe("60");
   } finally {

@@ -64,10 +64,15 @@ test("other requests keep p99 < 100 ms while catastrophic regexes run; the rule 
   for (const res of results) {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("error");
-    expect(res.body.explanation).toMatch(/^Backtracker: The pattern \/\^\(a\+\)\+\$\/ ran longer than 1500 ms on this output and was stopped/);
+    expect(res.body.explanation).toMatch(
+      /^Backtracker: The pattern \/\^\(a\+\)\+\$\/ ran longer than 1500 ms on this output and was stopped/,
+    );
   }
   expect(latencies.length).toBeGreaterThan(50);
   const p99 = percentile(latencies, 99);
-  if (process.env.TRACIRA_TEST_VERBOSE) process.stderr.write(`regex under load: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`);
+  if (process.env.TRACIRA_TEST_VERBOSE)
+    process.stderr.write(
+      `regex under load: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`,
+    );
   expect(p99).toBeLessThan(100);
 });

@@ -28,7 +28,14 @@ async function outcomeOf(type: RuleType, value: string, output: string, confiden
   return { outcome: result.appliedRules[0]!.outcome, explanation: result.appliedRules[0]!.explanation!, result };
 }
 
-type Case = [label: string, type: RuleType, value: string, output: string, expected: "passed" | "triggered" | "error", confidence?: number | null];
+type Case = [
+  label: string,
+  type: RuleType,
+  value: string,
+  output: string,
+  expected: "passed" | "triggered" | "error",
+  confidence?: number | null,
+];
 
 const cases: Case[] = [
   // keyword_required: triggered when any keyword is absent
@@ -90,19 +97,43 @@ const cases: Case[] = [
   ["json: unicode key", "json_field", "données.nom", '{"données":{"nom":"Zoë"}}', "passed"],
   ["json: $ prefix", "json_field", "$.a.b", '{"a":{"b":1}}', "passed"],
   // json_field_keyword_required: triggered when the field is missing or lacks any keyword
-  ["json kw required: present", "json_field_keyword_required", "reply.text: thanks, sorry", '{"reply":{"text":"Sorry and THANKS"}}', "passed"],
+  [
+    "json kw required: present",
+    "json_field_keyword_required",
+    "reply.text: thanks, sorry",
+    '{"reply":{"text":"Sorry and THANKS"}}',
+    "passed",
+  ],
   ["json kw required: one absent", "json_field_keyword_required", "reply.text: thanks, sorry", '{"reply":{"text":"thanks"}}', "triggered"],
   ["json kw required: field missing", "json_field_keyword_required", "reply.text: thanks", '{"reply":{}}', "triggered"],
-  ["json kw required: keyword elsewhere only", "json_field_keyword_required", "reply.text: thanks", '{"reply":{"text":"hi"},"x":"thanks"}', "triggered"],
+  [
+    "json kw required: keyword elsewhere only",
+    "json_field_keyword_required",
+    "reply.text: thanks",
+    '{"reply":{"text":"hi"},"x":"thanks"}',
+    "triggered",
+  ],
   ["json kw required: array field", "json_field_keyword_required", "tags: urgent", '{"tags":["Urgent","billing"]}', "passed"],
   ["json kw required: number field", "json_field_keyword_required", "order.id: 42", '{"order":{"id":1427}}', "passed"],
   ["json kw required: not JSON", "json_field_keyword_required", "a: x", "x", "triggered"],
   // json_field_keyword_forbidden: triggered when the field contains any keyword
   ["json kw forbidden: absent", "json_field_keyword_forbidden", "reply.text: lawsuit", '{"reply":{"text":"ok"}}', "passed"],
   ["json kw forbidden: present", "json_field_keyword_forbidden", "reply.text: lawsuit", '{"reply":{"text":"a LAWSUIT"}}', "triggered"],
-  ["json kw forbidden: only elsewhere", "json_field_keyword_forbidden", "reply.text: lawsuit", '{"reply":{"text":"ok"},"note":"lawsuit"}', "passed"],
+  [
+    "json kw forbidden: only elsewhere",
+    "json_field_keyword_forbidden",
+    "reply.text: lawsuit",
+    '{"reply":{"text":"ok"},"note":"lawsuit"}',
+    "passed",
+  ],
   ["json kw forbidden: field missing", "json_field_keyword_forbidden", "reply.text: lawsuit", '{"reply":{}}', "passed"],
-  ["json kw forbidden: nested object field", "json_field_keyword_forbidden", "reply: lawsuit", '{"reply":{"deep":["lawsuit"]}}', "triggered"],
+  [
+    "json kw forbidden: nested object field",
+    "json_field_keyword_forbidden",
+    "reply: lawsuit",
+    '{"reply":{"deep":["lawsuit"]}}',
+    "triggered",
+  ],
   ["json kw forbidden: path with bracket colon", "json_field_keyword_forbidden", '["a:b"]: x', '{"a:b":"has x"}', "triggered"],
 ];
 

@@ -33,7 +33,14 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
 
     test("create, list, get, update, delete with the reference's shapes", async () => {
       const rule = await createRule({ name: "Apologize", type: "keyword_required", value: "sorry", description: "Be polite" });
-      expect(rule).toMatchObject({ name: "Apologize", type: "keyword_required", value: "sorry", description: "Be polite", isActive: true, scope: "global" });
+      expect(rule).toMatchObject({
+        name: "Apologize",
+        type: "keyword_required",
+        value: "sorry",
+        description: "Be polite",
+        isActive: true,
+        scope: "global",
+      });
 
       expect((await call("GET", "/api/rules")).body).toEqual([rule]);
       expect((await call("GET", `/api/rules/${rule.id}`)).body).toEqual(rule);
@@ -63,7 +70,13 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       expect(byId).toMatchObject({ scope: "project", projectId: byName.projectId, projectName: "scoped-project" });
       const task = await createRule({ name: "T", type: "length_limit", value: "10", taskName: "Summaries" });
       expect(task).toMatchObject({ scope: "task", projectId: null, taskName: "Summaries" });
-      const both = await createRule({ name: "PT", type: "length_limit", value: "10", projectName: "scoped-project", taskName: "Summaries" });
+      const both = await createRule({
+        name: "PT",
+        type: "length_limit",
+        value: "10",
+        projectName: "scoped-project",
+        taskName: "Summaries",
+      });
       expect(both).toMatchObject({ scope: "task", projectName: "scoped-project", taskName: "Summaries" });
 
       expect((await call("PATCH", `/api/rules/${both.id}`, { projectId: null, taskName: null })).status).toBe(200);
@@ -80,7 +93,11 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       [{ name: "x", type: "keyword_wanted", value: "a" }, "type", /one of: keyword_required/],
       [{ type: "keyword_required", value: "a" }, "name", /name is required/],
       [{ name: "x", type: "keyword_required" }, "value", /value is required/],
-      [{ name: "x", type: "keyword_required", value: "a", projectId: "00000000-0000-0000-0000-000000000000" }, "projectId", /no such project/],
+      [
+        { name: "x", type: "keyword_required", value: "a", projectId: "00000000-0000-0000-0000-000000000000" },
+        "projectId",
+        /no such project/,
+      ],
       [{ name: "x", type: "llm_judge", value: "polite", llmJudgeProvider: "gemini" }, "llmJudgeProvider", /openai, anthropic, openrouter/],
     ])("invalid rule %j → 400 with fields.%s", async (body, field, message) => {
       const before = (await call<Rule[]>("GET", "/api/rules")).body.length;
@@ -117,7 +134,16 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
         verdict: "flagged",
         status: "flagged",
         confidenceScore: 1,
-        appliedRules: [{ ruleId: "unsaved", ruleName: "No promises", ruleType: "keyword_forbidden", ruleValue: "guarantee", scope: "global", outcome: "triggered" }],
+        appliedRules: [
+          {
+            ruleId: "unsaved",
+            ruleName: "No promises",
+            ruleType: "keyword_forbidden",
+            ruleValue: "guarantee",
+            scope: "global",
+            outcome: "triggered",
+          },
+        ],
       });
       expect(body.explanation).toContain('"guarantee"');
       expect(await server.running.deps.db.prisma.log.count()).toBe(logsBefore);
@@ -141,7 +167,10 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
     });
 
     test("JSON output objects are tested as their JSON text", async () => {
-      const res = await call("POST", "/api/rules/evaluate", { output: { reply: { text: "hello" } }, rule: { type: "json_field", value: "reply.text" } });
+      const res = await call("POST", "/api/rules/evaluate", {
+        output: { reply: { text: "hello" } },
+        rule: { type: "json_field", value: "reply.text" },
+      });
       expect(res.body).toMatchObject({ status: "pass" });
     });
   });
@@ -157,12 +186,28 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       ["length_limit", "2-5", { output: "😀😀😀" }, { output: "toolong" }, { output: "" }],
       ["confidence_threshold", "0.8", { output: "x", confidence: 0.95 }, { output: "x", confidence: 0.2 }, { output: "x" }],
       ["json_field", "items[0].sku", { output: { items: [{ sku: "A1" }] } }, { output: { items: [] } }, { output: "not json" }],
-      ["json_field_keyword_required", "reply.text: thanks", { output: { reply: { text: "Thanks!" } } }, { output: { reply: { text: "Hi" } } }, { output: [1, 2] }],
-      ["json_field_keyword_forbidden", "reply.text: lawsuit", { output: { reply: { text: "ok" } } }, { output: { reply: { text: "a lawsuit" } } }, { output: { other: "lawsuit" } }],
+      [
+        "json_field_keyword_required",
+        "reply.text: thanks",
+        { output: { reply: { text: "Thanks!" } } },
+        { output: { reply: { text: "Hi" } } },
+        { output: [1, 2] },
+      ],
+      [
+        "json_field_keyword_forbidden",
+        "reply.text: lawsuit",
+        { output: { reply: { text: "ok" } } },
+        { output: { reply: { text: "a lawsuit" } } },
+        { output: { other: "lawsuit" } },
+      ],
     ])("%s %j: passed, triggered, edge", async (type, value, passing, triggering, edge) => {
       const rule = await createRule({ name: `Rule ${type}`, type, value });
       const pass = await gate({ project: "types", ...passing });
-      expect(pass).toMatchObject({ status: "pass", verdict: { pass: true, rules: [{ name: rule.name, triggered: false }] }, confidenceScore: 1 });
+      expect(pass).toMatchObject({
+        status: "pass",
+        verdict: { pass: true, rules: [{ name: rule.name, triggered: false }] },
+        confidenceScore: 1,
+      });
       const flagged = await gate({ project: "types", ...triggering });
       expect(flagged).toMatchObject({ status: "flagged", verdict: { pass: false, rules: [{ name: rule.name, triggered: true }] } });
       expect(flagged.explanation).toMatch(new RegExp(`^Rule ${type}: `));
@@ -172,7 +217,9 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       expect(["pass", "flagged"]).toContain(edgeResult.status);
       const detail = LogDetail.parse((await call("GET", `/api/logs/${edgeResult.id}`)).body);
       expect(detail).toMatchObject({ status: edgeResult.status, verdict: edgeResult.status, explanation: edgeResult.explanation });
-      expect(detail.appliedRules).toEqual([expect.objectContaining({ ruleId: rule.id, ruleType: type, ruleValue: String(value), scope: "global" })]);
+      expect(detail.appliedRules).toEqual([
+        expect.objectContaining({ ruleId: rule.id, ruleType: type, ruleValue: String(value), scope: "global" }),
+      ]);
       expect(detail.evaluatedAt).not.toBeNull();
     });
 

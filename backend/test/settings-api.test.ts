@@ -42,7 +42,11 @@ const settings = async (caller = call) => {
   return Settings.parse(res.body);
 };
 const workspaceRow = async (token = server.token) =>
-  (await pg.query(`SELECT * FROM workspaces WHERE id = (SELECT id FROM workspaces WHERE token_hash = encode(sha256($1::bytea), 'hex'))`, [token])).rows[0];
+  (
+    await pg.query(`SELECT * FROM workspaces WHERE id = (SELECT id FROM workspaces WHERE token_hash = encode(sha256($1::bytea), 'hex'))`, [
+      token,
+    ])
+  ).rows[0];
 
 describe("GET /api/settings", () => {
   test("every field of the reference, the usage counts, and the caller's role", async () => {
@@ -146,7 +150,7 @@ describe("PATCH /api/settings", () => {
     expect(fake.requests.map((r) => r.apiKey)).toEqual([OPENAI_KEY]);
   });
 
-  test("null or \"\" clears a setting", async () => {
+  test('null or "" clears a setting', async () => {
     await call("PATCH", "/api/settings", { openrouterApiKey: null, slackWebhookUrl: "", color: null, estimatedIncidentCostUsd: null });
     expect(await settings()).toMatchObject({ openrouterApiKey: null, slackWebhookUrl: null, color: null, estimatedIncidentCostUsd: null });
     expect((await workspaceRow()).openrouter_api_key_encrypted).toBeNull();
@@ -180,7 +184,10 @@ describe("PATCH /api/settings", () => {
 
   test("an empty change is a 400 listing the settings", async () => {
     const res = await call("PATCH", "/api/settings", {});
-    expect(res).toMatchObject({ status: 400, body: { code: "invalid_request", error: expect.stringMatching(/at least one setting to change: onboardingDismissed/) } });
+    expect(res).toMatchObject({
+      status: 400,
+      body: { code: "invalid_request", error: expect.stringMatching(/at least one setting to change: onboardingDismissed/) },
+    });
   });
 
   test("settings are per workspace", async () => {
@@ -235,7 +242,9 @@ describe("POST /api/settings/rotate-token", () => {
 
   test("concurrent rotations cannot pass the limit", async () => {
     const token = await server.newWorkspace("Racing");
-    const results = await Promise.all(Array.from({ length: 8 }, () => server.call("POST", "/api/settings/rotate-token", undefined, { token })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => server.call("POST", "/api/settings/rotate-token", undefined, { token })),
+    );
     // The first to commit kills `token`: the others, though they passed authentication, are refused with 401.
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.every((r) => [200, 401, 429].includes(r.status))).toBe(true);

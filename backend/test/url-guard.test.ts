@@ -225,7 +225,20 @@ describe("check() resolves hostnames", () => {
 describe("isAllowedAddress and the policy", () => {
   test("embedded IPv4 in mapped, NAT64 and 6to4 addresses is checked", () => {
     const guard = new UrlGuard(STRICT);
-    for (const ip of ["::ffff:10.0.0.1", "::ffff:a00:1", "64:ff9b::7f00:1", "64:ff9b::10.0.0.1", "2002:c0a8:101::", "64:ff9b:1::1", "::", "ff02::1", "100::1", "2001:db8::1", "fe80::1%eth0", "not-an-ip"]) {
+    for (const ip of [
+      "::ffff:10.0.0.1",
+      "::ffff:a00:1",
+      "64:ff9b::7f00:1",
+      "64:ff9b::10.0.0.1",
+      "2002:c0a8:101::",
+      "64:ff9b:1::1",
+      "::",
+      "ff02::1",
+      "100::1",
+      "2001:db8::1",
+      "fe80::1%eth0",
+      "not-an-ip",
+    ]) {
       expect([ip, guard.isAllowedAddress(ip)]).toEqual([ip, false]);
     }
     for (const ip of ["8.8.8.8", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1", "2606:4700::1111", "[2606:4700::1111]"]) {
@@ -322,7 +335,9 @@ describe("guardedRequest at send time (real sockets)", () => {
     const res = await guardedRequest(guard, `http://inside.test:${receiver.port}/x`, { method: "POST", body: "ping" });
     expect(res.status).toBe(200);
     await text(res);
-    expect(receiver.received).toMatchObject([{ method: "POST", path: "/x", body: "ping", headers: { host: `inside.test:${receiver.port}` } }]);
+    expect(receiver.received).toMatchObject([
+      { method: "POST", path: "/x", body: "ping", headers: { host: `inside.test:${receiver.port}` } },
+    ]);
   });
 });
 

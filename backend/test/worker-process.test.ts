@@ -45,14 +45,18 @@ test("an API-only server (TRACIRA_WORKER=false) plus two `npm run worker` proces
   // Nothing evaluates them yet: the API instance runs no worker.
   expect((await call("GET", "/api/logs?project=split&status=pending&limit=1")).body.total).toBe(40);
 
-  const workers = [startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50" }), startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50" })];
+  const workers = [
+    startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50" }),
+    startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50" }),
+  ];
   const statuses = await Promise.all(ids.map((id) => waitForFinal(call, id, 30_000)));
   expect(statuses.filter((s) => s === "pass")).toHaveLength(20);
   expect(statuses.filter((s) => s === "flagged")).toHaveLength(20);
 
   // A SIGTERM stops a running worker cleanly.
   const started = Date.now();
-  while (!/evaluation worker and delivery sender started/.test(workers[0]!.stderr()) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+  while (!/evaluation worker and delivery sender started/.test(workers[0]!.stderr()) && Date.now() - started < 20_000)
+    await new Promise((r) => setTimeout(r, 50));
   workers[0]!.child.kill("SIGTERM");
   expect(await workers[0]!.exited).toBe(0);
   expect(workers[0]!.stderr()).toMatch(/evaluation worker and delivery sender started/);

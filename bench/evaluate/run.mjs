@@ -95,7 +95,16 @@ const OUTPUT = JSON.stringify({
   intent: "order_status",
   escalate: false,
 });
-const LOG = { project: "bench", task: "support-reply", output: OUTPUT, confidence: 0.9, model: "gpt-4o", latencyMs: 123, costUsd: 0.001, tags: ["a", "b"] };
+const LOG = {
+  project: "bench",
+  task: "support-reply",
+  output: OUTPUT,
+  confidence: 0.9,
+  model: "gpt-4o",
+  latencyMs: 123,
+  costUsd: 0.001,
+  tags: ["a", "b"],
+};
 
 /**
  * How the worker reaches the database (evaluation/index.ts and worker.ts): one loop claims at most
@@ -154,7 +163,8 @@ async function checkAllPass(database, { rules, count }) {
     `SELECT status::text AS status, coalesce(jsonb_array_length(applied_rules), -1) AS rules, count(*)::int AS n
      FROM logs GROUP BY 1, 2 ORDER BY 3 DESC`,
   );
-  const ok = groups.length === 1 && groups[0].status === "pass" && groups[0].rules === rules && (count === undefined || groups[0].n === count);
+  const ok =
+    groups.length === 1 && groups[0].status === "pass" && groups[0].rules === rules && (count === undefined || groups[0].n === count);
   return ok ? undefined : `expected ${count ?? "all"} logs "pass" with ${rules} applied rules, found ${JSON.stringify(groups)}`;
 }
 
@@ -284,12 +294,27 @@ async function measureBaseline({ opts, database, tmp, count, final }) {
   let failure;
   const drain = await timeDrain(database, count, () => {
     pgbench({
-      database, tmp, name: "claim-finalize", script: baselineScript(), clients, transactions, mode: opts.pgbenchMode,
+      database,
+      tmp,
+      name: "claim-finalize",
+      script: baselineScript(),
+      clients,
+      transactions,
+      mode: opts.pgbenchMode,
       defines: {
-        batch, lease_ms: 30_000, owner: "pgbench", workspaces: `{${final.workspaceId}}`,
-        status: "pass", score: 1, explanation: final.explanation, applied: final.applied,
+        batch,
+        lease_ms: 30_000,
+        owner: "pgbench",
+        workspaces: `{${final.workspaceId}}`,
+        status: "pass",
+        score: 1,
+        explanation: final.explanation,
+        applied: final.applied,
       },
-    }).then((r) => (result = r), (e) => (failure = e));
+    }).then(
+      (r) => (result = r),
+      (e) => (failure = e),
+    );
     return { alive: () => !result && !failure, failure: () => failure };
   });
   while (!result && !failure) await sleep(POLL_MS); // the surplus transactions
@@ -355,7 +380,9 @@ const cell = (v, width, digits = 1) => (typeof v === "number" ? fmt(v, digits) :
 function printThroughput({ opts, worker, workerNoRules, baseline }) {
   const { batch, inFlight } = workerShape(opts.concurrency);
   console.log("");
-  console.log(`1-2. Evaluation throughput: ${opts.logs} pending logs; worker concurrency ${opts.concurrency} (batches of ${batch}, ${inFlight} in flight)`);
+  console.log(
+    `1-2. Evaluation throughput: ${opts.logs} pending logs; worker concurrency ${opts.concurrency} (batches of ${batch}, ${inFlight} in flight)`,
+  );
   console.log("                                  logs/s   seconds  1st claim s  logs/s after 1st claim   cores used");
   const row = (label, r) =>
     console.log(
@@ -370,7 +397,9 @@ function printThroughput({ opts, worker, workerNoRules, baseline }) {
       `after the first claim: ${fmt(worker.logsPerSecondAfterFirstClaim / baseline.logsPerSecondAfterFirstClaim, 3)}, ` +
       `${fmt(workerNoRules.logsPerSecondAfterFirstClaim / baseline.logsPerSecondAfterFirstClaim, 3)}`,
   );
-  console.log(`worker database transactions per log: ${worker.dbTransactionsPerLog} (5 rules), ${workerNoRules.dbTransactionsPerLog} (0 rules)`);
+  console.log(
+    `worker database transactions per log: ${worker.dbTransactionsPerLog} (5 rules), ${workerNoRules.dbTransactionsPerLog} (0 rules)`,
+  );
 }
 
 function printLatency({ opts, latency }) {
@@ -439,7 +468,10 @@ async function main(opts, { stamp, database, tmp, postgres }) {
   log(`pgbench claim+finalize: ${opts.logs} logs, ${inFlight} client(s), batches of ${batch}, -M ${opts.pgbenchMode}`);
   await loadPending(database, seed, opts.logs);
   const baseline = await measureBaseline({
-    opts, database, tmp, count: opts.logs,
+    opts,
+    database,
+    tmp,
+    count: opts.logs,
     final: { workspaceId: final.workspace_id, explanation: final.explanation, applied: final.applied },
   });
   stopIfAborted();
@@ -457,7 +489,12 @@ async function main(opts, { stamp, database, tmp, postgres }) {
   printGoals({ worker, latency });
   if (opts.cpuProf) log(`CPU profiles in ${path.relative(ROOT, path.join(RESULTS_DIR, `profile-${stamp}`))}`);
   if (opts.json) {
-    const file = writeResults("evaluate", stamp, { options: opts, goals: GOALS, worker, workerNoRules, baseline, latency, problems }, postgres);
+    const file = writeResults(
+      "evaluate",
+      stamp,
+      { options: opts, goals: GOALS, worker, workerNoRules, baseline, latency, problems },
+      postgres,
+    );
     log(`results in ${path.relative(ROOT, file)}`);
   }
   if (problems.length) throw new Error(`${problems.length} problem(s):\n  ${problems.join("\n  ")}`);

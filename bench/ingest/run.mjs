@@ -53,7 +53,8 @@ const LOG = { project: "bench", task: "t", output: OUTPUT, model: "gpt-4o", late
 /** The server's INSERT for LOG, with values as ingest.ts binds them (no CTE: the project exists). */
 function pgbenchScript() {
   const lit = (s) => `'${s.replaceAll("'", "''")}'`;
-  return oneLine(`INSERT INTO logs (
+  return (
+    oneLine(`INSERT INTO logs (
   id, workspace_id, project_id, task_name, timestamp, session_id, subject_id, actor_id, model,
   latency_ms, cost_usd, confidence, input, input_text, output, metadata, tags, attachments,
   callback_url, callback_events
@@ -61,7 +62,8 @@ function pgbenchScript() {
   gen_random_uuid()::text, :ws::uuid, :project::uuid, ${lit(LOG.task)}, now(), NULL, NULL, NULL, ${lit(LOG.model)},
   ${LOG.latencyMs}, ${LOG.costUsd}, NULL, NULL::jsonb, NULL, ${lit(LOG.output)}, NULL::jsonb, '{${LOG.tags.join(",")}}'::text[], NULL::jsonb,
   NULL, 'all'::callback_events
-) ON CONFLICT (id) DO NOTHING;`) + "\n";
+) ON CONFLICT (id) DO NOTHING;`) + "\n"
+  );
 }
 
 // ---------- main ----------
@@ -109,7 +111,12 @@ async function main(opts, { stamp, database, tmp, postgres }) {
   log(`pgbench: ${opts.clients} clients, ${opts.seconds} s (logs table holds ${ids.logs} rows)`);
   // -M extended: every statement is sent with its parameters, as node-pg does.
   const bench = await pgbench({
-    database, tmp, name: "insert-log", script: pgbenchScript(), clients: opts.clients, seconds: opts.seconds,
+    database,
+    tmp,
+    name: "insert-log",
+    script: pgbenchScript(),
+    clients: opts.clients,
+    seconds: opts.seconds,
     defines: { ws: ids.workspace_id, project: ids.id },
   });
 

@@ -16,7 +16,12 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
 
 /** `{ server: 0.8, postgres: 0.9 }` → "server 0.80, postgres 0.90". */
-export const formatCores = (c) => (c ? Object.entries(c).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ") : "-");
+export const formatCores = (c) =>
+  c
+    ? Object.entries(c)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(", ")
+    : "-";
 
 /** Writes `bench/results/<name>-<stamp>.json` with the host's description added; returns the path. */
 export function writeResults(name, stamp, result, postgres) {

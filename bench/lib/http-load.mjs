@@ -10,7 +10,10 @@ export function percentile(sorted, p) {
 /** One JSON request (setup calls, not measured); resolves `{ status, body }` with the body parsed when it is JSON. */
 export function requestJson(url, { method = "GET", token, body } = {}) {
   const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const headers = { ...(token && { authorization: `Bearer ${token}` }), ...(data && { "content-type": "application/json", "content-length": data.length }) };
+  const headers = {
+    ...(token && { authorization: `Bearer ${token}` }),
+    ...(data && { "content-type": "application/json", "content-length": data.length }),
+  };
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers }, (res) => {
       const chunks = [];

@@ -7,7 +7,11 @@ import { percentile } from "./http-load.mjs";
 import { run } from "./procs.mjs";
 
 /** SQL as pgbench reads it: one command per line (comments and line breaks inside a command removed). */
-export const oneLine = (sql) => sql.replace(/--[^\n]*/g, "").replace(/\s*\n\s*/g, " ").trim();
+export const oneLine = (sql) =>
+  sql
+    .replace(/--[^\n]*/g, "")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
 
 /**
  * Runs pgbench with `script` (a file's text) against `database`: `clients` connections on up to 2 threads,
@@ -21,11 +25,26 @@ export async function pgbench({ database, script, clients, seconds, transactions
   const file = path.join(dir, `${name}.sql`);
   writeFileSync(file, script);
   const args = [
-    "-h", ADMIN_URL.hostname, "-p", ADMIN_URL.port || "5432", "-U", decodeURIComponent(ADMIN_URL.username || "postgres"),
-    "-n", "-M", mode, "-c", String(clients), "-j", String(Math.min(2, clients)),
+    "-h",
+    ADMIN_URL.hostname,
+    "-p",
+    ADMIN_URL.port || "5432",
+    "-U",
+    decodeURIComponent(ADMIN_URL.username || "postgres"),
+    "-n",
+    "-M",
+    mode,
+    "-c",
+    String(clients),
+    "-j",
+    String(Math.min(2, clients)),
     ...(transactions ? ["-t", String(transactions)] : ["-T", String(seconds)]),
     ...Object.entries(defines).flatMap(([k, v]) => ["-D", `${k}=${v}`]),
-    "-f", file, "-l", "--log-prefix", path.join(dir, "tx"),
+    "-f",
+    file,
+    "-l",
+    "--log-prefix",
+    path.join(dir, "tx"),
     database,
   ];
   const env = ADMIN_URL.password ? { PGPASSWORD: decodeURIComponent(ADMIN_URL.password) } : {};

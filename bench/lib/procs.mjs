@@ -26,9 +26,7 @@ export function handleSignals() {
 
 /** Stops every process still running (servers, workers, tools). */
 export async function stopAll() {
-  await Promise.all(
-    [...running].map((p) => p.stop().catch((e) => console.error(`could not stop pid ${p.pid}: ${e.message}`))),
-  );
+  await Promise.all([...running].map((p) => p.stop().catch((e) => console.error(`could not stop pid ${p.pid}: ${e.message}`))));
 }
 
 /** Runs a tool to completion (SIGKILL after `timeoutMs`); resolves with its output, rejects on a non-zero exit. */

@@ -84,15 +84,32 @@ describe("modules", () => {
 
   it("Log Execution, waiting for the verdict: every interface field, the verdict of the rule", async () => {
     const done = await runModule("logExecution", {
-      project: PROJECT, output: "This is BAD.", task: "reply", model: "gpt-4o", waitForVerdict: true,
-      inputText: "Say something", latencyMs: 120, costUsd: 0.001, confidence: 0.9, sessionId: "s-1", subjectId: "c-1",
-      actorId: "u-1", tags: ["make", "contract"], metadata: { scenario: 42 }, id: "make-log-1",
-      timestamp: new Date().toISOString(), callbackEvents: "all",
+      project: PROJECT,
+      output: "This is BAD.",
+      task: "reply",
+      model: "gpt-4o",
+      waitForVerdict: true,
+      inputText: "Say something",
+      latencyMs: 120,
+      costUsd: 0.001,
+      confidence: 0.9,
+      sessionId: "s-1",
+      subjectId: "c-1",
+      actorId: "u-1",
+      tags: ["make", "contract"],
+      metadata: { scenario: 42 },
+      id: "make-log-1",
+      timestamp: new Date().toISOString(),
+      callbackEvents: "all",
     });
     expect(done.request.body).toMatchObject({ sync: true, project: PROJECT, tags: ["make", "contract"] });
     const [out] = done.outputs;
     expect(missing("logExecution", out)).toEqual([]);
-    expect(out).toMatchObject({ id: "make-log-1", status: "flagged", verdict: { pass: false, rules: [{ name: "No BAD", triggered: true }] } });
+    expect(out).toMatchObject({
+      id: "make-log-1",
+      status: "flagged",
+      verdict: { pass: false, rules: [{ name: "No BAD", triggered: true }] },
+    });
     syncId = out.id;
   });
 
@@ -134,7 +151,10 @@ describe("modules", () => {
 
   it("Make an API Call: path on the base URL, headers and query string from key/value lists", async () => {
     const done = await runModule("makeApiCall", {
-      url: "/api/logs/tasks", method: "GET", headers: [{ key: "X-Extra", value: "1" }], qs: [{ key: "project", value: PROJECT }],
+      url: "/api/logs/tasks",
+      method: "GET",
+      headers: [{ key: "X-Extra", value: "1" }],
+      qs: [{ key: "project", value: PROJECT }],
     });
     expect(done.request.headers).toMatchObject({ Authorization: `Bearer ${backend.token}`, "X-Extra": "1" });
     expect(missing("makeApiCall", done.outputs[0])).toEqual([]);

@@ -32,7 +32,9 @@ function fakeMake() {
         return json(200, {});
       }
       if ((r = m(/^\/sdk\/apps\/([^/]+)\/(\d+)$/)) && req.method === "GET")
-        return r[1] === "tracira-x" ? json(200, { app: { name: r[1], version: Number(r[2]) } }) : json(404, { message: "Not found", code: "IM004" });
+        return r[1] === "tracira-x"
+          ? json(200, { app: { name: r[1], version: Number(r[2]) } })
+          : json(404, { message: "Not found", code: "IM004" });
       if ((r = m(/^\/sdk\/apps\/([^/]+)\/connections$/))) {
         if (req.method === "GET") return json(200, { appConnections: state.connections });
         const c = { ...parsed(), name: `${r[1]}-conn${state.connections.length + 1}` };
@@ -102,8 +104,12 @@ describe("deploy script against a fake Make API", () => {
     // Sections: exactly the files.
     const s = fake.state.sections;
     expect(JSON.parse(s.get("/sdk/apps/tracira-x/1/base")!)).toEqual(readJson("general/base.iml.json"));
-    expect(JSON.parse(s.get("/sdk/apps/tracira-x/1/modules/logExecution/api")!)).toEqual(component("module", "logExecution").code.communication);
-    expect(JSON.parse(s.get("/sdk/apps/tracira-x/1/modules/logExecution/expect")!)).toEqual(component("module", "logExecution").code.mappableParams);
+    expect(JSON.parse(s.get("/sdk/apps/tracira-x/1/modules/logExecution/api")!)).toEqual(
+      component("module", "logExecution").code.communication,
+    );
+    expect(JSON.parse(s.get("/sdk/apps/tracira-x/1/modules/logExecution/expect")!)).toEqual(
+      component("module", "logExecution").code.mappableParams,
+    );
     expect(JSON.parse(s.get("/sdk/apps/webhooks/tracira-x-hook1/attach")!)).toEqual(component("webhook", "verdicts").code.attach);
     expect(JSON.parse(s.get("/sdk/apps/webhooks/tracira-x-hook2/detach")!)).toEqual(component("webhook", "decisions").code.detach);
     expect(JSON.parse(s.get("/sdk/apps/connections/tracira-x-conn1/api")!)).toEqual(component("connection", "tracira").code.communication);
@@ -132,7 +138,13 @@ describe("deploy script against a fake Make API", () => {
   it("dry run: only reads, and prints the plan", async () => {
     fake.calls.length = 0;
     const lines: string[] = [];
-    const steps = await deploy({ make: client(TOKEN, zone), appName: "tracira-x", appVersion: 1, dryRun: true, log: (l: string) => lines.push(l) });
+    const steps = await deploy({
+      make: client(TOKEN, zone),
+      appName: "tracira-x",
+      appVersion: 1,
+      dryRun: true,
+      log: (l: string) => lines.push(l),
+    });
     expect(writes()).toEqual([]);
     expect(steps.some((x: string) => x.startsWith("create"))).toBe(false);
     expect(lines).toContain("[dry-run] set module logExecution api");

@@ -8,7 +8,10 @@ const haveSchemas = fs.existsSync(path.join(SCHEMAS_DIR, "file-map.json"));
 if (!haveSchemas && process.env.CI === "true") throw new Error(`Make's schemas are missing at ${SCHEMAS_DIR} (set MAKE_SCHEMAS_DIR)`);
 const describeIf = haveSchemas ? describe : describe.skip;
 
-interface Mapping { fileMatch: string[]; schema: string }
+interface Mapping {
+  fileMatch: string[];
+  schema: string;
+}
 
 /** The schema for a file per file-map.json (`*.x` → suffix, a plain name → that base name). */
 function schemaFor(map: Mapping[], file: string): string | undefined {

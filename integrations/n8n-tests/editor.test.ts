@@ -31,7 +31,10 @@ test("getModels returns exactly GET /api/models as { name, value }", async () =>
 });
 
 test("the credential test passes with the token", async () => {
-  await expect(testCredential(types, "traciraApi", traciraCredentials(backend).traciraApi)).resolves.toEqual({ status: "OK", message: "Connection successful!" });
+  await expect(testCredential(types, "traciraApi", traciraCredentials(backend).traciraApi)).resolves.toEqual({
+    status: "OK",
+    message: "Connection successful!",
+  });
 });
 
 test("the credential test fails with a wrong token, and with none", async () => {

@@ -17,16 +17,29 @@ beforeAll(async () => {
   backend = await startBackend();
   // "BAD" flags; a judge on task "judge" errors: the server has no provider key.
   expect((await backend.call("POST", "/api/rules", { name: "No BAD", type: "keyword_forbidden", value: "BAD" })).status).toBe(201);
-  expect((await backend.call("POST", "/api/rules", { name: "Judge", type: "llm_judge", value: "Is polite", taskName: "judge" })).status).toBe(201);
+  expect(
+    (await backend.call("POST", "/api/rules", { name: "Judge", type: "llm_judge", value: "Is polite", taskName: "judge" })).status,
+  ).toBe(201);
 });
 afterAll(() => backend?.close());
 
 /** Start → Tracira (Log Execution), with the pass / flagged / error outputs as the three items (or `items`). */
-function logWorkflow(gate: boolean, items: Record<string, unknown>[] = [OUTPUTS.pass, OUTPUTS.flagged, OUTPUTS.error], node: Record<string, unknown> = {}) {
+function logWorkflow(
+  gate: boolean,
+  items: Record<string, unknown>[] = [OUTPUTS.pass, OUTPUTS.flagged, OUTPUTS.error],
+  node: Record<string, unknown> = {},
+) {
   return {
     types,
     nodes: [
-      { id: "1", name: "Start", type: START_NODE_TYPE, typeVersion: 1, position: [0, 0] as [number, number], parameters: { items: JSON.stringify(items) } },
+      {
+        id: "1",
+        name: "Start",
+        type: START_NODE_TYPE,
+        typeVersion: 1,
+        position: [0, 0] as [number, number],
+        parameters: { items: JSON.stringify(items) },
+      },
       {
         id: "2",
         name: "Tracira",
@@ -56,10 +69,18 @@ test("gate on: the passing, flagged and erroring items land on Pass, Flagged and
   const [pass, flagged, error] = result.outputs("Tracira");
   expect([pass, flagged, error].map((o) => o?.length)).toEqual([1, 1, 1]);
   expect(pass![0]).toMatchObject({ ok: true, status: "pass", verdict: { pass: true } });
-  expect(flagged![0]).toMatchObject({ ok: true, status: "flagged", verdict: { pass: false, rules: [{ name: "No BAD", triggered: true }] } });
+  expect(flagged![0]).toMatchObject({
+    ok: true,
+    status: "flagged",
+    verdict: { pass: false, rules: [{ name: "No BAD", triggered: true }] },
+  });
   expect(error![0]).toMatchObject({ ok: true, status: "error" });
   // Each item carries its log's id; the backend stored each log with that status.
-  for (const [item, status] of [[pass![0]!, "pass"], [flagged![0]!, "flagged"], [error![0]!, "error"]] as const) {
+  for (const [item, status] of [
+    [pass![0]!, "pass"],
+    [flagged![0]!, "flagged"],
+    [error![0]!, "error"],
+  ] as const) {
     expect(item.id).toEqual(expect.any(String));
     const stored = await backend.call("GET", `/api/logs/${encodeURIComponent(String(item.id))}`);
     expect(stored.body).toMatchObject({ id: item.id, status, projectName: "n8n-gate" });

@@ -7,7 +7,17 @@
 import http from "node:http";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
-import { loadOptions, loadPackage, runWorkflow, START_NODE_TYPE, startNodeType, startTrigger, testCredential, typesOf, type Types } from "./harness";
+import {
+  loadOptions,
+  loadPackage,
+  runWorkflow,
+  START_NODE_TYPE,
+  startNodeType,
+  startTrigger,
+  testCredential,
+  typesOf,
+  type Types,
+} from "./harness";
 
 const TOKEN = "probe-token";
 
@@ -21,10 +31,15 @@ function startProbeService() {
     req.on("end", () => {
       const body = raw ? JSON.parse(raw) : undefined;
       seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, body });
-      const send = (status: number, value: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+      const send = (status: number, value: unknown) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: "bad token" });
       if (req.url === "/verify") return send(200, { ok: true });
-      if (req.url === "/things") return send(200, [{ id: "a", label: "Thing A" }, { id: "b", label: "Thing B" }]);
+      if (req.url === "/things")
+        return send(200, [
+          { id: "a", label: "Thing A" },
+          { id: "b", label: "Thing B" },
+        ]);
       if (req.url === "/echo") return send(200, { ok: !String(body.text).includes("no"), text: body.text });
       if (req.url === "/subs" && req.method === "GET") return send(200, subs);
       if (req.url === "/subs" && req.method === "POST") {
@@ -33,7 +48,10 @@ function startProbeService() {
         return send(201, sub);
       }
       if (req.url?.startsWith("/subs/") && req.method === "DELETE") {
-        subs.splice(subs.findIndex((s) => s.id === req.url!.slice(6)), 1);
+        subs.splice(
+          subs.findIndex((s) => s.id === req.url!.slice(6)),
+          1,
+        );
         return send(200, { ok: true });
       }
       send(404, { error: "not found" });
@@ -78,15 +96,33 @@ test("runWorkflow runs items through the engine, with the credential's generic a
   const result = await runWorkflow({
     types,
     nodes: [
-      { id: "1", name: "Start", type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify([{ t: "yes" }, { t: "no way" }, { t: "yes again" }]) } },
-      { id: "2", name: "Probe", type: "n8n-nodes-probe.probe", typeVersion: 1, position: [200, 0], parameters: { text: "={{ $json.t }}" }, credentials: { probeApi: { id: "1", name: "probe" } } },
+      {
+        id: "1",
+        name: "Start",
+        type: START_NODE_TYPE,
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: { items: JSON.stringify([{ t: "yes" }, { t: "no way" }, { t: "yes again" }]) },
+      },
+      {
+        id: "2",
+        name: "Probe",
+        type: "n8n-nodes-probe.probe",
+        typeVersion: 1,
+        position: [200, 0],
+        parameters: { text: "={{ $json.t }}" },
+        credentials: { probeApi: { id: "1", name: "probe" } },
+      },
     ],
     connections: { Start: { main: [[{ node: "Probe", type: "main", index: 0 }]] } },
     credentials: credentials(),
   });
   expect(result.errorOf("Probe")).toBeUndefined();
   expect(result.outputs("Probe")).toEqual([
-    [{ ok: true, text: "yes" }, { ok: true, text: "yes again" }],
+    [
+      { ok: true, text: "yes" },
+      { ok: true, text: "yes again" },
+    ],
     [{ ok: false, text: "no way" }],
   ]);
   expect(service.seen.map((r) => r.authorization)).toEqual(Array(3).fill(`Bearer ${TOKEN}`));
@@ -97,7 +133,15 @@ test("runWorkflow reports a node's error (here: the service refuses a wrong toke
     types,
     nodes: [
       { id: "1", name: "Start", type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: "[{}]" } },
-      { id: "2", name: "Probe", type: "n8n-nodes-probe.probe", typeVersion: 1, position: [200, 0], parameters: { text: "x" }, credentials: { probeApi: { id: "1", name: "probe" } } },
+      {
+        id: "2",
+        name: "Probe",
+        type: "n8n-nodes-probe.probe",
+        typeVersion: 1,
+        position: [200, 0],
+        parameters: { text: "x" },
+        credentials: { probeApi: { id: "1", name: "probe" } },
+      },
     ],
     connections: { Start: { main: [[{ node: "Probe", type: "main", index: 0 }]] } },
     credentials: { probeApi: { apiToken: "wrong", baseUrl: service.url } },
@@ -106,15 +150,20 @@ test("runWorkflow reports a node's error (here: the service refuses a wrong toke
 });
 
 test("loadOptions calls the method with a real LoadOptionsContext and the credentials", async () => {
-  await expect(loadOptions({ types, nodeType: "n8n-nodes-probe.probe", method: "getThings", credentials: credentials() })).resolves.toEqual([
-    { name: "Thing A", value: "a" },
-    { name: "Thing B", value: "b" },
-  ]);
+  await expect(loadOptions({ types, nodeType: "n8n-nodes-probe.probe", method: "getThings", credentials: credentials() })).resolves.toEqual(
+    [
+      { name: "Thing A", value: "a" },
+      { name: "Thing B", value: "b" },
+    ],
+  );
   await expect(loadOptions({ types, nodeType: "n8n-nodes-probe.probe", method: "getThings" })).rejects.toThrow(/credentials/i);
 });
 
 test("testCredential runs the credential's test request: OK with the token, Error without", async () => {
-  await expect(testCredential(types, "probeApi", credentials().probeApi)).resolves.toEqual({ status: "OK", message: "Connection successful!" });
+  await expect(testCredential(types, "probeApi", credentials().probeApi)).resolves.toEqual({
+    status: "OK",
+    message: "Connection successful!",
+  });
   const refused = { status: "Error", message: "Unauthorized" };
   await expect(testCredential(types, "probeApi", { apiToken: "wrong", baseUrl: service.url })).resolves.toEqual(refused);
   await expect(testCredential(types, "probeApi", { baseUrl: service.url })).resolves.toEqual(refused);
@@ -123,7 +172,12 @@ test("testCredential runs the credential's test request: OK with the token, Erro
 });
 
 test("startTrigger: webhook methods with a real HookContext, deliveries through a real webhook server", async () => {
-  const trigger = await startTrigger({ types, nodeType: "n8n-nodes-probe.probeTrigger", parameters: { topic: "news" }, credentials: credentials() });
+  const trigger = await startTrigger({
+    types,
+    nodeType: "n8n-nodes-probe.probeTrigger",
+    parameters: { topic: "news" },
+    credentials: credentials(),
+  });
   try {
     expect(trigger.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[0-9a-f-]{36}\/webhook$/);
     await expect(trigger.webhookMethod("checkExists")).resolves.toBe(false);
@@ -133,10 +187,18 @@ test("startTrigger: webhook methods with a real HookContext, deliveries through 
     await expect(trigger.webhookMethod("checkExists")).resolves.toBe(true);
 
     const body = JSON.stringify({ hello: "world" });
-    const ok = await fetch(trigger.webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-probe-secret": "secret-1" }, body });
+    const ok = await fetch(trigger.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-probe-secret": "secret-1" },
+      body,
+    });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ message: "Workflow was started" });
-    const refused = await fetch(trigger.webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-probe-secret": "nope" }, body });
+    const refused = await fetch(trigger.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-probe-secret": "nope" },
+      body,
+    });
     expect(refused.status).toBe(401);
     const elsewhere = await fetch(trigger.webhookUrl.replace(/webhook$/, "other"), { method: "POST", body });
     expect(elsewhere.status).toBe(404);

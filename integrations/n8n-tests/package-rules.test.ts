@@ -15,17 +15,38 @@ const DIST = path.join(PACKAGE_DIR, "dist");
 
 /** @n8n/eslint-plugin-community-nodes' `no-restricted-globals`, plus `console`. */
 const RESTRICTED_GLOBALS = new Set([
-  "clearInterval", "clearTimeout", "global", "globalThis", "process", "setInterval", "setTimeout",
-  "setImmediate", "clearImmediate", "__dirname", "__filename", "console",
+  "clearInterval",
+  "clearTimeout",
+  "global",
+  "globalThis",
+  "process",
+  "setInterval",
+  "setTimeout",
+  "setImmediate",
+  "clearImmediate",
+  "__dirname",
+  "__filename",
+  "console",
 ]);
 /** @n8n/eslint-plugin-community-nodes' `no-restricted-imports` allow-list (besides relative paths). */
-const ALLOWED_MODULES = new Set(["n8n-workflow", "ai-node-sdk", "@n8n/ai-node-sdk", "lodash", "moment", "p-limit", "luxon", "zod", "crypto", "node:crypto"]);
+const ALLOWED_MODULES = new Set([
+  "n8n-workflow",
+  "ai-node-sdk",
+  "@n8n/ai-node-sdk",
+  "lodash",
+  "moment",
+  "p-limit",
+  "luxon",
+  "zod",
+  "crypto",
+  "node:crypto",
+]);
 
 function distJs(dir = DIST): string[] {
   if (!fs.existsSync(dir)) throw new Error(`${dir} is missing: build first (npx turbo run build, or npm test which builds)`);
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? distJs(path.join(dir, e.name)) : e.name.endsWith(".js") ? [path.join(dir, e.name)] : [],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? distJs(path.join(dir, e.name)) : e.name.endsWith(".js") ? [path.join(dir, e.name)] : []));
 }
 
 interface Finding {
@@ -47,16 +68,28 @@ function violations(file: string): Finding[] {
   const visit = (node: ts.Node): void => {
     const parent = node.parent;
     if (ts.isIdentifier(node) && parent) {
-      const isName = (ts.isPropertyAccessExpression(parent) && parent.name === node) || ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node);
-      const isDeclaration = (ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isFunctionDeclaration(parent) || ts.isClassDeclaration(parent) || ts.isBindingElement(parent)) && parent.name === node;
+      const isName =
+        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+        ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node);
+      const isDeclaration =
+        (ts.isVariableDeclaration(parent) ||
+          ts.isParameter(parent) ||
+          ts.isFunctionDeclaration(parent) ||
+          ts.isClassDeclaration(parent) ||
+          ts.isBindingElement(parent)) &&
+        parent.name === node;
       if (isDeclaration) declared.add(node.text);
       else if (!isName && RESTRICTED_GLOBALS.has(node.text)) uses.push(node);
     }
-    if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
+    if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))
+    ) {
       const [arg] = node.arguments;
       if (arg && ts.isStringLiteral(arg)) modules.push(arg);
     }
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) modules.push(node.moduleSpecifier);
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+      modules.push(node.moduleSpecifier);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -64,7 +97,9 @@ function violations(file: string): Finding[] {
   const rel = path.relative(PACKAGE_DIR, file);
   return [
     ...uses.filter((u) => !declared.has(u.text)).map((u) => ({ file: rel, line: at(u), what: `global ${u.text}` })),
-    ...modules.filter((m) => !m.text.startsWith(".") && !ALLOWED_MODULES.has(m.text)).map((m) => ({ file: rel, line: at(m), what: `module ${m.text}` })),
+    ...modules
+      .filter((m) => !m.text.startsWith(".") && !ALLOWED_MODULES.has(m.text))
+      .map((m) => ({ file: rel, line: at(m), what: `module ${m.text}` })),
   ];
 }
 

@@ -19,7 +19,12 @@ beforeAll(async () => {
   types = await traciraTypes();
   backend = await startBackend();
   expect((await backend.call("POST", "/api/rules", { name: "No BAD", type: "keyword_forbidden", value: "BAD" })).status).toBe(201);
-  trigger = await startTrigger({ types, nodeType: TRIGGER, parameters: { events: ["log.flagged"], project: PROJECT }, credentials: traciraCredentials(backend) });
+  trigger = await startTrigger({
+    types,
+    nodeType: TRIGGER,
+    parameters: { events: ["log.flagged"], project: PROJECT },
+    credentials: traciraCredentials(backend),
+  });
 });
 afterAll(async () => {
   await trigger?.close();
@@ -32,7 +37,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${what}: not after ${timeoutMs} ms (webhook answers so far: ${JSON.stringify(trigger.calls.map((c) => c.status))})`);
+    if (Date.now() > end)
+      throw new Error(`${what}: not after ${timeoutMs} ms (webhook answers so far: ${JSON.stringify(trigger.calls.map((c) => c.status))})`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -42,7 +48,11 @@ const sign = (secret: string, t: number, raw: string) => `t=${t},v1=${createHmac
 /** Sends `call`'s exact body again with another X-Tracira-Signature; answers the harness's record of it. */
 async function replay(call: WebhookCall, signature: string): Promise<WebhookCall> {
   const before = trigger.calls.length;
-  await fetch(trigger.webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-tracira-signature": signature }, body: call.rawBody });
+  await fetch(trigger.webhookUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-tracira-signature": signature },
+    body: call.rawBody,
+  });
   return await until("the replay to be handled", () => (trigger.calls[before]?.status ? trigger.calls[before] : undefined));
 }
 
@@ -79,7 +89,12 @@ test("a flagged log: the backend's signed delivery reaches webhook(), which emit
     const [d] = (await backend.call("GET", `/api/deliveries?logId=${encodeURIComponent(logId)}`)).body.deliveries;
     return d?.deliveredAt ? d : undefined;
   });
-  expect(delivery).toMatchObject({ kind: "hook", hookId: trigger.staticData().webhookId, target: trigger.webhookUrl, attempts: [expect.objectContaining({ responseStatus: 200 })] });
+  expect(delivery).toMatchObject({
+    kind: "hook",
+    hookId: trigger.staticData().webhookId,
+    target: trigger.webhookUrl,
+    attempts: [expect.objectContaining({ responseStatus: 200 })],
+  });
   expect(delivered.headers["x-tracira-delivery"]).toBe(delivery.id);
 });
 

@@ -40,10 +40,20 @@ describe("New Verdict", () => {
   const targetUrl = () => `${receiver.url}/verdict`;
 
   test("performSubscribe registers the Zap's URL for flagged logs of the project", async () => {
-    subscribeData = await appTester(op().performSubscribe, bundleFor(backend, { targetUrl: targetUrl(), inputData: { verdict: "flagged", project: PROJECT } }));
+    subscribeData = await appTester(
+      op().performSubscribe,
+      bundleFor(backend, { targetUrl: targetUrl(), inputData: { verdict: "flagged", project: PROJECT } }),
+    );
     expect(subscribeData).toMatchObject({ id: expect.any(String), signingSecret: expect.stringMatching(/^whsec_/) });
     expect((await backend.call("GET", "/api/hooks")).body.hooks).toEqual([
-      expect.objectContaining({ id: subscribeData.id, url: targetUrl(), events: ["log.flagged"], project: PROJECT, task: null, source: "zapier" }),
+      expect.objectContaining({
+        id: subscribeData.id,
+        url: targetUrl(),
+        events: ["log.flagged"],
+        project: PROJECT,
+        task: null,
+        source: "zapier",
+      }),
     ]);
   });
 
@@ -60,7 +70,18 @@ describe("New Verdict", () => {
 
     const items = await appTester(op().perform, bundleFor(backend, { subscribeData, targetUrl: targetUrl(), ...zapierRequest(delivery) }));
     expect(items).toEqual([
-      expect.objectContaining({ id: logId, log_id: logId, status: "flagged", verdict_pass: false, triggered_rules: "No BAD", triggered_rule_count: 1, project: PROJECT, task: "reply", output: "This is BAD.", human_decision: "" }),
+      expect.objectContaining({
+        id: logId,
+        log_id: logId,
+        status: "flagged",
+        verdict_pass: false,
+        triggered_rules: "No BAD",
+        triggered_rule_count: 1,
+        project: PROJECT,
+        task: "reply",
+        output: "This is BAD.",
+        human_decision: "",
+      }),
     ]);
     // The passing log was not delivered to a "flagged" subscription.
     expect(receiver.received.filter((r) => r.path === "/verdict").map((r) => r.body.status)).toEqual(["flagged"]);
@@ -68,20 +89,30 @@ describe("New Verdict", () => {
 
   test("the same body with a tampered signature (or another secret) stops the Zap", async () => {
     const tampered = zapierRequest(delivery);
-    tampered.rawRequest.headers["Http-X-Tracira-Signature"] = tampered.rawRequest.headers["Http-X-Tracira-Signature"]!.replace(/v1=./, (m) => (m.endsWith("0") ? "v1=1" : "v1=0"));
+    tampered.rawRequest.headers["Http-X-Tracira-Signature"] = tampered.rawRequest.headers["Http-X-Tracira-Signature"]!.replace(
+      /v1=./,
+      (m) => (m.endsWith("0") ? "v1=1" : "v1=0"),
+    );
     await expect(appTester(op().perform, bundleFor(backend, { subscribeData, ...tampered }))).rejects.toThrow(/X-Tracira-Signature/);
-    await expect(appTester(op().perform, bundleFor(backend, { subscribeData: { ...subscribeData, signingSecret: "whsec_other" }, ...zapierRequest(delivery) }))).rejects.toThrow(/X-Tracira-Signature/);
+    await expect(
+      appTester(
+        op().perform,
+        bundleFor(backend, { subscribeData: { ...subscribeData, signingSecret: "whsec_other" }, ...zapierRequest(delivery) }),
+      ),
+    ).rejects.toThrow(/X-Tracira-Signature/);
   });
 
   test("a stale signature (a replay of a real delivery, re-signed 10 minutes ago) stops the Zap", async () => {
     const replayed = zapierRequest(delivery);
     const t = Math.floor(Date.now() / 1000) - 600;
-    replayed.rawRequest.headers["Http-X-Tracira-Signature"] = `t=${t},v1=${createHmac("sha256", subscribeData.signingSecret).update(`${t}.${delivery.raw}`).digest("hex")}`;
+    replayed.rawRequest.headers["Http-X-Tracira-Signature"] =
+      `t=${t},v1=${createHmac("sha256", subscribeData.signingSecret).update(`${t}.${delivery.raw}`).digest("hex")}`;
     await expect(appTester(op().perform, bundleFor(backend, { subscribeData, ...replayed }))).rejects.toThrow(/too old/);
     // Control: the same body signed now passes, so the age was the reason.
     const fresh = zapierRequest(delivery);
     const now = Math.floor(Date.now() / 1000);
-    fresh.rawRequest.headers["Http-X-Tracira-Signature"] = `t=${now},v1=${createHmac("sha256", subscribeData.signingSecret).update(`${now}.${delivery.raw}`).digest("hex")}`;
+    fresh.rawRequest.headers["Http-X-Tracira-Signature"] =
+      `t=${now},v1=${createHmac("sha256", subscribeData.signingSecret).update(`${now}.${delivery.raw}`).digest("hex")}`;
     await expect(appTester(op().perform, bundleFor(backend, { subscribeData, ...fresh }))).resolves.toHaveLength(1);
   });
 
@@ -89,7 +120,9 @@ describe("New Verdict", () => {
     const { cleanedRequest } = zapierRequest(delivery);
     await expect(appTester(op().perform, bundleFor(backend, { subscribeData, cleanedRequest }))).rejects.toThrow(/cannot be checked/);
     const { rawRequest } = zapierRequest(delivery);
-    await expect(appTester(op().perform, bundleFor(backend, { subscribeData: { id: subscribeData.id }, cleanedRequest, rawRequest }))).rejects.toThrow(/no signing secret/);
+    await expect(
+      appTester(op().perform, bundleFor(backend, { subscribeData: { id: subscribeData.id }, cleanedRequest, rawRequest })),
+    ).rejects.toThrow(/no signing secret/);
   });
 
   test("performList: recent flagged logs of the project, same fields as a delivery", async () => {
@@ -111,18 +144,31 @@ describe("New Human Decision", () => {
   const targetUrl = () => `${receiver.url}/decision`;
 
   test("subscribe → a real decision's delivery → perform → performList → unsubscribe", async () => {
-    const subscribeData = await appTester(op().performSubscribe, bundleFor(backend, { targetUrl: targetUrl(), inputData: { project: PROJECT } }));
+    const subscribeData = await appTester(
+      op().performSubscribe,
+      bundleFor(backend, { targetUrl: targetUrl(), inputData: { project: PROJECT } }),
+    );
     expect((await backend.call("GET", "/api/hooks")).body.hooks).toEqual([
       expect.objectContaining({ id: subscribeData.id, url: targetUrl(), events: ["log.decided"], project: PROJECT, source: "zapier" }),
     ]);
 
     const logged = await backend.call("POST", "/api/logs", { project: PROJECT, output: "BAD news", sync: true });
     const logId = logged.body.id;
-    expect((await backend.call("PATCH", `/api/logs/${logId}/decision`, { decision: "approved", decidedBy: "ana@example.com" })).status).toBe(200);
+    expect(
+      (await backend.call("PATCH", `/api/logs/${logId}/decision`, { decision: "approved", decidedBy: "ana@example.com" })).status,
+    ).toBe(200);
     const delivery = await deliveryFor(logId, "log.decided");
 
     const [item] = await appTester(op().perform, bundleFor(backend, { subscribeData, ...zapierRequest(delivery) }));
-    expect(item).toEqual(expect.objectContaining({ log_id: logId, status: "flagged", human_decision: "approved", decided_by: "ana@example.com", id: expect.stringContaining(`${logId}:approved:`) }));
+    expect(item).toEqual(
+      expect.objectContaining({
+        log_id: logId,
+        status: "flagged",
+        human_decision: "approved",
+        decided_by: "ana@example.com",
+        id: expect.stringContaining(`${logId}:approved:`),
+      }),
+    );
 
     const listed = await appTester(op().performList, bundleFor(backend, { inputData: { project: PROJECT } }));
     expect(listed[0]).toEqual(item);

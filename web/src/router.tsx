@@ -51,8 +51,7 @@ export function withQuery(pathname: string, query: Record<string, string | undef
   return text ? `${pathname}?${text}` : pathname;
 }
 
-const isPlainClick = (event: MouseEvent) =>
-  event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+const isPlainClick = (event: MouseEvent) => event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
 
 export function Link(props: { to: string; className?: string; children: ReactNode; "aria-current"?: "page" }) {
   const { to, children, ...rest } = props;

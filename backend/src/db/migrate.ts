@@ -63,19 +63,17 @@ export async function migrate(sql: SqlClient, migrations = readMigrations()): Pr
     for (const m of migrations) {
       if (done.has(m.name)) continue;
       const id = randomUUID();
-      await tx.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
-        [id, m.checksum, m.name],
-      );
+      await tx.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`, [
+        id,
+        m.checksum,
+        m.name,
+      ]);
       try {
         await tx.exec(m.sql);
       } catch (err) {
         throw new MigrationError(`Migration ${m.name} failed: ${(err as Error).message}`);
       }
-      await tx.query(
-        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-        [id],
-      );
+      await tx.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
       applied.push(m.name);
     }
   });

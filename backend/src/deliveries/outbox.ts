@@ -59,7 +59,10 @@ export class Outbox {
    */
   async record(tx: SqlClient, events: readonly LogEvent[], settings?: Map<string, NotifySettings>): Promise<number> {
     if (!events.length) return 0;
-    settings ??= await this.settingsFor(tx, events.map((e) => e.row.workspaceId));
+    settings ??= await this.settingsFor(
+      tx,
+      events.map((e) => e.row.workspaceId),
+    );
     const now = new Date();
     const rows: string[][] = [];
     for (const event of events) {
@@ -96,7 +99,12 @@ async function loadNotifySettings(tx: SqlClient, workspaceIds: readonly string[]
     rows.map((r) => [
       r.id,
       {
-        slack: { enabled: r.slack_notifications_enabled, configured: r.slack_configured, onFlag: r.notify_on_flag, onFail: r.notify_on_fail },
+        slack: {
+          enabled: r.slack_notifications_enabled,
+          configured: r.slack_configured,
+          onFlag: r.notify_on_flag,
+          onFail: r.notify_on_fail,
+        },
         email: { enabled: r.email_notifications_enabled, to: r.notification_email, onFlag: r.email_on_flag, onFail: r.email_on_fail },
         webhook: { enabled: r.webhook_enabled, url: r.outbound_webhook_url, events: r.outbound_webhook_events ?? [] },
         hooks: typeof r.hooks === "string" ? (JSON.parse(r.hooks) as HookTarget[]) : r.hooks,

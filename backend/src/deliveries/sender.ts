@@ -22,7 +22,13 @@ export interface SenderOptions {
  * found by polling.
  */
 export class DeliverySender extends ClaimLoop<ClaimedDelivery> {
-  constructor(sql: SqlClient, transports: Record<DeliveryKind, Transport>, logger: Logger, options: SenderOptions, metrics = new Metrics()) {
+  constructor(
+    sql: SqlClient,
+    transports: Record<DeliveryKind, Transport>,
+    logger: Logger,
+    options: SenderOptions,
+    metrics = new Metrics(),
+  ) {
     // Every attempt ends within its timeout (the body read included), so the lease only needs a margin.
     const leaseMs = options.timeoutMs * 2 + 2_000;
     metrics.watchQueue("deliveries", () => dueDepth(sql));
@@ -31,7 +37,11 @@ export class DeliverySender extends ClaimLoop<ClaimedDelivery> {
         claim: (limit) => claimDue(sql, limit, leaseMs),
         work: async ([d], signal) => ({ failed: (await deliver(sql, transports[d!.kind], logger, options.backoff, d!, signal)) ? 0 : 1 }),
         // Stopped mid-send: the delivery goes out again from whichever sender claims it next.
-        release: (deliveries) => releaseDeliveries(sql, deliveries.map((d) => d.id)),
+        release: (deliveries) =>
+          releaseDeliveries(
+            sql,
+            deliveries.map((d) => d.id),
+          ),
       },
       { queue: "deliveries", unit: "item", concurrency: options.concurrency, batchSize: options.concurrency, pollMs: options.pollMs },
       logger,
@@ -41,7 +51,14 @@ export class DeliverySender extends ClaimLoop<ClaimedDelivery> {
 }
 
 /** Sends one delivery and records the attempt; true when the receiver accepted it. */
-async function deliver(sql: SqlClient, transport: Transport, logger: Logger, backoff: BackoffPolicy, d: ClaimedDelivery, signal: AbortSignal): Promise<boolean> {
+async function deliver(
+  sql: SqlClient,
+  transport: Transport,
+  logger: Logger,
+  backoff: BackoffPolicy,
+  d: ClaimedDelivery,
+  signal: AbortSignal,
+): Promise<boolean> {
   const started = Date.now();
   let outcome: SendOutcome;
   try {
@@ -66,7 +83,11 @@ function decide(backoff: BackoffPolicy, d: ClaimedDelivery, outcome: SendOutcome
   if (outcome.retryable) {
     const next = nextAttemptAt(backoff, d.attempt, d.createdAt, new Date(), outcome.retryAfterMs);
     if (next) return { ...base, error: outcome.error, status: "pending", nextAttemptAt: next };
-    return { ...base, error: `${outcome.error} — gave up after ${d.attempt} attempts over ${duration(backoff.windowMs)}`, status: "failed" };
+    return {
+      ...base,
+      error: `${outcome.error} — gave up after ${d.attempt} attempts over ${duration(backoff.windowMs)}`,
+      status: "failed",
+    };
   }
   return { ...base, error: outcome.error, status: "failed", removeHook: outcome.gone === true && d.kind === "hook" };
 }

@@ -104,9 +104,10 @@ export async function recordAttempt(sql: SqlClient, d: ClaimedDelivery, r: Attem
 /** Gives leases back (graceful stop) so another sender retries at once. */
 export async function releaseDeliveries(sql: SqlClient, ids: string[]): Promise<void> {
   if (!ids.length) return;
-  await sql.query(`UPDATE deliveries SET lease_until = NULL, attempt_count = attempt_count - 1 WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [
-    `{${ids.join(",")}}`,
-  ]);
+  await sql.query(
+    `UPDATE deliveries SET lease_until = NULL, attempt_count = attempt_count - 1 WHERE id = ANY($1::uuid[]) AND status = 'pending'`,
+    [`{${ids.join(",")}}`],
+  );
 }
 
 /** Clears every delivery lease: only for the embedded database, which one process owns (see clearStaleLeases). */

@@ -18,7 +18,12 @@ export interface Processed {
 }
 
 /** Final writes from many concurrent evaluations go out together: one UPDATE, one commit. */
-const FINAL_BATCH = { concurrency: 2, maxItems: 500, maxWeight: 8_000_000, weight: (r: FinalResult) => 200 + r.evaluation.explanation.length };
+const FINAL_BATCH = {
+  concurrency: 2,
+  maxItems: 500,
+  maxWeight: 8_000_000,
+  weight: (r: FinalResult) => 200 + r.evaluation.explanation.length,
+};
 
 /**
  * Evaluates pending logs against their workspace's active rules and writes each final status once.

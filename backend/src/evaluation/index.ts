@@ -46,13 +46,20 @@ export function createEvaluation(
   const evaluator = new Evaluator(sql, engine, { maxAttempts: c.maxAttempts }, outbox);
   const leases = new LeaseKeeper(sql, logger, c.leaseMs);
   const gate = new SyncGate(sql, evaluator, leases, logger, c.syncTimeoutMs);
-  const worker = new EvaluationWorker(sql, evaluator, leases, logger, {
-    concurrency: c.workerConcurrency,
-    // Half the concurrency per claim: a second batch is claimed while the first one is finishing, so the
-    // database and the evaluation overlap (one batch at a time left the worker idle two thirds of the time).
-    batchSize: Math.max(1, Math.min(100, Math.ceil(c.workerConcurrency / 2))),
-    pollMs: c.workerPollMs,
-  }, metrics);
+  const worker = new EvaluationWorker(
+    sql,
+    evaluator,
+    leases,
+    logger,
+    {
+      concurrency: c.workerConcurrency,
+      // Half the concurrency per claim: a second batch is claimed while the first one is finishing, so the
+      // database and the evaluation overlap (one batch at a time left the worker idle two thirds of the time).
+      batchSize: Math.max(1, Math.min(100, Math.ceil(c.workerConcurrency / 2))),
+      pollMs: c.workerPollMs,
+    },
+    metrics,
+  );
   return {
     engine,
     evaluator,

@@ -34,7 +34,9 @@ export function parseJsonPath(text: string): ParsedPath {
       expectKey = false;
     }
   }
-  return segments.length ? { ok: true, segments } : { ok: false, error: "the JSON path is empty; write it like customer.email or items[0].name" };
+  return segments.length
+    ? { ok: true, segments }
+    : { ok: false, error: "the JSON path is empty; write it like customer.email or items[0].name" };
 }
 
 function matchBracket(text: string): { segment: PathSegment; length: number } | undefined {

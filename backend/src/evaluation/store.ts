@@ -9,7 +9,17 @@ import type { Evaluation } from "./engine";
 /** A pending log as the evaluator needs it; `evalAttempts` counts this claim too. */
 export type PendingLog = Pick<
   LogRecord,
-  "id" | "workspaceId" | "projectName" | "taskName" | "output" | "confidence" | "input" | "inputText" | "evalAttempts" | "callbackUrl" | "callbackEvents"
+  | "id"
+  | "workspaceId"
+  | "projectName"
+  | "taskName"
+  | "output"
+  | "confidence"
+  | "input"
+  | "inputText"
+  | "evalAttempts"
+  | "callbackUrl"
+  | "callbackEvents"
 >;
 
 /** An active rule with its scope by name, so it matches claimed logs and fresh sync logs alike. */
@@ -171,7 +181,10 @@ export async function finalize(sql: SqlClient, results: readonly FinalResult[], 
     column((r) => r.evaluation.explanation),
     column((r) => JSON.stringify(r.evaluation.appliedRules)),
   ];
-  const settings = await outbox.settingsFor(sql, results.map((r) => r.log.workspaceId));
+  const settings = await outbox.settingsFor(
+    sql,
+    results.map((r) => r.log.workspaceId),
+  );
   const listened = results.some(({ log, evaluation }) =>
     outbox.hasTargets("log.evaluated", { ...log, status: evaluation.status }, settings.get(log.workspaceId)),
   );
@@ -181,7 +194,11 @@ export async function finalize(sql: SqlClient, results: readonly FinalResult[], 
   }
   const { ids, recorded } = await sql.transaction(async (tx) => {
     const rows = await tx.query<LogRecord>(FINALIZE_WITH_EVENTS, params, "tracira_finalize_logs_events");
-    const recorded = await outbox.record(tx, rows.map((row) => ({ type: "log.evaluated" as const, row })), settings);
+    const recorded = await outbox.record(
+      tx,
+      rows.map((row) => ({ type: "log.evaluated" as const, row })),
+      settings,
+    );
     return { ids: new Set(rows.map((r) => r.id)), recorded };
   });
   outbox.recorded(recorded);

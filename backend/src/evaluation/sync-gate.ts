@@ -8,7 +8,10 @@ import { loadStoredResult, type ActiveRule, type PendingLog } from "./store";
 import { verdictOf } from "../projections/log";
 
 /** The verdict as `sync: true` callers read it. */
-export function toSyncResult(id: string, evaluation: Pick<Evaluation, "status" | "confidenceScore" | "explanation" | "appliedRules">): SyncLogResult {
+export function toSyncResult(
+  id: string,
+  evaluation: Pick<Evaluation, "status" | "confidenceScore" | "explanation" | "appliedRules">,
+): SyncLogResult {
   return {
     ok: true,
     id,

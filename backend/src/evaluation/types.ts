@@ -31,10 +31,7 @@ export interface RuleResult {
 
 /** Outcome of one regex test run under a time budget. */
 export type RegexTestResult =
-  | { kind: "matched" }
-  | { kind: "no_match" }
-  | { kind: "timeout"; budgetMs: number }
-  | { kind: "invalid"; message: string };
+  { kind: "matched" } | { kind: "no_match" } | { kind: "timeout"; budgetMs: number } | { kind: "invalid"; message: string };
 
 /** Runs a regex off the main thread with a time budget, so a catastrophic pattern cannot stall the server. */
 export interface RegexRunner {

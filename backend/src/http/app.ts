@@ -26,10 +26,7 @@ export function createApp(deps: AppDeps, routes: RouteDef[], mounts: Array<[stri
   app.use(readJson(undefined, deps.config));
 
   app.use((req: Request) => {
-    throw new ApiError(
-      "not_found",
-      `There is no ${req.method} ${shorten(req.path)} route. The API is described at /api/openapi.json.`,
-    );
+    throw new ApiError("not_found", `There is no ${req.method} ${shorten(req.path)} route. The API is described at /api/openapi.json.`);
   });
   app.use(errorHandler(deps));
   return app;
@@ -111,7 +108,7 @@ function parse(schema: RouteDef["body"], value: unknown, where: "body" | "query"
 function assertJsonObjectBody(value: unknown, req: Request) {
   const empty = req.headers["content-length"] === "0" || (!req.headers["content-length"] && !req.headers["transfer-encoding"]);
   if (empty || value === undefined) {
-    throw new ApiError("invalid_request", "The request body is empty: send a JSON object, e.g. {\"project\": \"…\"}.", {
+    throw new ApiError("invalid_request", 'The request body is empty: send a JSON object, e.g. {"project": "…"}.', {
       body: "send a JSON object with Content-Type: application/json",
     });
   }

@@ -46,7 +46,12 @@ export async function authenticateSession(req: Request, deps: AppDeps): Promise<
 }
 
 /** `acceptSession`: without a token, the dashboard's session cookie is accepted too (GET routes only). */
-export async function authenticate(req: Request, deps: AppDeps, required: boolean, acceptSession = false): Promise<AuthContext | undefined> {
+export async function authenticate(
+  req: Request,
+  deps: AppDeps,
+  required: boolean,
+  acceptSession = false,
+): Promise<AuthContext | undefined> {
   const token = readToken(req);
   if (!token) {
     const session = acceptSession ? await authenticateSession(req, deps) : undefined;

@@ -70,6 +70,6 @@ function isDatabaseDown(err: unknown): boolean {
     code === "ECONNREFUSED" ||
     code === "57P01" ||
     code === "57P03" ||
-    name === "DriverAdapterError" && /connect|terminat/i.test(String((err as Error).message))
+    (name === "DriverAdapterError" && /connect|terminat/i.test(String((err as Error).message)))
   );
 }

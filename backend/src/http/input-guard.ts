@@ -26,9 +26,7 @@ export function assertStorableInput(value: unknown, where: Where): void {
       const field = path[0] ?? where;
       throw invalid(field, where, `${field} is nested more than ${LIMITS.jsonDepth} levels deep`);
     }
-    const entries: [string, unknown][] = Array.isArray(current)
-      ? current.map((item, i) => [String(i), item])
-      : Object.entries(current);
+    const entries: [string, unknown][] = Array.isArray(current) ? current.map((item, i) => [String(i), item]) : Object.entries(current);
     for (const [key, item] of entries) {
       if (key.includes("\u0000")) throw refuse(path, where, "keys must not contain the NUL character (\\u0000)");
       if (LONE_SURROGATE.test(key)) throw refuse(path, where, "keys must be valid Unicode");

@@ -26,19 +26,14 @@ export function buildOpenApi(routes: RouteDef[], version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/[:*](\w+)/g, "{$1}");
-    const parameters = [
-      ...parametersOf(route.params, "path", convert),
-      ...parametersOf(route.query, "query", convert),
-    ];
+    const parameters = [...parametersOf(route.params, "path", convert), ...parametersOf(route.query, "query", convert)];
     const status = String(route.status ?? 200);
     (paths[path] ??= {})[route.method] = {
       summary: route.summary,
       tags: [route.tag],
       ...(route.auth === "public" ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: convert(route.body, "input") } } } }
-        : {}),
+      ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: convert(route.body, "input") } } } } : {}),
       responses: {
         [status]: { description: "Success", content: { "application/json": { schema: convert(route.response, "output") } } },
         default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },

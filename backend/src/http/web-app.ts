@@ -25,8 +25,7 @@ const FILE_PATH = /\.[^/]*$/;
  * A page of the app: `/` always; other paths only when a browser navigates to them (it asks for HTML)
  * and they do not look like files. Everything else falls through to the JSON 404 API clients expect.
  */
-const isAppPage = (req: Request) =>
-  req.path === "/" || (!FILE_PATH.test(req.path) && (req.headers.accept ?? "").includes("text/html"));
+const isAppPage = (req: Request) => req.path === "/" || (!FILE_PATH.test(req.path) && (req.headers.accept ?? "").includes("text/html"));
 
 /**
  * Serves the dashboard: its hashed assets as files, and its pages as index.html (the app routes in the
@@ -46,7 +45,8 @@ export function webApp(dir = WEB_APP_DIR): RequestHandler {
       }
       res.set({
         "Cache-Control": "no-cache",
-        "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        "Content-Security-Policy":
+          "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
       });
       res.sendFile(index);
     });

@@ -155,7 +155,13 @@ async function publish(tmp: string, file: string, key: string): Promise<void> {
     if (code === "EEXIST") throw new MediaKeyTakenError(key);
     // File systems without hard links: check, then rename (not atomic, but never half-written).
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") throw err;
-    if (await fs.stat(file).then(() => true, () => false)) throw new MediaKeyTakenError(key);
+    if (
+      await fs.stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new MediaKeyTakenError(key);
     await fs.rename(tmp, file);
   }
 }

@@ -30,14 +30,24 @@ export class Metrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.processed = new Counter({ name: "tracira_queue_processed_total", help: "Items a claim loop finished (logs evaluated, delivery attempts made).", labelNames: ["queue"], registers });
+    this.processed = new Counter({
+      name: "tracira_queue_processed_total",
+      help: "Items a claim loop finished (logs evaluated, delivery attempts made).",
+      labelNames: ["queue"],
+      registers,
+    });
     this.failures = new Counter({
       name: "tracira_queue_failures_total",
       help: "Items that failed: a batch that threw, or a delivery attempt that did not succeed.",
       labelNames: ["queue"],
       registers,
     });
-    this.inFlight = new Gauge({ name: "tracira_queue_in_flight", help: "Items this process is working on now.", labelNames: ["queue"], registers });
+    this.inFlight = new Gauge({
+      name: "tracira_queue_in_flight",
+      help: "Items this process is working on now.",
+      labelNames: ["queue"],
+      registers,
+    });
     this.duration = new Histogram({
       name: "tracira_queue_batch_duration_seconds",
       help: "How long one claimed batch took to work.",
@@ -97,7 +107,9 @@ export class Metrics {
     const now = Date.now();
     if (!this.depthRead || now - this.depthRead.at > DEPTH_CACHE_MS) {
       const reads = [...this.depthSources].map(async ([queue, read]) => [queue, await read().catch(() => undefined)] as const);
-      const depths = Promise.all(reads).then((pairs) => new Map(pairs.filter((p): p is readonly [string, QueueDepth] => p[1] !== undefined)));
+      const depths = Promise.all(reads).then(
+        (pairs) => new Map(pairs.filter((p): p is readonly [string, QueueDepth] => p[1] !== undefined)),
+      );
       this.depthRead = { at: now, depths };
     }
     return this.depthRead.depths;

@@ -4,13 +4,7 @@ import type { OutboundConfig } from "../config";
 
 export type LookupAll = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
 
-export type OutboundUrlErrorReason =
-  | "scheme"
-  | "malformed"
-  | "credentials"
-  | "private_address"
-  | "unresolvable"
-  | "too_many_redirects";
+export type OutboundUrlErrorReason = "scheme" | "malformed" | "credentials" | "private_address" | "unresolvable" | "too_many_redirects";
 
 /** A URL Tracira refuses to call. Always permanent: retrying cannot change the answer. */
 export class OutboundUrlError extends Error {
@@ -107,10 +101,7 @@ export class UrlGuard {
       throw new OutboundUrlError(`${field} is not a valid URL.`, "malformed");
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-      throw new OutboundUrlError(
-        `${field} must start with http:// or https:// (it starts with ${parsed.protocol}//).`,
-        "scheme",
-      );
+      throw new OutboundUrlError(`${field} must start with http:// or https:// (it starts with ${parsed.protocol}//).`, "scheme");
     }
     if (parsed.username || parsed.password) {
       throw new OutboundUrlError(
@@ -144,10 +135,7 @@ export class UrlGuard {
     const addresses = await withTimeout(this.lookupAll(host), WRITE_TIME_DNS_TIMEOUT_MS).catch(() => undefined);
     if (addresses?.some((a) => !this.isAllowedAddress(a.address))) {
       // The resolved address is left out of the message: it would reveal the internal DNS to whoever asks.
-      throw new OutboundUrlError(
-        `${field} host ${host} resolves to a private network address; ${HOW_TO_ALLOW}`,
-        "private_address",
-      );
+      throw new OutboundUrlError(`${field} host ${host} resolves to a private network address; ${HOW_TO_ALLOW}`, "private_address");
     }
   }
 

@@ -1,4 +1,13 @@
-import { EventLog, type AppliedRule, type LogAttachment, type LogDetail, type LogListItem, type StoredAttachment, type SyncLogResult, type Verdict } from "@tracira/shared";
+import {
+  EventLog,
+  type AppliedRule,
+  type LogAttachment,
+  type LogDetail,
+  type LogListItem,
+  type StoredAttachment,
+  type SyncLogResult,
+  type Verdict,
+} from "@tracira/shared";
 import type { Log } from "../generated/prisma/client";
 import { asArray, isoOrNull } from "../lib/values";
 import { mediaPath } from "../media/media-keys";

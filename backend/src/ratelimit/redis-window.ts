@@ -51,12 +51,7 @@ export class RedisWindow implements RateLimiter {
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
     const member = `${this.memberPrefix}:${++this.seq}`;
-    const reply = await (this.redis as unknown as WithScript)[COMMAND](
-      KEY_PREFIX + key,
-      Math.floor(limit),
-      Math.ceil(windowMs),
-      member,
-    );
+    const reply = await (this.redis as unknown as WithScript)[COMMAND](KEY_PREFIX + key, Math.floor(limit), Math.ceil(windowMs), member);
     if (!Array.isArray(reply) || reply.length !== 3 || !reply.every((n) => typeof n === "number")) {
       throw new Error(`unexpected rate limit script reply: ${JSON.stringify(reply)}`);
     }

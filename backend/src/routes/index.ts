@@ -8,4 +8,12 @@ import { settingsRoutes } from "./settings";
 import { utilityRoutes } from "./utilities";
 
 /** Every public route. Order matters where paths overlap (`/api/logs/tasks` before `/api/logs/:id`, `/api/rules/evaluate` before `/api/rules/:id`). */
-export const routes: RouteDef[] = [...utilityRoutes, ...logRoutes, ...projectRoutes, ...ruleRoutes, ...settingsRoutes, ...hookRoutes, ...mediaRoutes];
+export const routes: RouteDef[] = [
+  ...utilityRoutes,
+  ...logRoutes,
+  ...projectRoutes,
+  ...ruleRoutes,
+  ...settingsRoutes,
+  ...hookRoutes,
+  ...mediaRoutes,
+];

@@ -117,7 +117,6 @@ export const logRoutes = [
     params: IdParams,
     body: DecisionBody,
     response: DecisionResponse,
-    handler: ({ auth, params, body, deps }) =>
-      deps.services.review.decide(auth.workspaceId, params.id, body.decision, actor(body)),
+    handler: ({ auth, params, body, deps }) => deps.services.review.decide(auth.workspaceId, params.id, body.decision, actor(body)),
   }),
 ];

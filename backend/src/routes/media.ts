@@ -68,7 +68,10 @@ export const mediaRoutes = [
       const check = parsed && disposition ? mediaUrls.verify(parsed.key, query.expires, disposition, query.signature) : "invalid";
       if (check === "expired") throw new ApiError("forbidden", "This link has expired; open the attachment again from the log.");
       if (check !== "valid" || !parsed || !disposition || query.expires === undefined) {
-        throw new ApiError("forbidden", "This link is not valid (it is incomplete or was changed); open the attachment again from the log.");
+        throw new ApiError(
+          "forbidden",
+          "This link is not valid (it is incomplete or was changed); open the attachment again from the log.",
+        );
       }
       const file = await attachments.storage.open(parsed.key);
       if (!file) throw new ApiError("not_found", "This attachment no longer exists.");

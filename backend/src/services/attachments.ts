@@ -71,15 +71,19 @@ export class AttachmentService {
    * after the delete commits: a delete that fails or rolls back leaves every file its log still lists.
    */
   async filesOf(db: Pick<PrismaClient, "log">, where: Prisma.LogWhereInput): Promise<StoredAttachment[]> {
-    const logs = await db.log.findMany({ where: { ...where, NOT: { attachments: { equals: Prisma.DbNull } } }, select: { attachments: true } });
+    const logs = await db.log.findMany({
+      where: { ...where, NOT: { attachments: { equals: Prisma.DbNull } } },
+      select: { attachments: true },
+    });
     return logs.flatMap((log) => (Array.isArray(log.attachments) ? (log.attachments as unknown as StoredAttachment[]) : []));
   }
 
   async isAttached(workspaceId: string, logId: string, key: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      `SELECT 1 FROM logs WHERE id = $1 AND workspace_id = $2::uuid AND attachments @> $3::jsonb`,
-      [logId, workspaceId, JSON.stringify([{ key }])],
-    );
+    const rows = await this.sql.query(`SELECT 1 FROM logs WHERE id = $1 AND workspace_id = $2::uuid AND attachments @> $3::jsonb`, [
+      logId,
+      workspaceId,
+      JSON.stringify([{ key }]),
+    ]);
     return rows.length > 0;
   }
 
@@ -142,7 +146,9 @@ export class AttachmentService {
         { [field]: `the URL answered HTTP ${res.status}` },
       );
     }
-    const encoding = String(res.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+    const encoding = String(res.headers["content-encoding"] ?? "identity")
+      .trim()
+      .toLowerCase();
     const length = Number(res.headers["content-length"]);
     if ((encoding === "identity" || encoding === "") && Number.isFinite(length) && length > this.maxBytes) {
       res.body.destroy();
@@ -151,9 +157,12 @@ export class AttachmentService {
     const decoder = decoderFor(encoding);
     if (decoder === null) {
       res.body.destroy();
-      throw ApiError.invalid(`${field}: ${shortUrl(url)} answered with Content-Encoding "${encoding.slice(0, 40)}", which Tracira cannot read.`, {
-        [field]: "unsupported Content-Encoding",
-      });
+      throw ApiError.invalid(
+        `${field}: ${shortUrl(url)} answered with Content-Encoding "${encoding.slice(0, 40)}", which Tracira cannot read.`,
+        {
+          [field]: "unsupported Content-Encoding",
+        },
+      );
     }
     const stream = decoder ? (pipeline(res.body, decoder, () => undefined) as Readable) : res.body;
     const filename =
@@ -249,7 +258,8 @@ export function decodeUpload(text: string, field: string, maxBytes: number): Buf
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-const MIME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+const MIME =
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\\r\n]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
 
 /** A well-formed media type, else `application/octet-stream` (it is served back as a header). */
 export function cleanContentType(value: string | undefined): string {
@@ -260,8 +270,13 @@ export function cleanContentType(value: string | undefined): string {
 /** The last path part of a name, without control characters; undefined when nothing is left. */
 export function cleanFilename(name: string | undefined): string | undefined {
   if (!name) return undefined;
-  // eslint-disable-next-line no-control-regex
-  const base = name.replace(/[\u0000-\u001f\u007f]/g, "").split(/[/\\]/).pop()?.trim() ?? "";
+  const base =
+    name
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, "")
+      .split(/[/\\]/)
+      .pop()
+      ?.trim() ?? "";
   if (!base || base === "." || base === "..") return undefined;
   return [...base].slice(0, 255).join("");
 }

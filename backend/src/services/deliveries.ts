@@ -15,29 +15,27 @@ export class DeliveryQueryService {
       include: { attempts: { orderBy: { attemptNumber: "asc" } } },
     });
     return {
-      deliveries: rows.map(
-        (d): Delivery => ({
-          id: d.id,
-          logId: d.logId,
-          hookId: d.hookSubscriptionId,
-          kind: d.kind,
-          event: d.event as Delivery["event"],
-          target: d.target === SLACK_TARGET ? "Slack (the workspace's incoming webhook)" : d.target,
-          status: d.status,
-          attemptCount: d.attempts.length,
-          nextAttemptAt: d.status === "pending" ? iso(d.nextAttemptAt) : null,
-          lastError: d.lastError,
-          deliveredAt: iso(d.deliveredAt),
-          createdAt: d.createdAt.toISOString(),
-          attempts: d.attempts.map((a) => ({
-            attemptNumber: a.attemptNumber,
-            responseStatus: a.responseStatus,
-            error: a.error,
-            durationMs: a.durationMs,
-            createdAt: a.createdAt.toISOString(),
-          })),
-        }),
-      ),
+      deliveries: rows.map((d): Delivery => ({
+        id: d.id,
+        logId: d.logId,
+        hookId: d.hookSubscriptionId,
+        kind: d.kind,
+        event: d.event as Delivery["event"],
+        target: d.target === SLACK_TARGET ? "Slack (the workspace's incoming webhook)" : d.target,
+        status: d.status,
+        attemptCount: d.attempts.length,
+        nextAttemptAt: d.status === "pending" ? iso(d.nextAttemptAt) : null,
+        lastError: d.lastError,
+        deliveredAt: iso(d.deliveredAt),
+        createdAt: d.createdAt.toISOString(),
+        attempts: d.attempts.map((a) => ({
+          attemptNumber: a.attemptNumber,
+          responseStatus: a.responseStatus,
+          error: a.error,
+          durationMs: a.durationMs,
+          createdAt: a.createdAt.toISOString(),
+        })),
+      })),
     };
   }
 }

@@ -36,9 +36,7 @@ export class ProjectService {
 
   async create(workspaceId: string, name: string, icon?: string): Promise<Project> {
     try {
-      return toProject(
-        await this.prisma.project.create({ data: { workspaceId, name, icon: icon ?? null }, select: withCount }),
-      );
+      return toProject(await this.prisma.project.create({ data: { workspaceId, name, icon: icon ?? null }, select: withCount }));
     } catch (err) {
       if (isUniqueViolation(err)) throw ApiError.conflict(`A project named "${name}" already exists.`, { name: "already taken" });
       throw err;
@@ -92,9 +90,7 @@ export class ProjectService {
 
   private async merge(workspaceId: string, sourceId: string, targetId: string) {
     await this.prisma.$transaction(async (tx) => {
-      const targetTasks = new Set(
-        (await tx.task.findMany({ where: { projectId: targetId }, select: { name: true } })).map((t) => t.name),
-      );
+      const targetTasks = new Set((await tx.task.findMany({ where: { projectId: targetId }, select: { name: true } })).map((t) => t.name));
       await tx.task.deleteMany({ where: { projectId: sourceId, name: { in: [...targetTasks] } } });
       await tx.task.updateMany({ where: { projectId: sourceId }, data: { projectId: targetId } });
       await tx.log.updateMany({ where: { workspaceId, projectId: sourceId }, data: { projectId: targetId } });

@@ -38,7 +38,11 @@ export class RuleService {
   constructor(private readonly prisma: PrismaClient) {}
 
   async list(workspaceId: string): Promise<Rule[]> {
-    const rows = await this.prisma.rule.findMany({ where: { workspaceId }, include: withProject, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    const rows = await this.prisma.rule.findMany({
+      where: { workspaceId },
+      include: withProject,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
     return rows.map(toRule);
   }
 

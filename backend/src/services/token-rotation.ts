@@ -35,7 +35,9 @@ export class TokenRotationService {
   async rotate(workspaceId: string, rotatedBy: string, usedTokenHash?: string): Promise<{ webhookToken: string }> {
     const token = generateToken();
     await this.prisma.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<{ token_hash: string }[]>`SELECT token_hash FROM workspaces WHERE id = ${workspaceId}::uuid FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<
+        { token_hash: string }[]
+      >`SELECT token_hash FROM workspaces WHERE id = ${workspaceId}::uuid FOR UPDATE`;
       if (!locked) throw ApiError.notFound("Workspace");
       if (usedTokenHash !== undefined && locked.token_hash !== usedTokenHash) {
         throw new ApiError("unauthorized", "This token was rotated a moment ago. Use the new token.");

@@ -25,7 +25,11 @@ export function dashboardApi(deps: AppDeps): express.Router {
       onError: ({ error, path, ctx }) => {
         const api = apiErrorOf(error);
         if (api.status >= 500) {
-          deps.logger.error("procedure failed", { requestId: ctx ? requestIdOf(ctx.res) : undefined, path, error: error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : error.message });
+          deps.logger.error("procedure failed", {
+            requestId: ctx ? requestIdOf(ctx.res) : undefined,
+            path,
+            error: error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : error.message,
+          });
         }
       },
       // A 429's Retry-After (log-in attempts) reaches the browser as it does from the REST API.
@@ -41,7 +45,10 @@ export function dashboardApi(deps: AppDeps): express.Router {
 function csrfGuard(publicUrl: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (req.headers[CSRF_HEADER] !== "1") {
-      throw new ApiError("forbidden", `Dashboard calls need the header ${CSRF_HEADER}: 1 (the dashboard sends it); cross-site requests are refused.`);
+      throw new ApiError(
+        "forbidden",
+        `Dashboard calls need the header ${CSRF_HEADER}: 1 (the dashboard sends it); cross-site requests are refused.`,
+      );
     }
     const origin = req.headers.origin;
     if (origin && !isOwnOrigin(origin, req, publicUrl)) {

@@ -38,7 +38,9 @@ export function dashboardClient(url: string, options: { csrf?: boolean; origin?:
 }
 
 /** The error a procedure call ends with: its HTTP status, API code, message and fields. */
-export async function failureOf(call: Promise<unknown>): Promise<{ status: number; code: string; message: string; fields?: Record<string, string> }> {
+export async function failureOf(
+  call: Promise<unknown>,
+): Promise<{ status: number; code: string; message: string; fields?: Record<string, string> }> {
   try {
     await call;
   } catch (err) {

@@ -1,7 +1,11 @@
 import type { TestServer } from "./server";
 
 /** Delivery tests share these: short back-off so retries happen within a test, and rules that pick a status. */
-export const FAST_DELIVERIES = { TRACIRA_DELIVERY_BACKOFF_MS: "100", TRACIRA_DELIVERY_BACKOFF_MAX_MS: "300", TRACIRA_DELIVERY_POLL_MS: "50" };
+export const FAST_DELIVERIES = {
+  TRACIRA_DELIVERY_BACKOFF_MS: "100",
+  TRACIRA_DELIVERY_BACKOFF_MAX_MS: "300",
+  TRACIRA_DELIVERY_POLL_MS: "50",
+};
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

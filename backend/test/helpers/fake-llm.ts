@@ -157,10 +157,7 @@ function reply(res: ServerResponse, api: FakeRequest["api"], model: string, body
     });
   }
   const toolName = body?.tool_choice?.name ?? "record_verdict";
-  const block =
-    "text" in r
-      ? { type: "text", text: r.text }
-      : { type: "tool_use", id: "toolu_fake", name: toolName, input: r.verdict };
+  const block = "text" in r ? { type: "text", text: r.text } : { type: "tool_use", id: "toolu_fake", name: toolName, input: r.verdict };
   send(res, 200, {
     id: "msg_fake",
     type: "message",

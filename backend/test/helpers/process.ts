@@ -34,7 +34,13 @@ export async function startServerProcess(
       HOST: "127.0.0.1",
       TRACIRA_LOG_LEVEL: "warn",
       // `npm start` runs as the README says: the embedded default makes its own key.
-      ...(viaNpmStart ? {} : { TRACIRA_SECRET_KEY: TEST_ENV.TRACIRA_SECRET_KEY!, RATE_LIMIT_PER_MINUTE: TEST_ENV.RATE_LIMIT_PER_MINUTE!, TRACIRA_ALLOW_PRIVATE_URLS: "true" }),
+      ...(viaNpmStart
+        ? {}
+        : {
+            TRACIRA_SECRET_KEY: TEST_ENV.TRACIRA_SECRET_KEY!,
+            RATE_LIMIT_PER_MINUTE: TEST_ENV.RATE_LIMIT_PER_MINUTE!,
+            TRACIRA_ALLOW_PRIVATE_URLS: "true",
+          }),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -68,7 +74,8 @@ export async function startServerProcess(
     call: (token) => callerFor(url, token),
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) {
-        if (viaNpmStart) process.kill(-child.pid!, signal); // npm, turbo and node: the whole group
+        if (viaNpmStart)
+          process.kill(-child.pid!, signal); // npm, turbo and node: the whole group
         else child.kill(signal);
       }
       return exited;

@@ -30,11 +30,9 @@ export function freePort(): Promise<number> {
 export async function startRedis(port?: number): Promise<RedisServer> {
   const p = port ?? (await freePort());
   const dir = fs.mkdtempSync(path.join(tmp, `${p}-`));
-  const child = spawn(
-    "redis-server",
-    ["--port", String(p), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn("redis-server", ["--port", String(p), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   servers.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   void exited.then(() => servers.delete(child));
@@ -67,6 +65,8 @@ export async function startRedis(port?: number): Promise<RedisServer> {
 export async function stopAllRedis(): Promise<void> {
   const running = [...servers];
   for (const child of running) child.kill("SIGKILL");
-  await Promise.all(running.map((c) => new Promise((resolve) => (c.exitCode === null && c.signalCode === null ? c.once("exit", resolve) : resolve(null)))));
+  await Promise.all(
+    running.map((c) => new Promise((resolve) => (c.exitCode === null && c.signalCode === null ? c.once("exit", resolve) : resolve(null)))),
+  );
   fs.rmSync(tmp, { recursive: true, force: true });
 }

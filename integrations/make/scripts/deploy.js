@@ -21,7 +21,14 @@ const TYPE_IDS = { trigger: 1, action: 4, search: 9, instant_trigger: 10, respon
 const SECTIONS = {
   connection: { communication: "api", params: "parameters" },
   webhook: { communication: "api", params: "parameters", attach: "attach", detach: "detach" },
-  module: { communication: "api", staticParams: "parameters", mappableParams: "expect", interface: "interface", samples: "samples", epoch: "epoch" },
+  module: {
+    communication: "api",
+    staticParams: "parameters",
+    mappableParams: "expect",
+    interface: "interface",
+    samples: "samples",
+    epoch: "epoch",
+  },
   rpc: { communication: "api", params: "parameters" },
 };
 
@@ -73,15 +80,17 @@ async function deploy({ make, appName, appVersion, dryRun = false, log = () => {
   for (const [local, meta] of Object.entries(manifest.components.connection ?? {})) {
     let remote = remoteConnections.find((c) => c.label === meta.label);
     if (!remote) {
-      remote = await write(`create connection ${local} (${meta.label})`,
+      remote = await write(
+        `create connection ${local} (${meta.label})`,
         () => sdk.connections.create(appName, { type: meta.connectionType ?? "basic", label: meta.label }),
-        { name: `<new connection ${local}>` });
+        { name: `<new connection ${local}>` },
+      );
     }
     connectionNames[local] = remote.name;
     for (const [section, text] of sectionsOf("connection", meta, file))
       await write(`set connection ${remote.name} ${section}`, () => sdk.connections.setSection(remote.name, section, text));
   }
-  const connectionOf = (meta) => (meta.connection ? connectionNames[meta.connection] ?? null : null);
+  const connectionOf = (meta) => (meta.connection ? (connectionNames[meta.connection] ?? null) : null);
 
   // Webhooks: Make names them too (and the create answer carries no name: list again).
   const webhookNames = {};
@@ -89,13 +98,17 @@ async function deploy({ make, appName, appVersion, dryRun = false, log = () => {
   for (const [local, meta] of Object.entries(manifest.components.webhook ?? {})) {
     let remote = remoteWebhooks.find((w) => w.label === meta.label);
     if (!remote) {
-      remote = await write(`create webhook ${local} (${meta.label})`, async () => {
-        await sdk.webhooks.create(appName, { type: meta.webhookType ?? "web", label: meta.label, connection: connectionOf(meta) });
-        remoteWebhooks = (await sdk.webhooks.list(appName)) ?? [];
-        const created = remoteWebhooks.find((w) => w.label === meta.label);
-        if (!created) throw new Error(`webhook ${meta.label} was created but is not listed`);
-        return created;
-      }, { name: `<new webhook ${local}>` });
+      remote = await write(
+        `create webhook ${local} (${meta.label})`,
+        async () => {
+          await sdk.webhooks.create(appName, { type: meta.webhookType ?? "web", label: meta.label, connection: connectionOf(meta) });
+          remoteWebhooks = (await sdk.webhooks.list(appName)) ?? [];
+          const created = remoteWebhooks.find((w) => w.label === meta.label);
+          if (!created) throw new Error(`webhook ${meta.label} was created but is not listed`);
+          return created;
+        },
+        { name: `<new webhook ${local}>` },
+      );
     }
     webhookNames[local] = remote.name;
     for (const [section, text] of sectionsOf("webhook", meta, file))
@@ -115,7 +128,8 @@ async function deploy({ make, appName, appVersion, dryRun = false, log = () => {
     const remote = remoteModules.find((m) => m.name === name);
     if (!remote) {
       await write(`create module ${name} (${meta.moduleType})`, () =>
-        sdk.modules.create(appName, appVersion, { name, typeId: TYPE_IDS[meta.moduleType], moduleInitMode: "blank", ...wanted }));
+        sdk.modules.create(appName, appVersion, { name, typeId: TYPE_IDS[meta.moduleType], moduleInitMode: "blank", ...wanted }),
+      );
     } else if (Object.entries(wanted).some(([k, v]) => (remote[k] ?? null) !== v)) {
       await write(`update module ${name}`, () => sdk.modules.update(appName, appVersion, name, wanted));
     }

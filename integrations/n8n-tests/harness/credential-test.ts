@@ -23,7 +23,11 @@ const get = (data: IDataObject, key: string): unknown =>
  * n8n-core's `RoutingNode` with the credentials applied; a non-2xx answer, a network error or a matching
  * `rules` entry is an `Error` result.
  */
-export async function testCredential(types: Types, credentialType: string, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
+export async function testCredential(
+  types: Types,
+  credentialType: string,
+  data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult> {
   const test = types.credentialTypes.getByName(credentialType).test;
   if (!test) throw new Error(`${credentialType} declares no test request`);
   const testNodeType: INodeType = {
@@ -79,7 +83,8 @@ export async function testCredential(types: Types, credentialType: string, data:
     if (status !== undefined) {
       const rule = test.rules?.find((r) => r.type === "responseCode" && r.properties.value === status);
       if (rule) return { status: "Error", message: rule.properties.message };
-      if (status < 199 || status > 299) return { status: "Error", message: error.cause.response.statusText || `Received HTTP status code: ${status}` };
+      if (status < 199 || status > 299)
+        return { status: "Error", message: error.cause.response.statusText || `Received HTTP status code: ${status}` };
     } else if (error.cause?.code) {
       return { status: "Error", message: error.cause.code };
     }

@@ -79,11 +79,22 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
     throw new Error(`the harness keeps credentials in memory; nothing reads stored ${type} credentials`);
   }
 
-  async getDecrypted(_additionalData: unknown, nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+  async getDecrypted(
+    _additionalData: unknown,
+    nodeCredentials: INodeCredentialsDetails,
+    type: string,
+  ): Promise<ICredentialDataDecryptedObject> {
     const data = this.data[type];
     if (!data) throw new Error(`Credentials "${nodeCredentials.name}" of type "${type}" were not given to the harness`);
     // As n8n's `applyDefaultsAndOverwrites`: the type's defaults for every field not given.
-    return NodeHelpers.getNodeParameters(this.getCredentialsProperties(type), { ...data } as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+    return NodeHelpers.getNodeParameters(
+      this.getCredentialsProperties(type),
+      { ...data } as INodeParameters,
+      true,
+      false,
+      null,
+      null,
+    ) as ICredentialDataDecryptedObject;
   }
 
   async updateCredentials(): Promise<void> {

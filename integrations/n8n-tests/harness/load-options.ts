@@ -30,7 +30,8 @@ function pathOf(properties: Property[], method: string, prefix: string): string 
     const here = `${prefix}.${p.name}`;
     if ("typeOptions" in p && p.typeOptions?.loadOptionsMethod === method) return here;
     // A collection's fields and a fixed collection's groups sit under the parameter's own name.
-    const children = "values" in p ? p.values : "type" in p && (p.type === "collection" || p.type === "fixedCollection") ? p.options : undefined;
+    const children =
+      "values" in p ? p.values : "type" in p && (p.type === "collection" || p.type === "fixedCollection") ? p.options : undefined;
     const found = children && pathOf(children as Property[], method, here);
     if (found) return found;
   }
@@ -51,7 +52,9 @@ export async function loadOptions(input: LoadOptionsInput): Promise<INodePropert
     id: "uuid-1234",
     name: "Temp-Node",
     type: input.nodeType,
-    typeVersion: input.typeVersion ?? (Array.isArray(nodeType.description.version) ? nodeType.description.version.at(-1)! : nodeType.description.version),
+    typeVersion:
+      input.typeVersion ??
+      (Array.isArray(nodeType.description.version) ? nodeType.description.version.at(-1)! : nodeType.description.version),
     position: [0, 0],
     parameters: input.parameters ?? {},
     ...(input.credentials ? { credentials: nodeCredentials(input.credentials) } : {}),

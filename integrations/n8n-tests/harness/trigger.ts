@@ -84,13 +84,23 @@ export async function startTrigger(input: TriggerInput): Promise<Trigger> {
     id: randomUUID(),
     name: nodeType.description.defaults.name ?? "Trigger",
     type: input.nodeType,
-    typeVersion: input.typeVersion ?? (Array.isArray(nodeType.description.version) ? nodeType.description.version.at(-1)! : nodeType.description.version),
+    typeVersion:
+      input.typeVersion ??
+      (Array.isArray(nodeType.description.version) ? nodeType.description.version.at(-1)! : nodeType.description.version),
     position: [0, 0],
     webhookId: randomUUID(),
     parameters: input.parameters ?? {}, // the Workflow adds the defaults
     ...(input.credentials ? { credentials: nodeCredentials(input.credentials) } : {}),
   };
-  const workflow = new Workflow({ id: randomUUID(), name: "harness trigger", nodes: [node], connections: {}, active: true, nodeTypes: input.types.nodeTypes, staticData: {} });
+  const workflow = new Workflow({
+    id: randomUUID(),
+    name: "harness trigger",
+    nodes: [node],
+    connections: {},
+    active: true,
+    nodeTypes: input.types.nodeTypes,
+    staticData: {},
+  });
   const credentialsHelper = new MemoryCredentialsHelper(input.types.credentialTypes, input.credentials ?? {});
   const additionalData = (extra: Partial<IWorkflowExecuteAdditionalData> = {}) => ({
     ...createAdditionalData({ credentialsHelper, instanceBaseUrl: base }),
@@ -103,7 +113,13 @@ export async function startTrigger(input: TriggerInput): Promise<Trigger> {
   handle = async (req, res) => {
     const rawBody = await readRawBody(req);
     const found = webhooks.find((w) => w.httpMethod === req.method && `/webhook/${w.path}` === req.path);
-    const call: WebhookCall = { method: req.method, path: req.path, headers: { ...req.headers }, rawBody: rawBody.toString("utf8"), status: 0 };
+    const call: WebhookCall = {
+      method: req.method,
+      path: req.path,
+      headers: { ...req.headers },
+      rawBody: rawBody.toString("utf8"),
+      status: 0,
+    };
     calls.push(call);
     res.on("finish", () => (call.status = res.statusCode));
     if (!found) {
@@ -141,10 +157,17 @@ export async function startTrigger(input: TriggerInput): Promise<Trigger> {
 /** As n8n's CLI `WebhookService.getNodeWebhooks`: one registration per webhook description and method. */
 function nodeWebhooks(workflow: Workflow, node: INode, additionalData: IWorkflowExecuteAdditionalData): IWebhookData[] {
   const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-  const value = <T>(v: unknown, fallback?: T) => workflow.expression.getSimpleParameterValue(node, v as string, "internal", {}, undefined, fallback as never);
+  const value = <T>(v: unknown, fallback?: T) =>
+    workflow.expression.getSimpleParameterValue(node, v as string, "internal", {}, undefined, fallback as never);
   return (nodeType.description.webhooks ?? []).flatMap((description) => {
     const nodePath = String(value(description.path)).replace(/^\//, "").replace(/\/$/, "");
-    const path = NodeHelpers.getNodeWebhookPath(workflow.id, node, nodePath, value(description.isFullPath, false) as boolean, value(description.restartWebhook, false) as boolean);
+    const path = NodeHelpers.getNodeWebhookPath(
+      workflow.id,
+      node,
+      nodePath,
+      value(description.isFullPath, false) as boolean,
+      value(description.restartWebhook, false) as boolean,
+    );
     return String(value(description.httpMethod, "GET"))
       .split(",")
       .filter(Boolean)

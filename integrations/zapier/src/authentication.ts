@@ -18,7 +18,8 @@ export default {
       label: "API Token",
       type: "password",
       required: true,
-      helpText: "Your workspace token. It starts with `wh-` and is shown once when the workspace is created; an admin can rotate it in Tracira's settings.",
+      helpText:
+        "Your workspace token. It starts with `wh-` and is shown once when the workspace is created; an admin can rotate it in Tracira's settings.",
     },
   ],
   test,

@@ -43,7 +43,8 @@ export async function unsubscribe(z: ZObject, bundle: Bundle): Promise<unknown> 
 
 /** A header of the raw request, whatever its case and with or without Zapier's `Http-` prefix. */
 function header(headers: unknown, name: string): string | undefined {
-  const parsed = typeof headers === "string" ? (JSON.parse(headers) as Record<string, unknown>) : (headers as Record<string, unknown> | undefined);
+  const parsed =
+    typeof headers === "string" ? (JSON.parse(headers) as Record<string, unknown>) : (headers as Record<string, unknown> | undefined);
   for (const [key, value] of Object.entries(parsed ?? {})) {
     if (key.toLowerCase().replace(/^http-/, "") === name.toLowerCase()) return Array.isArray(value) ? String(value[0]) : String(value);
   }
@@ -65,7 +66,8 @@ const REFUSED = {
 export function verifySignature(z: ZObject, bundle: Bundle, now = Date.now()): void {
   const secret = (bundle.subscribeData as { signingSecret?: string } | undefined)?.signingSecret;
   const raw = bundle.rawRequest as { content?: string; headers?: unknown } | undefined;
-  if (!secret) throw new z.errors.HaltedError("This Zap's subscription has no signing secret: turn the Zap off and on again to subscribe anew.");
+  if (!secret)
+    throw new z.errors.HaltedError("This Zap's subscription has no signing secret: turn the Zap off and on again to subscribe anew.");
   if (typeof raw?.content !== "string") {
     throw new z.errors.HaltedError("This request cannot be checked: Zapier passed no raw request to verify X-Tracira-Signature against.");
   }

@@ -2,7 +2,9 @@ import type { Bundle, HttpRequestOptions, ZObject } from "zapier-platform-core";
 
 /** The Tracira server's address as the user typed it, without a trailing slash. */
 export function baseUrl(bundle: Bundle): string {
-  return String(bundle.authData.baseUrl ?? "").trim().replace(/\/+$/, "");
+  return String(bundle.authData.baseUrl ?? "")
+    .trim()
+    .replace(/\/+$/, "");
 }
 
 export interface ApiOptions {

@@ -15,7 +15,7 @@ export const LOG_RESULT_SAMPLE: FlatLogResult = {
   verdict_pass: false,
   triggered_rules: "No refund promises",
   triggered_rule_count: 1,
-  explanation: "No refund promises: the output contains the forbidden keyword \"refund\".",
+  explanation: 'No refund promises: the output contains the forbidden keyword "refund".',
   confidence_score: 1,
 };
 

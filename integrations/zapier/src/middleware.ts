@@ -13,7 +13,12 @@ export function addBearerToken(request: Request, _z: ZObject, bundle: Bundle): R
 export function errorMessage(status: number, data: unknown, content: string): string {
   if (data && typeof data === "object" && typeof (data as { error?: unknown }).error === "string") {
     const { error, fields } = data as { error: string; fields?: Record<string, unknown> };
-    const details = fields && typeof fields === "object" ? Object.values(fields).map(String).filter((f) => !error.includes(f)) : [];
+    const details =
+      fields && typeof fields === "object"
+        ? Object.values(fields)
+            .map(String)
+            .filter((f) => !error.includes(f))
+        : [];
     return details.length ? `${error} (${details.join("; ")})` : error;
   }
   return `Tracira answered ${status}${content ? `: ${content.slice(0, 200)}` : ""}`;
@@ -45,7 +50,11 @@ export function handleErrors(response: HttpResponse & { skipThrowForStatus?: boo
     throw new z.errors.ThrottledError(`Tracira's rate limit was reached; retrying in ${delay} seconds.`, delay);
   }
   if (response.status >= 400 && !response.skipThrowForStatus) {
-    throw new z.errors.Error(errorMessage(response.status, parsed(response), response.content), `tracira_${response.status}`, response.status);
+    throw new z.errors.Error(
+      errorMessage(response.status, parsed(response), response.content),
+      `tracira_${response.status}`,
+      response.status,
+    );
   }
   return response;
 }

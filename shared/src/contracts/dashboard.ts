@@ -8,11 +8,11 @@ export const PASSWORD_MIN_CHARS = 10;
 const PASSWORD_MAX_CHARS = 200;
 
 const email = z
-  .string({ error: "email is required, e.g. \"ana@example.com\"" })
+  .string({ error: 'email is required, e.g. "ana@example.com"' })
   .trim()
   .toLowerCase()
   .max(254, { error: "email must be at most 254 characters" })
-  .pipe(z.email({ error: "email must be an e-mail address, e.g. \"ana@example.com\"" }));
+  .pipe(z.email({ error: 'email must be an e-mail address, e.g. "ana@example.com"' }));
 
 const newPassword = z
   .string({ error: "password is required" })
@@ -72,7 +72,12 @@ export const MemberList = z.object({ members: z.array(Member) });
 export type MemberList = z.infer<typeof MemberList>;
 
 export const OverviewQuery = z.object({
-  days: z.number({ error: "days must be a number" }).int().min(1, { error: "days must be at least 1" }).max(90, { error: "days must be at most 90" }).default(14),
+  days: z
+    .number({ error: "days must be a number" })
+    .int()
+    .min(1, { error: "days must be at least 1" })
+    .max(90, { error: "days must be at most 90" })
+    .default(14),
 });
 
 export const OverviewDay = z.object({

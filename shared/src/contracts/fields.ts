@@ -19,9 +19,7 @@ export const requiredText = (field: string, max: number, example: string) =>
   z
     .string({
       error: (iss) =>
-        iss.input === undefined
-          ? `${field} is required, e.g. "${example}"`
-          : `${field} must be text, not ${received(iss.input)}`,
+        iss.input === undefined ? `${field} is required, e.g. "${example}"` : `${field} must be text, not ${received(iss.input)}`,
     })
     .trim()
     .min(1, { error: `${field} must not be empty, e.g. "${example}"` })
@@ -38,13 +36,13 @@ export const optionalText = (field: string, max: number) =>
 export const contextId = (field: string) =>
   unmapped(
     z
-    .union([z.string().trim().max(LIMITS.shortFieldChars), z.number().finite()], {
-      error: (iss) =>
-        typeof iss.input === "string"
-          ? `${field} must be at most ${LIMITS.shortFieldChars} characters`
-          : `${field} must be text or a number, not ${received(iss.input)}`,
-    })
-    .transform((v) => (typeof v === "number" ? String(v) : v)),
+      .union([z.string().trim().max(LIMITS.shortFieldChars), z.number().finite()], {
+        error: (iss) =>
+          typeof iss.input === "string"
+            ? `${field} must be at most ${LIMITS.shortFieldChars} characters`
+            : `${field} must be text or a number, not ${received(iss.input)}`,
+      })
+      .transform((v) => (typeof v === "number" ? String(v) : v)),
   );
 
 /** No-code tools send `null` or `""` for an optional field left unmapped: both mean "not given". */
@@ -77,8 +75,7 @@ export const looseBoolean = (field: string) =>
     .transform((v) => v === true || v === "true")
     .optional();
 
-const ISO_DATE_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /** `Date` rolls 2024-02-30 over to March 1st: the day must exist in its month. */
 const isCalendarDate = (text: string) => {

@@ -12,17 +12,7 @@ import {
   VERDICTS,
 } from "../enums";
 import { LIMITS } from "../limits";
-import {
-  contextId,
-  unmapped,
-  enumOf,
-  httpUrl,
-  isoDateTime,
-  looseBoolean,
-  nonNegativeNumber,
-  optionalText,
-  requiredText,
-} from "./fields";
+import { contextId, unmapped, enumOf, httpUrl, isoDateTime, looseBoolean, nonNegativeNumber, optionalText, requiredText } from "./fields";
 
 // ---------- POST /api/logs ----------
 
@@ -64,18 +54,26 @@ const Output = z
   });
 
 const Tags = z
-  .union([
-    z.array(
-      z
-        .string({ error: "each tag must be text" })
-        .trim()
-        .min(1, { error: "tags must not be empty" })
-        .max(LIMITS.tagChars, { error: `each tag must be at most ${LIMITS.tagChars} characters` }),
-    ),
-    z.string().max(LIMITS.tags * (LIMITS.tagChars + 1)),
-  ], { error: () => "tags must be an array of texts (or one comma-separated text)" })
+  .union(
+    [
+      z.array(
+        z
+          .string({ error: "each tag must be text" })
+          .trim()
+          .min(1, { error: "tags must not be empty" })
+          .max(LIMITS.tagChars, { error: `each tag must be at most ${LIMITS.tagChars} characters` }),
+      ),
+      z.string().max(LIMITS.tags * (LIMITS.tagChars + 1)),
+    ],
+    { error: () => "tags must be an array of texts (or one comma-separated text)" },
+  )
   .transform((value) =>
-    typeof value === "string" ? value.split(",").map((t) => t.trim()).filter(Boolean) : value,
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : value,
   )
   .pipe(
     z
@@ -95,7 +93,10 @@ const Attachment = z.union(
     z.object({ url: httpUrl("attachments[].url") }),
     z.object({
       // No length cap here: the body limit bounds it, and the service answers 413 past 10 MB decoded.
-      upload: z.string().min(1).meta({ description: "The file as base64 (a data: URL prefix is accepted), at most 10 MB decoded; larger is a 413" }),
+      upload: z
+        .string()
+        .min(1)
+        .meta({ description: "The file as base64 (a data: URL prefix is accepted), at most 10 MB decoded; larger is a 413" }),
       filename: requiredText("attachments[].filename", 255, "report.pdf"),
       contentType: requiredText("attachments[].contentType", 255, "application/pdf"),
     }),
@@ -162,10 +163,7 @@ export const CreateLogBody = z
     // The canonical name wins; otherwise the first alias given.
     const pick = (key: keyof typeof contextAliases) =>
       body[key] ?? contextAliases[key].map((alias) => body[alias]).find((v) => v !== undefined && v !== "");
-    const {
-      conversationId, threadId, chatId, customerId, recordId, ticketId, accountId, userId, endUserId, agentId,
-      ...rest
-    } = body;
+    const { conversationId, threadId, chatId, customerId, recordId, ticketId, accountId, userId, endUserId, agentId, ...rest } = body;
     return {
       ...rest,
       task: rest.task?.trim() || undefined,
@@ -319,7 +317,12 @@ export const ListLogsQuery = z
     tags: z
       .string({ error: () => "tags must be one comma-separated text" })
       .max(LIMITS.tags * (LIMITS.tagChars + 1))
-      .transform((v) => v.split(",").map((t) => t.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string()).max(LIMITS.tags, { error: `at most ${LIMITS.tags} tags` }))
       .optional(),
     from: isoDateTime("from").optional(),
@@ -365,7 +368,9 @@ export const LogStatusResponse = z
 
 export const DecisionBody = z.object({
   decision: z
-    .string({ error: (iss) => (iss.input === undefined ? "decision is required: approved or rejected" : "decision must be approved or rejected") })
+    .string({
+      error: (iss) => (iss.input === undefined ? "decision is required: approved or rejected" : "decision must be approved or rejected"),
+    })
     .trim()
     .toLowerCase()
     .pipe(enumOf("decision", HUMAN_DECISIONS)),
@@ -382,7 +387,12 @@ export const BulkBody = z.object({
     .min(1, { error: "ids must list at least one log id" })
     .max(LIMITS.bulkIds, { error: `ids may list at most ${LIMITS.bulkIds} logs per call` }),
   action: z
-    .string({ error: (iss) => (iss.input === undefined ? `action is required: one of ${BULK_ACTIONS.join(", ")}` : `action must be one of ${BULK_ACTIONS.join(", ")}`) })
+    .string({
+      error: (iss) =>
+        iss.input === undefined
+          ? `action is required: one of ${BULK_ACTIONS.join(", ")}`
+          : `action must be one of ${BULK_ACTIONS.join(", ")}`,
+    })
     .trim()
     .toLowerCase()
     .pipe(enumOf("action", BULK_ACTIONS)),

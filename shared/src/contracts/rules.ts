@@ -7,7 +7,7 @@ import { enumOf, looseBoolean, nonNegativeNumber, optionalText, requiredText, un
 /** Rule values are text; a number (e.g. a threshold typed into a number field) is read as its text. */
 const ruleValue = z
   .union([z.string(), z.number().finite()], {
-    error: (iss) => (iss.input === undefined ? "value is required (what the rule checks, e.g. \"refund, apology\")" : "value must be text"),
+    error: (iss) => (iss.input === undefined ? 'value is required (what the rule checks, e.g. "refund, apology")' : "value must be text"),
   })
   .transform((v) => String(v))
   .pipe(
@@ -44,16 +44,21 @@ export const UpdateRuleBody = z
     name: requiredText("name", LIMITS.ruleNameChars, "No refund promises").optional(),
     type: enumOf("type", RULE_TYPES).optional(),
     value: ruleValue.optional(),
-    description: clearable(z.string().max(LIMITS.ruleDescriptionChars, { error: `description must be at most ${LIMITS.ruleDescriptionChars} characters` })),
+    description: clearable(
+      z.string().max(LIMITS.ruleDescriptionChars, { error: `description must be at most ${LIMITS.ruleDescriptionChars} characters` }),
+    ),
     isActive: looseBoolean("isActive"),
     projectId: clearable(z.string().max(LIMITS.shortFieldChars, { error: "projectId is too long" })),
-    projectName: clearable(z.string().max(LIMITS.projectNameChars, { error: `projectName must be at most ${LIMITS.projectNameChars} characters` })),
+    projectName: clearable(
+      z.string().max(LIMITS.projectNameChars, { error: `projectName must be at most ${LIMITS.projectNameChars} characters` }),
+    ),
     taskName: clearable(z.string().max(LIMITS.taskNameChars, { error: `taskName must be at most ${LIMITS.taskNameChars} characters` })),
     llmJudgeProvider: clearable(enumOf("llmJudgeProvider", JUDGE_PROVIDERS)),
     llmJudgeModel: clearable(z.string().max(LIMITS.shortFieldChars, { error: "llmJudgeModel is too long" })),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), {
-    error: "send at least one field to change (name, type, value, description, isActive, projectId, projectName, taskName, llmJudgeProvider, llmJudgeModel)",
+    error:
+      "send at least one field to change (name, type, value, description, isActive, projectId, projectName, taskName, llmJudgeProvider, llmJudgeModel)",
   });
 export type UpdateRuleInput = z.output<typeof UpdateRuleBody>;
 
@@ -91,19 +96,27 @@ const InlineRule = z.object({
 export const EvaluateRuleBody = z.object({
   output: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
-      error: (iss) => (iss.input === undefined ? "output is required: the text to test the rule on" : "output must be text (or a JSON object/array)"),
+      error: (iss) =>
+        iss.input === undefined ? "output is required: the text to test the rule on" : "output must be text (or a JSON object/array)",
     })
     .transform((v) => (typeof v === "string" ? v : JSON.stringify(v)))
     .pipe(z.string().max(LIMITS.outputChars, { error: `output must be at most ${LIMITS.outputChars} characters` })),
   confidence: nonNegativeNumber("confidence", 1),
   input: optionalText("input", LIMITS.inputChars),
   /** A saved rule's id, `{ id }`, or an unsaved rule `{ type, value, … }`. */
-  rule: z.union([z.string().trim().min(1).max(LIMITS.shortFieldChars), z.object({ id: z.string().trim().min(1).max(LIMITS.shortFieldChars) }), InlineRule], {
-    error: (iss) =>
-      iss.input === undefined
-        ? 'rule is required: a saved rule id, or { "type": "keyword_required", "value": "refund" }'
-        : 'rule must be a saved rule id, or an object { "type", "value" } (type one of the rule types)',
-  }),
+  rule: z.union(
+    [
+      z.string().trim().min(1).max(LIMITS.shortFieldChars),
+      z.object({ id: z.string().trim().min(1).max(LIMITS.shortFieldChars) }),
+      InlineRule,
+    ],
+    {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'rule is required: a saved rule id, or { "type": "keyword_required", "value": "refund" }'
+          : 'rule must be a saved rule id, or an object { "type", "value" } (type one of the rule types)',
+    },
+  ),
 });
 export type EvaluateRuleInput = z.output<typeof EvaluateRuleBody>;
 

@@ -4,8 +4,7 @@ import { LIMITS } from "../limits";
 import { enumOf, httpUrl, looseBoolean, requiredText } from "./fields";
 
 /** On update, `null` or `""` clears an optional setting (the dashboard sends "" for an emptied field). */
-const clearable = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" ? null : value), schema.nullable().optional());
+const clearable = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? null : value), schema.nullable().optional());
 
 const secretText = (field: string) =>
   z
@@ -16,15 +15,37 @@ const secretText = (field: string) =>
     .refine((v) => !/\s/.test(v), { error: `${field} must not contain spaces` });
 
 const modelName = (field: string) =>
-  z.string({ error: () => `${field} must be text` }).trim().min(1).max(LIMITS.shortFieldChars, { error: `${field} is too long` });
+  z
+    .string({ error: () => `${field} must be text` })
+    .trim()
+    .min(1)
+    .max(LIMITS.shortFieldChars, { error: `${field} is too long` });
 
 /** The fields of `PATCH /api/settings`, as the reference names them. */
 export const SETTINGS_FIELDS = [
-  "onboardingDismissed", "workspaceName", "slackWebhookUrl", "notifyOnFlag", "notifyOnFail", "slackChannelId",
-  "notificationEmail", "emailOnFlag", "emailOnFail", "slackNotificationsEnabled", "emailNotificationsEnabled",
-  "webhookEnabled", "outboundWebhookUrl", "outboundWebhookEvents", "estimatedIncidentCostUsd", "openaiApiKey",
-  "anthropicApiKey", "openrouterApiKey", "openaiJudgeModel", "anthropicJudgeModel", "openrouterJudgeModel",
-  "defaultJudgeProvider", "color",
+  "onboardingDismissed",
+  "workspaceName",
+  "slackWebhookUrl",
+  "notifyOnFlag",
+  "notifyOnFail",
+  "slackChannelId",
+  "notificationEmail",
+  "emailOnFlag",
+  "emailOnFail",
+  "slackNotificationsEnabled",
+  "emailNotificationsEnabled",
+  "webhookEnabled",
+  "outboundWebhookUrl",
+  "outboundWebhookEvents",
+  "estimatedIncidentCostUsd",
+  "openaiApiKey",
+  "anthropicApiKey",
+  "openrouterApiKey",
+  "openaiJudgeModel",
+  "anthropicJudgeModel",
+  "openrouterJudgeModel",
+  "defaultJudgeProvider",
+  "color",
 ] as const;
 
 export const UpdateSettingsBody = z
@@ -33,7 +54,9 @@ export const UpdateSettingsBody = z
       onboardingDismissed: looseBoolean("onboardingDismissed"),
       workspaceName: requiredText("workspaceName", LIMITS.projectNameChars, "Acme support").optional(),
       slackWebhookUrl: clearable(
-        httpUrl("slackWebhookUrl").refine((v) => v.startsWith("https://"), { error: "slackWebhookUrl must be an https:// URL (Slack → Incoming Webhooks)" }),
+        httpUrl("slackWebhookUrl").refine((v) => v.startsWith("https://"), {
+          error: "slackWebhookUrl must be an https:// URL (Slack → Incoming Webhooks)",
+        }),
       ),
       notifyOnFlag: looseBoolean("notifyOnFlag"),
       notifyOnFail: looseBoolean("notifyOnFail"),
@@ -46,7 +69,9 @@ export const UpdateSettingsBody = z
       webhookEnabled: looseBoolean("webhookEnabled"),
       outboundWebhookUrl: clearable(httpUrl("outboundWebhookUrl")),
       outboundWebhookEvents: z
-        .array(enumOf("outboundWebhookEvents[]", HOOK_EVENTS), { error: () => `outboundWebhookEvents must be an array of: ${HOOK_EVENTS.join(", ")}` })
+        .array(enumOf("outboundWebhookEvents[]", HOOK_EVENTS), {
+          error: () => `outboundWebhookEvents must be an array of: ${HOOK_EVENTS.join(", ")}`,
+        })
         .max(HOOK_EVENTS.length * 2)
         .transform((events) => [...new Set(events)])
         .optional(),
@@ -70,7 +95,9 @@ export const UpdateSettingsBody = z
     },
     { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown setting; the settings are: ${SETTINGS_FIELDS.join(", ")}` : undefined) },
   )
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { error: `send at least one setting to change: ${SETTINGS_FIELDS.join(", ")}` });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    error: `send at least one setting to change: ${SETTINGS_FIELDS.join(", ")}`,
+  });
 export type UpdateSettingsInput = z.output<typeof UpdateSettingsBody>;
 
 export const Usage = z.object({

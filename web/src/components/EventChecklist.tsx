@@ -2,7 +2,12 @@ import { HOOK_EVENTS, type HookEvent } from "../enums";
 import { Checkbox } from "./Checkbox";
 
 /** Pick events out of the hook events. */
-export function EventChecklist(props: { legend: string; value: readonly string[]; onChange: (events: HookEvent[]) => void; error?: string | undefined }) {
+export function EventChecklist(props: {
+  legend: string;
+  value: readonly string[];
+  onChange: (events: HookEvent[]) => void;
+  error?: string | undefined;
+}) {
   const toggle = (event: HookEvent, on: boolean) =>
     props.onChange(HOOK_EVENTS.filter((candidate) => (candidate === event ? on : props.value.includes(candidate))));
   return (

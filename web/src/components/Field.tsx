@@ -8,7 +8,12 @@ export interface ControlProps {
 }
 
 /** A labelled form control with the server's reason for it, if any. */
-export function Field(props: { label: string; error?: string | undefined; hint?: ReactNode; children: (control: ControlProps) => ReactNode }) {
+export function Field(props: {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  children: (control: ControlProps) => ReactNode;
+}) {
   const id = useId();
   const errorId = `${id}-error`;
   const control: ControlProps = props.error ? { id, "aria-invalid": true, "aria-describedby": errorId } : { id };

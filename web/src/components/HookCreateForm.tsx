@@ -30,7 +30,9 @@ export function HookCreateForm() {
       <summary>Add a hook</summary>
       <form className="form" onSubmit={submit} noValidate>
         <Field label="Hook URL" error={fieldError(create.error, "url")}>
-          {(control) => <input {...control} type="url" value={url} placeholder="https://example.com/tracira" onChange={(e) => setUrl(e.target.value)} />}
+          {(control) => (
+            <input {...control} type="url" value={url} placeholder="https://example.com/tracira" onChange={(e) => setUrl(e.target.value)} />
+          )}
         </Field>
         <EventChecklist legend="Events" value={events} onChange={setEvents} error={fieldError(create.error, "events")} />
         <FormError error={create.error} />

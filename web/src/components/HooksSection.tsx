@@ -41,7 +41,11 @@ export function HooksSection() {
                       <td>{hook.source ?? "—"}</td>
                       <td className="nowrap">{formatDateTime(hook.createdAt)}</td>
                       <td>
-                        <ConfirmButton question="Delete this hook subscription?" disabled={remove.isPending} onConfirm={() => remove.mutate(hook.id)}>
+                        <ConfirmButton
+                          question="Delete this hook subscription?"
+                          disabled={remove.isPending}
+                          onConfirm={() => remove.mutate(hook.id)}
+                        >
                           Delete
                         </ConfirmButton>
                       </td>

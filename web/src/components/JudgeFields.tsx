@@ -14,15 +14,30 @@ interface Props {
 export function JudgeFields({ draft, set, error }: Props) {
   return (
     <div className="form-row">
-      <Field label="Judge provider" error={fieldError(error, "llmJudgeProvider")} hint="Empty uses the workspace default (Settings → Judges).">
+      <Field
+        label="Judge provider"
+        error={fieldError(error, "llmJudgeProvider")}
+        hint="Empty uses the workspace default (Settings → Judges)."
+      >
         {(control) => (
-          <ProviderSelect control={control} value={draft.llmJudgeProvider} onChange={(value) => set("llmJudgeProvider", value)} emptyLabel="Workspace default" />
+          <ProviderSelect
+            control={control}
+            value={draft.llmJudgeProvider}
+            onChange={(value) => set("llmJudgeProvider", value)}
+            emptyLabel="Workspace default"
+          />
         )}
       </Field>
       <Field label="Judge model" error={fieldError(error, "llmJudgeModel")}>
         {(control) => (
           <>
-            <input {...control} list="judge-models" value={draft.llmJudgeModel} placeholder="Provider default" onChange={(e) => set("llmJudgeModel", e.target.value)} />
+            <input
+              {...control}
+              list="judge-models"
+              value={draft.llmJudgeModel}
+              placeholder="Provider default"
+              onChange={(e) => set("llmJudgeModel", e.target.value)}
+            />
             <datalist id="judge-models">
               {MODEL_PRESETS.map((preset) => (
                 <option key={preset.value} value={preset.value}>

@@ -20,7 +20,13 @@ function SearchBox({ filters, onChange }: Props) {
   return (
     <Field label="Search">
       {(control) => (
-        <input {...control} type="search" placeholder="Project, task, model, session…" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          {...control}
+          type="search"
+          placeholder="Project, task, model, session…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
       )}
     </Field>
   );

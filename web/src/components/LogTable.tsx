@@ -41,7 +41,12 @@ export function LogTable({ logs, selected, onToggle, onToggleAll }: Props) {
         <thead>
           <tr>
             <th className="check-col">
-              <input type="checkbox" aria-label="Select all logs on this page" checked={allChecked} onChange={(e) => onToggleAll(e.target.checked)} />
+              <input
+                type="checkbox"
+                aria-label="Select all logs on this page"
+                checked={allChecked}
+                onChange={(e) => onToggleAll(e.target.checked)}
+              />
             </th>
             <th>Time</th>
             <th>Project</th>

@@ -29,7 +29,9 @@ export function RuleForm({ draft, set, error, saving, submitLabel, onSubmit, onC
     <form className="form" onSubmit={submit} noValidate data-testid="rule-form">
       <div className="form-row">
         <Field label="Name" error={fieldError(error, "name")}>
-          {(control) => <input {...control} value={draft.name} placeholder="No refund promises" onChange={(e) => set("name", e.target.value)} />}
+          {(control) => (
+            <input {...control} value={draft.name} placeholder="No refund promises" onChange={(e) => set("name", e.target.value)} />
+          )}
         </Field>
         <Field label="Type" error={fieldError(error, "type")}>
           {(control) => (
@@ -44,7 +46,15 @@ export function RuleForm({ draft, set, error, saving, submitLabel, onSubmit, onC
         </Field>
       </div>
       <Field label="Value" error={fieldError(error, "value")} hint={info.hint}>
-        {(control) => <textarea {...control} rows={3} value={draft.value} placeholder={info.placeholder} onChange={(e) => set("value", e.target.value)} />}
+        {(control) => (
+          <textarea
+            {...control}
+            rows={3}
+            value={draft.value}
+            placeholder={info.placeholder}
+            onChange={(e) => set("value", e.target.value)}
+          />
+        )}
       </Field>
       {draft.type === "llm_judge" ? <JudgeFields draft={draft} set={set} error={error} /> : null}
       <Field label="Description" error={fieldError(error, "description")}>

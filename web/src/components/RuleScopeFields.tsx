@@ -39,7 +39,11 @@ export function RuleScopeFields({ draft, set, error }: Props) {
           </select>
         )}
       </Field>
-      <Field label="Task" error={fieldError(error, "taskName")} hint={draft.projectId ? "Leave empty for the whole project." : "Pick a project first."}>
+      <Field
+        label="Task"
+        error={fieldError(error, "taskName")}
+        hint={draft.projectId ? "Leave empty for the whole project." : "Pick a project first."}
+      >
         {(control) => (
           <select {...control} value={draft.taskName} disabled={!draft.projectId} onChange={(e) => set("taskName", e.target.value)}>
             <option value="">All tasks</option>

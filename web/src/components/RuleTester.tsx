@@ -32,7 +32,13 @@ export function RuleTester({ draft }: { draft: RuleDraft }) {
       <form className="form" onSubmit={submit} noValidate>
         <Field label="Sample output" error={fieldError(test.error, "output")}>
           {(control) => (
-            <textarea {...control} rows={5} value={output} placeholder="Paste an AI output to check" onChange={(e) => setOutput(e.target.value)} />
+            <textarea
+              {...control}
+              rows={5}
+              value={output}
+              placeholder="Paste an AI output to check"
+              onChange={(e) => setOutput(e.target.value)}
+            />
           )}
         </Field>
         <Field label="Confidence" error={fieldError(test.error, "confidence")} hint="Optional, 0 to 1 (for confidence thresholds).">
@@ -46,7 +52,9 @@ export function RuleTester({ draft }: { draft: RuleDraft }) {
       {result ? (
         <div className="test-result" data-testid="rule-test-result">
           <p>
-            <strong className={result.verdict === "pass" ? "pass-text" : "fail-text"}>{result.verdict === "pass" ? "Passes" : "Fails"}</strong>{" "}
+            <strong className={result.verdict === "pass" ? "pass-text" : "fail-text"}>
+              {result.verdict === "pass" ? "Passes" : "Fails"}
+            </strong>{" "}
             <StatusBadge status={result.status} />
           </p>
           <p>{result.explanation}</p>

@@ -65,7 +65,9 @@ export function RunsChart({ days }: { days: Day[] }) {
                 const top = y(base + value);
                 const height = y(base) - top;
                 base += value;
-                return value > 0 ? <rect key={series.key} className={series.className} x={x} y={top} width={barWidth} height={height} /> : null;
+                return value > 0 ? (
+                  <rect key={series.key} className={series.className} x={x} y={top} width={barWidth} height={height} />
+                ) : null;
               })}
               {index % labelEvery === 0 ? (
                 <text className="chart-axis" x={x + barWidth / 2} y={HEIGHT - 8} textAnchor="middle">

@@ -13,7 +13,16 @@ export function SecretField(props: {
   placeholder?: string;
 }) {
   const { masked, value } = props;
-  const hint = value === null ? "Will be removed when you save." : masked ? <>Current: <code>{masked}</code></> : "Not set.";
+  const hint =
+    value === null ? (
+      "Will be removed when you save."
+    ) : masked ? (
+      <>
+        Current: <code>{masked}</code>
+      </>
+    ) : (
+      "Not set."
+    );
   return (
     <Field label={props.label} error={props.error} hint={hint}>
       {(control) => (

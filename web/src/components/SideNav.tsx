@@ -20,7 +20,12 @@ export function SideNav() {
       {LINKS.filter((link) => admin || !link.adminOnly).map((link) => {
         const active = isActive(link.to, pathname);
         return (
-          <Link key={link.to} to={link.to} className={active ? "nav-link active" : "nav-link"} {...(active ? { "aria-current": "page" as const } : {})}>
+          <Link
+            key={link.to}
+            to={link.to}
+            className={active ? "nav-link active" : "nav-link"}
+            {...(active ? { "aria-current": "page" as const } : {})}
+          >
             {link.label}
           </Link>
         );

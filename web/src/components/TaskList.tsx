@@ -55,7 +55,11 @@ export function TaskList({ projectId }: { projectId: string }) {
                 <li key={task.id} className="task-item">
                   <span>{task.name}</span>
                   <span className="muted small">{formatNumber(task.executionCount)} logs</span>
-                  <ConfirmButton question={`Delete the task “${task.name}”?`} disabled={remove.isPending} onConfirm={() => remove.mutate(task.name)}>
+                  <ConfirmButton
+                    question={`Delete the task “${task.name}”?`}
+                    disabled={remove.isPending}
+                    onConfirm={() => remove.mutate(task.name)}
+                  >
                     Delete task
                   </ConfirmButton>
                 </li>

@@ -42,7 +42,16 @@ function Context({ log }: { log: LogDetail }) {
           ["Session", log.sessionId ? `${log.sessionId} (${log.sessionTurnCount} turns)` : null],
           ["Subject", log.subjectId],
           ["Actor", log.actorId],
-          ["Tags", log.tags.length ? log.tags.map((tag) => <span key={tag} className="tag">{tag}</span>) : null],
+          [
+            "Tags",
+            log.tags.length
+              ? log.tags.map((tag) => (
+                  <span key={tag} className="tag">
+                    {tag}
+                  </span>
+                ))
+              : null,
+          ],
           ["Callback URL", log.callbackUrl],
           ["Callback events", log.callbackEvents],
           ["Log id", <code key="id">{log.id}</code>],

@@ -20,21 +20,35 @@ export function LoginPage() {
     logIn.mutate();
   };
 
-  const footer = status.data?.hasUsers === false ? (
-    <>No account exists yet. <Link to="/signup">Create the first account</Link></>
-  ) : status.data?.signupOpen ? (
-    <>New here? <Link to="/signup">Create an account</Link></>
-  ) : null;
+  const footer =
+    status.data?.hasUsers === false ? (
+      <>
+        No account exists yet. <Link to="/signup">Create the first account</Link>
+      </>
+    ) : status.data?.signupOpen ? (
+      <>
+        New here? <Link to="/signup">Create an account</Link>
+      </>
+    ) : null;
 
   return (
     <AuthCard title="Log in" footer={footer}>
       <form className="form" onSubmit={submit} noValidate>
         <Field label="Email" error={fieldError(logIn.error, "email")}>
-          {(control) => <input {...control} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />}
+          {(control) => (
+            <input {...control} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
+          )}
         </Field>
         <Field label="Password" error={fieldError(logIn.error, "password")}>
           {(control) => (
-            <input {...control} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+            <input
+              {...control}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
           )}
         </Field>
         <FormError error={logIn.error} />

@@ -36,7 +36,10 @@ function Kpis({ overview }: { overview: Overview }) {
 const ANY_LOG = { limit: "1" };
 
 export function OverviewPage() {
-  const overview = useQuery({ queryKey: ["analytics.overview", { days: DAYS }], queryFn: () => trpc.analytics.overview.query({ days: DAYS }) });
+  const overview = useQuery({
+    queryKey: ["analytics.overview", { days: DAYS }],
+    queryFn: () => trpc.analytics.overview.query({ days: DAYS }),
+  });
   /** The onboarding hint is for a workspace without any log (not just none in the period). */
   const anyLog = useQuery({ queryKey: ["logs.list", ANY_LOG], queryFn: () => trpc.logs.list.query(ANY_LOG) });
   return (

@@ -30,7 +30,11 @@ export function RulesPage() {
         ) : null}
       </div>
       {editing !== null ? (
-        <RuleEditor key={editing === "new" ? "new" : editing.id} rule={editing === "new" ? null : editing} onClose={() => setEditing(null)} />
+        <RuleEditor
+          key={editing === "new" ? "new" : editing.id}
+          rule={editing === "new" ? null : editing}
+          onClose={() => setEditing(null)}
+        />
       ) : null}
       <FormError error={remove.error} />
       <Loadable query={rules}>

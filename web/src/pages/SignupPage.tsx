@@ -51,19 +51,37 @@ export function SignupPage() {
   };
 
   return (
-    <AuthCard title="Create account" footer={<>Already have an account? <Link to="/login">Log in</Link></>}>
+    <AuthCard
+      title="Create account"
+      footer={
+        <>
+          Already have an account? <Link to="/login">Log in</Link>
+        </>
+      }
+    >
       {inviteToken ? <InvitationNotice token={inviteToken} /> : null}
-      {status.data?.hasUsers === false ? <p className="notice">You are creating the first account: it will be the workspace admin.</p> : null}
+      {status.data?.hasUsers === false ? (
+        <p className="notice">You are creating the first account: it will be the workspace admin.</p>
+      ) : null}
       {closed ? (
         <p className="notice">Sign-up is by invitation: ask a workspace admin for an invite link.</p>
       ) : (
         <form className="form" onSubmit={submit} noValidate>
           <Field label="Email" error={fieldError(signUp.error, "email")}>
-            {(control) => <input {...control} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />}
+            {(control) => (
+              <input {...control} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
+            )}
           </Field>
           <Field label="Password" error={fieldError(signUp.error, "password")} hint="At least 10 characters.">
             {(control) => (
-              <input {...control} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+              <input
+                {...control}
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+              />
             )}
           </Field>
           <Field label="Name" error={fieldError(signUp.error, "name")} hint="Optional.">

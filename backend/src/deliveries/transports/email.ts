@@ -21,10 +21,20 @@ export class EmailTransport implements Transport {
 
   async send(d: ClaimedDelivery): Promise<SendOutcome> {
     if (!this.mailer) {
-      return { ok: false, responseStatus: null, error: "e-mail is not configured on this server: set SMTP_URL (see the README)", retryable: false };
+      return {
+        ok: false,
+        responseStatus: null,
+        error: "e-mail is not configured on this server: set SMTP_URL (see the README)",
+        retryable: false,
+      };
     }
     try {
-      await this.mailer.sendMail({ from: this.from, to: d.target, ...emailMessage(d.payload, this.publicUrl), headers: { "X-Tracira-Delivery": d.id } });
+      await this.mailer.sendMail({
+        from: this.from,
+        to: d.target,
+        ...emailMessage(d.payload, this.publicUrl),
+        headers: { "X-Tracira-Delivery": d.id },
+      });
       return { ok: true, responseStatus: null, error: null, retryable: false };
     } catch (err) {
       const e = err as Error & { responseCode?: number };

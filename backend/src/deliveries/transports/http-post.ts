@@ -51,7 +51,10 @@ export async function postJson(
   if (status === 429 || status >= 500) {
     // A receiver saying when to come back (429, 503 during maintenance) is taken at its word.
     const retryAfterMs = parseRetryAfter(res.headers["retry-after"], new Date());
-    return { ...failed(status, `the receiver answered ${status}${status === 429 ? " Too Many Requests" : ""}${said}`, true), ...(retryAfterMs !== undefined && { retryAfterMs }) };
+    return {
+      ...failed(status, `the receiver answered ${status}${status === 429 ? " Too Many Requests" : ""}${said}`, true),
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    };
   }
   if (status >= 300 && status < 400) return failed(status, `the receiver answered a redirect (${status}) that was not followed`, false);
   return failed(status, `the receiver answered ${status}${said}; not retried (fix the receiver, then send the log again)`, false);

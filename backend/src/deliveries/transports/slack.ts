@@ -16,7 +16,13 @@ export class SlackTransport implements Transport {
 
   async send(d: ClaimedDelivery, signal: AbortSignal): Promise<SendOutcome> {
     const url = await this.webhookUrl(d.workspaceId);
-    if (!url) return { ok: false, responseStatus: null, error: "no Slack webhook URL is set any more (Settings → Notifications)", retryable: false };
+    if (!url)
+      return {
+        ok: false,
+        responseStatus: null,
+        error: "no Slack webhook URL is set any more (Settings → Notifications)",
+        retryable: false,
+      };
     return postJson(this.guard, url, JSON.stringify(slackMessage(d.payload, this.publicUrl)), {}, this.timeoutMs, signal);
   }
 }
@@ -31,7 +37,8 @@ export function slackMessage(p: StoredPayload, publicUrl: string | undefined): {
     { type: "section", text: { type: "mrkdwn", text: `${icon} *${escape(n.title)}*` } },
     { type: "section", fields: n.facts.map((f) => ({ type: "mrkdwn", text: `*${escape(f.label)}*\n${escape(f.value)}` })).slice(0, 10) },
   ];
-  if (n.explanation) blocks.push({ type: "section", text: { type: "mrkdwn", text: `>${escape(n.explanation.slice(0, 2800)).replace(/\n/g, "\n>")}` } });
+  if (n.explanation)
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `>${escape(n.explanation.slice(0, 2800)).replace(/\n/g, "\n>")}` } });
   if (n.link) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `<${n.link}|Open the log in Tracira>` }] });
   return { text: `${n.title}${n.explanation ? ` — ${n.explanation.slice(0, 300)}` : ""}`, blocks };
 }

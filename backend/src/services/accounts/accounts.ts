@@ -46,7 +46,10 @@ export class AccountService {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SIGNUP_LOCK})`;
         if (await tx.user.findUnique({ where: { email: body.email }, select: { id: true } })) throw emailTaken();
         const { workspaceId, role } = await this.workspaceToJoin(tx, body);
-        const user = await tx.user.create({ data: { email: body.email, name: body.name?.trim() || null, passwordHash }, select: { id: true } });
+        const user = await tx.user.create({
+          data: { email: body.email, name: body.name?.trim() || null, passwordHash },
+          select: { id: true },
+        });
         await tx.membership.create({ data: { workspaceId, userId: user.id, role } });
         return { userId: user.id, workspaceId };
       });
@@ -60,18 +63,27 @@ export class AccountService {
     const attempt = await this.limiter.hit(`login:${body.email}`, LOGIN_ATTEMPTS.limit, LOGIN_ATTEMPTS.windowMs);
     if (!attempt.allowed) {
       const retryAfter = Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000));
-      throw new ApiError("rate_limited", `Too many log-in attempts for this e-mail. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, undefined, {
-        "Retry-After": String(retryAfter),
-      });
+      throw new ApiError(
+        "rate_limited",
+        `Too many log-in attempts for this e-mail. Try again in ${Math.ceil(retryAfter / 60)} minutes.`,
+        undefined,
+        {
+          "Retry-After": String(retryAfter),
+        },
+      );
     }
     const user = await this.prisma.user.findUnique({
       where: { email: body.email },
       select: { id: true, passwordHash: true, memberships: { select: { workspaceId: true }, orderBy: { createdAt: "asc" }, take: 1 } },
     });
-    const valid = user ? await verifyPassword(body.password, user.passwordHash) : await burnPasswordCheck(body.password, this.config.passwordCost);
-    if (!user || !valid) throw new ApiError("unauthorized", "The e-mail or the password is wrong.", { password: "check the e-mail and the password" });
+    const valid = user
+      ? await verifyPassword(body.password, user.passwordHash)
+      : await burnPasswordCheck(body.password, this.config.passwordCost);
+    if (!user || !valid)
+      throw new ApiError("unauthorized", "The e-mail or the password is wrong.", { password: "check the e-mail and the password" });
     const membership = user.memberships[0];
-    if (!membership) throw new ApiError("forbidden", "This account is not a member of any workspace any more; ask an admin for an invite link.");
+    if (!membership)
+      throw new ApiError("forbidden", "This account is not a member of any workspace any more; ask an admin for an invite link.");
     return { userId: user.id, workspaceId: membership.workspaceId };
   }
 
@@ -96,7 +108,13 @@ export class AccountService {
       select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
     });
     return {
-      members: rows.map((m) => ({ userId: m.user.id, email: m.user.email, name: m.user.name, role: m.role, createdAt: m.createdAt.toISOString() })),
+      members: rows.map((m) => ({
+        userId: m.user.id,
+        email: m.user.email,
+        name: m.user.name,
+        role: m.role,
+        createdAt: m.createdAt.toISOString(),
+      })),
     };
   }
 

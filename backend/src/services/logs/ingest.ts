@@ -56,19 +56,22 @@ export class LogIngestService {
       return { ok: true, id: stored.id, status: stored.status };
     }
     if (!stored.inserted) return this.gate.answerFor(stored.id);
-    return this.gate.evaluate({
-      id: row.id,
-      workspaceId: row.workspaceId,
-      projectName: row.project,
-      taskName: row.task,
-      output: row.output,
-      confidence: row.confidence,
-      input: body.input ?? null,
-      inputText: row.inputText,
-      evalAttempts: 1,
-      callbackUrl: body.callbackUrl ?? null,
-      callbackEvents: body.callbackEvents,
-    }, rules);
+    return this.gate.evaluate(
+      {
+        id: row.id,
+        workspaceId: row.workspaceId,
+        projectName: row.project,
+        taskName: row.task,
+        output: row.output,
+        confidence: row.confidence,
+        input: body.input ?? null,
+        inputText: row.inputText,
+        evalAttempts: 1,
+        callbackUrl: body.callbackUrl ?? null,
+        callbackEvents: body.callbackEvents,
+      },
+      rules,
+    );
   }
 
   /**
@@ -112,7 +115,9 @@ export class LogIngestService {
     const stored = await insertLogs(this.sql, rows).catch(() => new Set<string>());
     return Promise.allSettled(
       rows.map((row) =>
-        stored.has(row.id) ? { id: row.id, status: "pending" as const, inserted: true } : this.insertOne({ workspaceId: row.workspaceId }, row),
+        stored.has(row.id)
+          ? { id: row.id, status: "pending" as const, inserted: true }
+          : this.insertOne({ workspaceId: row.workspaceId }, row),
       ),
     );
   }

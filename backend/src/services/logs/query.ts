@@ -70,7 +70,10 @@ export class LogQueryService {
     const count = (s: string) => byStatus.find((g) => g.status === s)?._count._all ?? 0;
     const total = byStatus.reduce((sum, g) => sum + g._count._all, 0);
     const finished = count("pass") + count("flagged") + count("error");
-    const turns = await this.sessionTurns(workspaceId, rows.map((r) => r.sessionId));
+    const turns = await this.sessionTurns(
+      workspaceId,
+      rows.map((r) => r.sessionId),
+    );
     return {
       executions: rows.map((r) => toListItem(fromPrisma(r), r.sessionId ? (turns.get(r.sessionId) ?? 1) : 0)),
       total,

@@ -46,12 +46,18 @@ export class LogReviewService {
    */
   private async record(workspaceId: string, ids: string[], decision: HumanDecision, actor: DecisionActor): Promise<number> {
     const { matched, recorded } = await this.sql.transaction(async (tx) => {
-      const before = await tx.query<{ id: string; human_decision: HumanDecision | null }>(LOCK_FOR_DECISION, [workspaceId, arrayLiteral(ids)]);
+      const before = await tx.query<{ id: string; human_decision: HumanDecision | null }>(LOCK_FOR_DECISION, [
+        workspaceId,
+        arrayLiteral(ids),
+      ]);
       if (!before.length) return { matched: 0, recorded: 0 };
       const previous = new Map(before.map((r) => [r.id, r.human_decision]));
       const rows = await tx.query<LogRecord>(DECIDE, [workspaceId, arrayLiteral(ids), decision, actor.decidedBy, actor.source]);
       const changed = rows.filter((r) => previous.get(r.id) !== decision);
-      const recorded = await this.outbox.record(tx, changed.map((row) => ({ type: "log.decided" as const, row })));
+      const recorded = await this.outbox.record(
+        tx,
+        changed.map((row) => ({ type: "log.decided" as const, row })),
+      );
       return { matched: rows.length, recorded };
     });
     this.outbox.recorded(recorded);

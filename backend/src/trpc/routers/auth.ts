@@ -16,14 +16,20 @@ async function startSession(ctx: TrpcContext, account: Account): Promise<Me> {
 export const authRouter = router({
   status: publicProcedure.query(({ ctx }) => ctx.deps.services.accounts.status()),
   invitation: publicProcedure.input(InvitationQuery).query(({ ctx, input }) => ctx.deps.services.accounts.invitation(input.token)),
-  signUp: publicProcedure.input(SignUpBody).mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.signUp(input))),
-  logIn: publicProcedure.input(LogInBody).mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.logIn(input))),
+  signUp: publicProcedure
+    .input(SignUpBody)
+    .mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.signUp(input))),
+  logIn: publicProcedure
+    .input(LogInBody)
+    .mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.logIn(input))),
   logOut: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.auth?.sessionHash) await ctx.deps.services.sessions.end(ctx.auth.sessionHash);
     clearSessionCookie(ctx.res, ctx.deps.config.publicUrl);
     return { ok: true as const };
   }),
   me: publicProcedure.query(({ ctx }): Me | null =>
-    ctx.auth?.user ? { user: ctx.auth.user, workspace: { id: ctx.auth.workspaceId, name: ctx.auth.workspaceName }, role: ctx.auth.role } : null,
+    ctx.auth?.user
+      ? { user: ctx.auth.user, workspace: { id: ctx.auth.workspaceId, name: ctx.auth.workspaceName }, role: ctx.auth.role }
+      : null,
   ),
 });

@@ -11,5 +11,7 @@ export const hooksRouter = router({
 });
 
 export const deliveriesRouter = router({
-  list: memberProcedure.input(ListDeliveriesQuery).query(({ ctx, input }) => ctx.deps.services.deliveries.list(ctx.auth.workspaceId, input)),
+  list: memberProcedure
+    .input(ListDeliveriesQuery)
+    .query(({ ctx, input }) => ctx.deps.services.deliveries.list(ctx.auth.workspaceId, input)),
 });

@@ -8,7 +8,9 @@ const actorOf = (user: { email: string }): DecisionActor => ({ decidedBy: user.e
 export const logsRouter = router({
   list: memberProcedure.input(ListLogsQuery).query(({ ctx, input }) => ctx.deps.services.logs.list(ctx.auth.workspaceId, input)),
   get: memberProcedure.input(IdParams).query(({ ctx, input }) => ctx.deps.services.logs.get(ctx.auth.workspaceId, input.id)),
-  taskNames: memberProcedure.input(TaskNamesQuery).query(({ ctx, input }) => ctx.deps.services.logs.taskNames(ctx.auth.workspaceId, input.project)),
+  taskNames: memberProcedure
+    .input(TaskNamesQuery)
+    .query(({ ctx, input }) => ctx.deps.services.logs.taskNames(ctx.auth.workspaceId, input.project)),
   decide: memberProcedure
     .input(IdParams.extend({ decision: DecisionBody.shape.decision }))
     .mutation(({ ctx, input }) => ctx.deps.services.review.decide(ctx.auth.workspaceId, input.id, input.decision, actorOf(ctx.user))),

@@ -16,7 +16,9 @@ export const projectsRouter = router({
     await ctx.deps.services.projects.delete(ctx.auth.workspaceId, input.id);
     return { success: true as const };
   }),
-  tasks: memberProcedure.input(ProjectRef).query(({ ctx, input }) => ctx.deps.services.projects.listTasks(ctx.auth.workspaceId, input.projectId)),
+  tasks: memberProcedure
+    .input(ProjectRef)
+    .query(({ ctx, input }) => ctx.deps.services.projects.listTasks(ctx.auth.workspaceId, input.projectId)),
   createTask: memberProcedure
     .input(ProjectRef.and(CreateTaskBody))
     .mutation(({ ctx, input }) => ctx.deps.services.projects.createTask(ctx.auth.workspaceId, input.projectId, input.name)),

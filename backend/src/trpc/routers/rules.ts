@@ -14,5 +14,7 @@ export const rulesRouter = router({
     return { ok: true as const };
   }),
   /** "Test this rule": evaluates a rule (saved or as typed) against a sample output, storing nothing. */
-  test: memberProcedure.input(EvaluateRuleBody).mutation(({ ctx, input }) => ctx.deps.services.ruleEvaluation.evaluate(ctx.auth.workspaceId, input)),
+  test: memberProcedure
+    .input(EvaluateRuleBody)
+    .mutation(({ ctx, input }) => ctx.deps.services.ruleEvaluation.evaluate(ctx.auth.workspaceId, input)),
 });

@@ -10,9 +10,25 @@ export default defineCreate({
   },
   operation: {
     inputFields: [
-      { key: "log_id", label: "Log ID", required: true, helpText: "The ID of the log, such as the **ID** from a Log Execution step or a New Verdict trigger." },
-      { key: "decision", label: "Decision", required: true, choices: { approved: "Approve", rejected: "Reject" }, helpText: "Whether the AI output is approved or rejected." },
-      { key: "decided_by", label: "Decided By", required: false, helpText: "Who decided, such as a name or email address. Shown in Tracira." },
+      {
+        key: "log_id",
+        label: "Log ID",
+        required: true,
+        helpText: "The ID of the log, such as the **ID** from a Log Execution step or a New Verdict trigger.",
+      },
+      {
+        key: "decision",
+        label: "Decision",
+        required: true,
+        choices: { approved: "Approve", rejected: "Reject" },
+        helpText: "Whether the AI output is approved or rejected.",
+      },
+      {
+        key: "decided_by",
+        label: "Decided By",
+        required: false,
+        helpText: "Who decided, such as a name or email address. Shown in Tracira.",
+      },
     ],
     perform: async (z: ZObject, bundle: Bundle) => {
       const id = String(bundle.inputData.log_id ?? "").trim();

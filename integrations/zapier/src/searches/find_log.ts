@@ -10,7 +10,9 @@ export default defineSearch({
     description: "Finds a log by its ID, with its status, verdict and any human decision.",
   },
   operation: {
-    inputFields: [{ key: "log_id", label: "Log ID", required: true, helpText: "The ID of the log, such as the **ID** from a Log Execution step." }],
+    inputFields: [
+      { key: "log_id", label: "Log ID", required: true, helpText: "The ID of the log, such as the **ID** from a Log Execution step." },
+    ],
     perform: async (z: ZObject, bundle: Bundle) => {
       const id = String(bundle.inputData.log_id ?? "").trim();
       const log = await api<LogLike | undefined>(z, bundle, `/api/logs/${encodeURIComponent(id)}`, { allowNotFound: true });

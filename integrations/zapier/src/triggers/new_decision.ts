@@ -53,7 +53,14 @@ export default defineTrigger({
     performUnsubscribe: unsubscribe,
     perform,
     performList,
-    sample: { ...LOG_SAMPLE, id: "log_01J9ZQ4M8X:rejected:2026-11-22T18:05:00.000Z", human_decision: "rejected", decided_at: "2026-11-22T18:05:00.000Z", decided_by: "ana@example.com", decision_source: "dashboard" },
+    sample: {
+      ...LOG_SAMPLE,
+      id: "log_01J9ZQ4M8X:rejected:2026-11-22T18:05:00.000Z",
+      human_decision: "rejected",
+      decided_at: "2026-11-22T18:05:00.000Z",
+      decided_by: "ana@example.com",
+      decision_source: "dashboard",
+    },
     outputFields: [...LOG_OUTPUT_FIELDS],
   },
 });

@@ -23,7 +23,12 @@ const perform = async (z: ZObject, bundle: Bundle) => {
 /** Recent evaluated logs like the ones the hook will send, for the Zap editor's test step. */
 const performList = async (z: ZObject, bundle: Bundle) => {
   const { executions } = await api<{ executions: LogLike[] }>(z, bundle, "/api/logs", {
-    params: { status: STATUS_OF[verdictChoice(bundle)], project: bundle.inputData.project as string, task: bundle.inputData.task as string, limit: 10 },
+    params: {
+      status: STATUS_OF[verdictChoice(bundle)],
+      project: bundle.inputData.project as string,
+      task: bundle.inputData.task as string,
+      limit: 10,
+    },
   });
   const evaluated = executions.filter((log) => log.status !== "pending").slice(0, 3);
   const details = await Promise.all(evaluated.map((log) => api<LogLike>(z, bundle, `/api/logs/${encodeURIComponent(log.id)}`)));
@@ -46,7 +51,8 @@ export default defineTrigger({
         required: true,
         default: "flagged",
         choices: { flagged: "Flagged", error: "Error", passed: "Passed", any: "Any Verdict" },
-        helpText: "Which verdicts start the Zap. **Flagged** means at least one rule triggered; **Error** means a rule could not be evaluated.",
+        helpText:
+          "Which verdicts start the Zap. **Flagged** means at least one rule triggered; **Error** means a rule could not be evaluated.",
       },
       {
         key: "project",

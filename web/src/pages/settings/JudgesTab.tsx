@@ -8,7 +8,12 @@ import { fieldError } from "../../errors";
 import { useSettingsUpdate } from "../../hooks/useSettingsUpdate";
 import type { Settings, UpdateSettingsInput } from "../../trpc";
 
-const PROVIDERS: { provider: JudgeProvider; label: string; key: "openaiApiKey" | "anthropicApiKey" | "openrouterApiKey"; model: "openaiJudgeModel" | "anthropicJudgeModel" | "openrouterJudgeModel" }[] = [
+const PROVIDERS: {
+  provider: JudgeProvider;
+  label: string;
+  key: "openaiApiKey" | "anthropicApiKey" | "openrouterApiKey";
+  model: "openaiJudgeModel" | "anthropicJudgeModel" | "openrouterJudgeModel";
+}[] = [
   { provider: "openai", label: "OpenAI", key: "openaiApiKey", model: "openaiJudgeModel" },
   { provider: "anthropic", label: "Anthropic", key: "anthropicApiKey", model: "anthropicJudgeModel" },
   { provider: "openrouter", label: "OpenRouter", key: "openrouterApiKey", model: "openrouterJudgeModel" },
@@ -69,7 +74,11 @@ export function JudgesTab({ settings }: { settings: Settings }) {
       ))}
       <section className="card">
         <h2>Default provider</h2>
-        <Field label="Default judge provider" error={fieldError(error, "defaultJudgeProvider")} hint="Used by LLM-judge rules that do not name a provider.">
+        <Field
+          label="Default judge provider"
+          error={fieldError(error, "defaultJudgeProvider")}
+          hint="Used by LLM-judge rules that do not name a provider."
+        >
           {(control) => <ProviderSelect control={control} value={defaultProvider} onChange={setDefaultProvider} emptyLabel="None" />}
         </Field>
       </section>

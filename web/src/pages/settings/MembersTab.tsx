@@ -15,7 +15,10 @@ function MemberActions({ member }: { member: Member }) {
   const me = useMe();
   const invalidate = useInvalidate();
   const done = () => invalidate("members.", "auth.");
-  const setRole = useMutation({ mutationFn: (role: "admin" | "member") => trpc.members.setRole.mutate({ userId: member.userId, role }), onSuccess: done });
+  const setRole = useMutation({
+    mutationFn: (role: "admin" | "member") => trpc.members.setRole.mutate({ userId: member.userId, role }),
+    onSuccess: done,
+  });
   const remove = useMutation({ mutationFn: () => trpc.members.remove.mutate({ userId: member.userId }), onSuccess: done });
   const other = member.role === "admin" ? "member" : "admin";
   const self = member.userId === me.user.id;
@@ -25,7 +28,11 @@ function MemberActions({ member }: { member: Member }) {
         {other === "admin" ? "Make admin" : "Make member"}
       </button>{" "}
       {self ? null : (
-        <ConfirmButton question={`Remove ${member.email} from the workspace? Their sessions end at once.`} disabled={remove.isPending} onConfirm={() => remove.mutate()}>
+        <ConfirmButton
+          question={`Remove ${member.email} from the workspace? Their sessions end at once.`}
+          disabled={remove.isPending}
+          onConfirm={() => remove.mutate()}
+        >
           Remove
         </ConfirmButton>
       )}

@@ -46,7 +46,11 @@ export function NotificationsTab({ settings }: { settings: Settings }) {
     <form className="form settings-form" onSubmit={submit} noValidate>
       <section className="card">
         <h2>Slack</h2>
-        <Checkbox label="Send Slack notifications" checked={form.slackNotificationsEnabled} onChange={(v) => set("slackNotificationsEnabled", v)} />
+        <Checkbox
+          label="Send Slack notifications"
+          checked={form.slackNotificationsEnabled}
+          onChange={(v) => set("slackNotificationsEnabled", v)}
+        />
         <SecretField
           label="Slack webhook URL"
           masked={settings.slackWebhookUrl}
@@ -63,10 +67,20 @@ export function NotificationsTab({ settings }: { settings: Settings }) {
       </section>
       <section className="card">
         <h2>E-mail</h2>
-        <Checkbox label="Send e-mail notifications" checked={form.emailNotificationsEnabled} onChange={(v) => set("emailNotificationsEnabled", v)} />
+        <Checkbox
+          label="Send e-mail notifications"
+          checked={form.emailNotificationsEnabled}
+          onChange={(v) => set("emailNotificationsEnabled", v)}
+        />
         <Field label="Notification e-mail" error={fieldError(error, "notificationEmail")}>
           {(control) => (
-            <input {...control} type="email" value={form.notificationEmail} placeholder="alerts@example.com" onChange={(e) => set("notificationEmail", e.target.value)} />
+            <input
+              {...control}
+              type="email"
+              value={form.notificationEmail}
+              placeholder="alerts@example.com"
+              onChange={(e) => set("notificationEmail", e.target.value)}
+            />
           )}
         </Field>
         <Checkbox label="E-mail when a log is flagged" checked={form.emailOnFlag} onChange={(v) => set("emailOnFlag", v)} />
@@ -77,7 +91,13 @@ export function NotificationsTab({ settings }: { settings: Settings }) {
         <Checkbox label="Send events to an outbound webhook" checked={form.webhookEnabled} onChange={(v) => set("webhookEnabled", v)} />
         <Field label="Outbound webhook URL" error={fieldError(error, "outboundWebhookUrl")}>
           {(control) => (
-            <input {...control} type="url" value={form.outboundWebhookUrl} placeholder="https://example.com/hooks/tracira" onChange={(e) => set("outboundWebhookUrl", e.target.value)} />
+            <input
+              {...control}
+              type="url"
+              value={form.outboundWebhookUrl}
+              placeholder="https://example.com/hooks/tracira"
+              onChange={(e) => set("outboundWebhookUrl", e.target.value)}
+            />
           )}
         </Field>
         <EventChecklist
@@ -95,7 +115,13 @@ export function NotificationsTab({ settings }: { settings: Settings }) {
           hint="What one bad output reaching a customer costs you; the overview multiplies it by the incidents caught."
         >
           {(control) => (
-            <input {...control} inputMode="decimal" value={form.estimatedIncidentCostUsd} placeholder="250" onChange={(e) => set("estimatedIncidentCostUsd", e.target.value)} />
+            <input
+              {...control}
+              inputMode="decimal"
+              value={form.estimatedIncidentCostUsd}
+              placeholder="250"
+              onChange={(e) => set("estimatedIncidentCostUsd", e.target.value)}
+            />
           )}
         </Field>
       </section>

@@ -1,4 +1,12 @@
-import { approveLog, deleteLog, getLog, getLogStatus, getManyLogs, logExecution, rejectLog } from './log';
+import {
+	approveLog,
+	deleteLog,
+	getLog,
+	getLogStatus,
+	getManyLogs,
+	logExecution,
+	rejectLog,
+} from './log';
 import { createProject, getManyProjects } from './project';
 import { testRule } from './rule';
 import type { OperationHandler } from './types';

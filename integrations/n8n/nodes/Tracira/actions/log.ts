@@ -8,17 +8,27 @@ const logPath = (id: string) => `/api/logs/${encodeURIComponent(id)}`;
 /** A date-time parameter (text, Date or Luxon DateTime) as ISO 8601 text. */
 function toIsoText(value: unknown): string {
 	if (value instanceof Date) return value.toISOString();
-	if (value && typeof value === 'object' && typeof (value as { toISO?: unknown }).toISO === 'function') {
+	if (
+		value &&
+		typeof value === 'object' &&
+		typeof (value as { toISO?: unknown }).toISO === 'function'
+	) {
 		return String((value as { toISO: () => string }).toISO());
 	}
 	return String(value);
 }
 
 function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
-function parseMetadata(this: IExecuteFunctions, value: unknown, itemIndex: number): IDataObject | undefined {
+function parseMetadata(
+	this: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): IDataObject | undefined {
 	let parsed = value;
 	if (typeof value === 'string') {
 		try {
@@ -31,15 +41,23 @@ function parseMetadata(this: IExecuteFunctions, value: unknown, itemIndex: numbe
 		}
 	}
 	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new NodeOperationError(this.getNode(), 'Metadata must be a JSON object of key-value pairs', {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'Metadata must be a JSON object of key-value pairs',
+			{
+				itemIndex,
+			},
+		);
 	}
 	return Object.keys(parsed).length ? (parsed as IDataObject) : undefined;
 }
 
 /** The optional fields of POST /api/logs, leaving out the ones left empty. */
-function optionalLogFields(this: IExecuteFunctions, fields: IDataObject, itemIndex: number): IDataObject {
+function optionalLogFields(
+	this: IExecuteFunctions,
+	fields: IDataObject,
+	itemIndex: number,
+): IDataObject {
 	const body: IDataObject = {};
 	for (const [key, value] of Object.entries(fields)) {
 		if (isEmpty(value)) continue;
@@ -59,7 +77,11 @@ export const logExecution: OperationHandler = async function (this, i) {
 	const body: IDataObject = {
 		project: this.getNodeParameter('project', i) as string,
 		output: this.getNodeParameter('output', i) as IDataObject[string],
-		...optionalLogFields.call(this, this.getNodeParameter('additionalFields', i, {}) as IDataObject, i),
+		...optionalLogFields.call(
+			this,
+			this.getNodeParameter('additionalFields', i, {}) as IDataObject,
+			i,
+		),
 	};
 	if (this.getNodeParameter('gate', i, false) === true) body.sync = true;
 	return (await traciraApiRequest.call(this, 'POST', '/api/logs', body)) as IDataObject;
@@ -87,7 +109,12 @@ function decide(decision: 'approved' | 'rejected'): OperationHandler {
 		const options = this.getNodeParameter('options', i, {}) as IDataObject;
 		const body: IDataObject = { decision, source: 'n8n' };
 		if (!isEmpty(options.decidedBy)) body.decidedBy = options.decidedBy;
-		const answer = (await traciraApiRequest.call(this, 'PATCH', `${logPath(id)}/decision`, body)) as IDataObject;
+		const answer = (await traciraApiRequest.call(
+			this,
+			'PATCH',
+			`${logPath(id)}/decision`,
+			body,
+		)) as IDataObject;
 		return { ...answer, id, decision };
 	};
 }
@@ -105,5 +132,13 @@ export const getManyLogs: OperationHandler = async function (this, i) {
 		qs[key] = key === 'from' || key === 'to' ? toIsoText(value) : (value as IDataObject[string]);
 	}
 	const max = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
-	return await traciraApiRequestAllItems.call(this, 'executions', 'GET', '/api/logs', undefined, qs, max);
+	return await traciraApiRequestAllItems.call(
+		this,
+		'executions',
+		'GET',
+		'/api/logs',
+		undefined,
+		qs,
+		max,
+	);
 };

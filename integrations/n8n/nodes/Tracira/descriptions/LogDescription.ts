@@ -241,7 +241,8 @@ const logExecutionFields: INodeProperties[] = [
 				name: 'timestamp',
 				type: 'dateTime',
 				default: '',
-				description: 'When the output was produced (defaults to now). A time without a zone is read as UTC.',
+				description:
+					'When the output was produced (defaults to now). A time without a zone is read as UTC.',
 			},
 		],
 	},

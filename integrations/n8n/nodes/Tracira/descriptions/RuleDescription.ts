@@ -39,7 +39,8 @@ export const ruleFields: INodeProperties[] = [
 			{
 				name: 'JSON Field',
 				value: 'json_field',
-				description: 'Triggers when the output is not JSON or the field (e.g. customer.email) is empty',
+				description:
+					'Triggers when the output is not JSON or the field (e.g. customer.email) is empty',
 			},
 			{
 				name: 'JSON Field Keyword Forbidden',
@@ -85,7 +86,8 @@ export const ruleFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'refund, guarantee',
-		description: 'What the rule checks: keywords, a pattern, a length, a JSON path or judge criteria',
+		description:
+			'What the rule checks: keywords, a pattern, a length, a JSON path or judge criteria',
 		displayOptions: forRule(['test']),
 	},
 	{
