@@ -1,4 +1,5 @@
-import { CreateLogBody, ListLogsQuery } from "../src";
+import { CreateLogBody, EvaluateRuleBody, LIMITS, ListLogsQuery } from "../src";
+import { codePoints } from "../src/contracts/fields";
 
 describe("CreateLogBody", () => {
   test("maps context aliases, canonical names first", () => {
@@ -41,5 +42,32 @@ describe("ListLogsQuery", () => {
     });
     expect(ListLogsQuery.safeParse({ limit: "101" }).success).toBe(false);
     expect(ListLogsQuery.safeParse({ from: "2025-02-01", to: "2025-01-01" }).success).toBe(false);
+  });
+});
+
+describe("lengths count code points (an emoji is one), not UTF-16 units", () => {
+  const emoji = "😀";
+  test("an output of 49,999 emoji is accepted; one over the limit is refused with its length in code points", () => {
+    expect(CreateLogBody.safeParse({ project: "p", output: emoji.repeat(LIMITS.outputChars - 1) }).success).toBe(true);
+    expect(CreateLogBody.safeParse({ project: "p", output: emoji.repeat(LIMITS.outputChars) }).success).toBe(true);
+    const over = CreateLogBody.safeParse({ project: "p", output: emoji.repeat(LIMITS.outputChars + 1) });
+    expect(over.success).toBe(false);
+    expect(over.error?.issues[0]?.message).toContain(`(got ${LIMITS.outputChars + 1})`);
+  });
+
+  test("names, tags and input count the same way", () => {
+    const name = emoji.repeat(LIMITS.projectNameChars);
+    expect(CreateLogBody.safeParse({ project: name, task: name, output: "o", tags: [emoji.repeat(LIMITS.tagChars)] }).success).toBe(true);
+    expect(CreateLogBody.safeParse({ project: "p", output: "o", input: emoji.repeat(LIMITS.inputChars) }).success).toBe(true);
+    expect(CreateLogBody.safeParse({ project: "p", output: "o", input: `${emoji.repeat(LIMITS.inputChars)}x` }).success).toBe(false);
+    expect(CreateLogBody.safeParse({ project: `${name}x`, output: "o" }).success).toBe(false);
+    expect(CreateLogBody.safeParse({ project: "p", output: "o", tags: [`${emoji.repeat(LIMITS.tagChars)}x`] }).success).toBe(false);
+    expect(EvaluateRuleBody.safeParse({ output: emoji.repeat(LIMITS.outputChars), rule: { type: "length_limit", value: "10" } }).success).toBe(true);
+  });
+
+  test("codePoints counts a lone surrogate as one", () => {
+    expect(codePoints("a😀b")).toBe(3);
+    expect(codePoints("\ud83d")).toBe(1);
+    expect(codePoints("\ude00\ud83d")).toBe(2);
   });
 });

@@ -14,29 +14,54 @@ const received = (input: unknown) =>
           ? "a non-finite number"
           : typeof input;
 
+/** Text length as people count it, in Unicode code points (an emoji is one), as the README promises. */
+export function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
+/** A length cap in code points (`z.string().max` counts UTF-16 units); OpenAPI still shows it as `maxLength`. */
+export const maxChars = (schema: z.ZodString, max: number, error: string): z.ZodString =>
+  schema.refine((text) => codePoints(text) <= max, { error }).meta({ maxLength: max });
+
 /** A required text field with trimming and a length cap. */
 export const requiredText = (field: string, max: number, example: string) =>
-  z
-    .string({
-      error: (iss) =>
-        iss.input === undefined ? `${field} is required, e.g. "${example}"` : `${field} must be text, not ${received(iss.input)}`,
-    })
-    .trim()
-    .min(1, { error: `${field} must not be empty, e.g. "${example}"` })
-    .max(max, { error: `${field} must be at most ${max} characters` });
+  maxChars(
+    z
+      .string({
+        error: (iss) =>
+          iss.input === undefined ? `${field} is required, e.g. "${example}"` : `${field} must be text, not ${received(iss.input)}`,
+      })
+      .trim()
+      .min(1, { error: `${field} must not be empty, e.g. "${example}"` }),
+    max,
+    `${field} must be at most ${max} characters`,
+  );
 
 export const optionalText = (field: string, max: number) =>
   unmapped(
-    z
-      .string({ error: (iss) => `${field} must be text, not ${received(iss.input)}` })
-      .max(max, { error: `${field} must be at most ${max} characters` }),
+    maxChars(
+      z.string({ error: (iss) => `${field} must be text, not ${received(iss.input)}` }),
+      max,
+      `${field} must be at most ${max} characters`,
+    ),
   );
 
 /** An identifier builders may send as a number (e.g. a CRM record id); stored as text. */
 export const contextId = (field: string) =>
   unmapped(
     z
-      .union([z.string().trim().max(LIMITS.shortFieldChars), z.number().finite()], {
+      .union([maxChars(z.string().trim(), LIMITS.shortFieldChars, `${field} must be at most ${LIMITS.shortFieldChars} characters`), z.number().finite()], {
         error: (iss) =>
           typeof iss.input === "string"
             ? `${field} must be at most ${LIMITS.shortFieldChars} characters`

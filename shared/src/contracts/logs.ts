@@ -12,14 +12,14 @@ import {
   VERDICTS,
 } from "../enums";
 import { LIMITS } from "../limits";
-import { contextId, unmapped, enumOf, httpUrl, isoDateTime, looseBoolean, nonNegativeNumber, optionalText, requiredText } from "./fields";
+import { codePoints, contextId, maxChars, unmapped, enumOf, httpUrl, isoDateTime, looseBoolean, nonNegativeNumber, optionalText, requiredText } from "./fields";
 
 // ---------- POST /api/logs ----------
 
 const InputPart = z
   .object({
     type: enumOf("input[].type", ["text", "image_url", "audio_url", "file_url"]),
-    text: z.string().max(LIMITS.inputChars).optional(),
+    text: maxChars(z.string(), LIMITS.inputChars, `input[].text must be at most ${LIMITS.inputChars} characters`).optional(),
     image_url: z.union([z.string(), z.object({ url: z.string() }).loose()]).optional(),
     audio_url: z.union([z.string(), z.object({ url: z.string() }).loose()]).optional(),
     file_url: z.union([z.string(), z.object({ url: z.string() }).loose()]).optional(),
@@ -28,7 +28,7 @@ const InputPart = z
 
 const Input = z.union(
   [
-    z.string().max(LIMITS.inputChars, { error: `input must be at most ${LIMITS.inputChars} characters` }),
+    maxChars(z.string(), LIMITS.inputChars, `input must be at most ${LIMITS.inputChars} characters`),
     z.array(InputPart).max(LIMITS.inputParts, { error: `input may have at most ${LIMITS.inputParts} parts` }),
   ],
   { error: () => "input must be text or an array of content parts ({ type: 'text', text } …)" },
@@ -43,10 +43,11 @@ const Output = z
   })
   .transform((value, ctx) => {
     const text = typeof value === "string" ? value : JSON.stringify(value);
-    if (text.length > LIMITS.outputChars) {
+    const length = codePoints(text);
+    if (length > LIMITS.outputChars) {
       ctx.addIssue({
         code: "custom",
-        message: `output must be at most ${LIMITS.outputChars} characters (got ${text.length}); send a shorter output or split it into several logs`,
+        message: `output must be at most ${LIMITS.outputChars} characters (got ${length}); send a shorter output or split it into several logs`,
       });
       return z.NEVER;
     }
@@ -61,7 +62,7 @@ const Tags = z
           .string({ error: "each tag must be text" })
           .trim()
           .min(1, { error: "tags must not be empty" })
-          .max(LIMITS.tagChars, { error: `each tag must be at most ${LIMITS.tagChars} characters` }),
+          .pipe(maxChars(z.string(), LIMITS.tagChars, `each tag must be at most ${LIMITS.tagChars} characters`)),
       ),
       z.string().max(LIMITS.tags * (LIMITS.tagChars + 1)),
     ],

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { JUDGE_PROVIDERS, LOG_STATUSES, RULE_SCOPES, RULE_TYPES, VERDICTS } from "../enums";
 import { LIMITS } from "../limits";
 import { AppliedRule } from "./logs";
-import { enumOf, looseBoolean, nonNegativeNumber, optionalText, requiredText, unmapped } from "./fields";
+import { enumOf, looseBoolean, maxChars, nonNegativeNumber, optionalText, requiredText, unmapped } from "./fields";
 
 /** Rule values are text; a number (e.g. a threshold typed into a number field) is read as its text. */
 const ruleValue = z
@@ -100,7 +100,7 @@ export const EvaluateRuleBody = z.object({
         iss.input === undefined ? "output is required: the text to test the rule on" : "output must be text (or a JSON object/array)",
     })
     .transform((v) => (typeof v === "string" ? v : JSON.stringify(v)))
-    .pipe(z.string().max(LIMITS.outputChars, { error: `output must be at most ${LIMITS.outputChars} characters` })),
+    .pipe(maxChars(z.string(), LIMITS.outputChars, `output must be at most ${LIMITS.outputChars} characters`)),
   confidence: nonNegativeNumber("confidence", 1),
   input: optionalText("input", LIMITS.inputChars),
   /** A saved rule's id, `{ id }`, or an unsaved rule `{ type, value, … }`. */
