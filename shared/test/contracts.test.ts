@@ -62,7 +62,9 @@ describe("lengths count code points (an emoji is one), not UTF-16 units", () => 
     expect(CreateLogBody.safeParse({ project: "p", output: "o", input: `${emoji.repeat(LIMITS.inputChars)}x` }).success).toBe(false);
     expect(CreateLogBody.safeParse({ project: `${name}x`, output: "o" }).success).toBe(false);
     expect(CreateLogBody.safeParse({ project: "p", output: "o", tags: [`${emoji.repeat(LIMITS.tagChars)}x`] }).success).toBe(false);
-    expect(EvaluateRuleBody.safeParse({ output: emoji.repeat(LIMITS.outputChars), rule: { type: "length_limit", value: "10" } }).success).toBe(true);
+    expect(
+      EvaluateRuleBody.safeParse({ output: emoji.repeat(LIMITS.outputChars), rule: { type: "length_limit", value: "10" } }).success,
+    ).toBe(true);
   });
 
   test("codePoints counts a lone surrogate as one", () => {

@@ -61,12 +61,18 @@ export const optionalText = (field: string, max: number) =>
 export const contextId = (field: string) =>
   unmapped(
     z
-      .union([maxChars(z.string().trim(), LIMITS.shortFieldChars, `${field} must be at most ${LIMITS.shortFieldChars} characters`), z.number().finite()], {
-        error: (iss) =>
-          typeof iss.input === "string"
-            ? `${field} must be at most ${LIMITS.shortFieldChars} characters`
-            : `${field} must be text or a number, not ${received(iss.input)}`,
-      })
+      .union(
+        [
+          maxChars(z.string().trim(), LIMITS.shortFieldChars, `${field} must be at most ${LIMITS.shortFieldChars} characters`),
+          z.number().finite(),
+        ],
+        {
+          error: (iss) =>
+            typeof iss.input === "string"
+              ? `${field} must be at most ${LIMITS.shortFieldChars} characters`
+              : `${field} must be text or a number, not ${received(iss.input)}`,
+        },
+      )
       .transform((v) => (typeof v === "number" ? String(v) : v)),
   );
 

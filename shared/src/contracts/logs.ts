@@ -12,7 +12,19 @@ import {
   VERDICTS,
 } from "../enums";
 import { LIMITS } from "../limits";
-import { codePoints, contextId, maxChars, unmapped, enumOf, httpUrl, isoDateTime, looseBoolean, nonNegativeNumber, optionalText, requiredText } from "./fields";
+import {
+  codePoints,
+  contextId,
+  maxChars,
+  unmapped,
+  enumOf,
+  httpUrl,
+  isoDateTime,
+  looseBoolean,
+  nonNegativeNumber,
+  optionalText,
+  requiredText,
+} from "./fields";
 
 // ---------- POST /api/logs ----------
 
