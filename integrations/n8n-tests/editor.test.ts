@@ -3,9 +3,10 @@
  * LoadOptionsContext) and the credential test (the credential's `test` request, run as n8n's
  * CredentialsTester does), against the built backend.
  */
-import { loadOptions, testCredential, type Types } from "./harness";
+import type { INodeProperties, INodePropertyCollection } from "n8n-workflow";
+import { loadOptions, subtitleOf, testCredential, type Types } from "./harness";
 import { startBackend, type Backend } from "./helpers/backend";
-import { NODE, traciraCredentials, traciraTypes } from "./helpers/tracira";
+import { NODE, TRIGGER, traciraCredentials, traciraTypes } from "./helpers/tracira";
 
 let types: Types;
 let backend: Backend;
@@ -42,4 +43,29 @@ test("the credential test fails with a wrong token, and with none", async () => 
   const refused = { status: "Error", message: "Unauthorized" };
   await expect(testCredential(types, "traciraApi", traciraCredentials(backend, "wh-not-the-token").traciraApi)).resolves.toEqual(refused);
   await expect(testCredential(types, "traciraApi", traciraCredentials(backend, "").traciraApi)).resolves.toEqual(refused);
+});
+
+test("the canvas subtitles say what the node does in words, not raw values", () => {
+  expect(subtitleOf(types, NODE, { resource: "log", operation: "create" })).toBe("Log an AI output");
+  expect(subtitleOf(types, NODE, { resource: "rule", operation: "test" })).toBe("Test a rule");
+  expect(subtitleOf(types, NODE, { resource: "project", operation: "getAll" })).toBe("Get many projects");
+  expect(subtitleOf(types, TRIGGER, {})).toBe("On Flagged");
+  expect(subtitleOf(types, TRIGGER, { events: ["log.flagged", "log.decided"] })).toBe("On Flagged, Human Decision");
+});
+
+test("no placeholder is an expression (n8n shows placeholders as plain text)", () => {
+  const placeholders: string[] = [];
+  const walk = (properties: readonly (INodeProperties | INodePropertyCollection)[], at: string) => {
+    for (const p of properties) {
+      const name = `${at}${"name" in p ? p.name : ""}`;
+      if ("placeholder" in p && typeof p.placeholder === "string") placeholders.push(`${name}: ${p.placeholder}`);
+      for (const option of ("options" in p ? (p.options ?? []) : []) as (INodeProperties | INodePropertyCollection)[]) {
+        if (typeof option === "object" && ("displayName" in option || "values" in option)) walk([option], `${name}.`);
+      }
+      if ("values" in p && Array.isArray(p.values)) walk(p.values, `${name}.`);
+    }
+  };
+  for (const type of [NODE, TRIGGER]) walk(types.nodeTypes.getByNameAndVersion(type).description.properties, `${type}:`);
+  expect(placeholders.length).toBeGreaterThan(5);
+  expect(placeholders.filter((p) => /: =/.test(p))).toEqual([]);
 });

@@ -4,6 +4,7 @@
  * and node code that uses no restricted global (`process`, `console`, timers, …) and imports only what
  * n8n Cloud allows (no `fs`). `n8n-node lint` checks the sources in CI (the root `npm run lint`).
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -150,4 +151,14 @@ test("the scan finds what it looks for (and skips comments, strings, keys and lo
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("npm pack ships the compiled nodes without build leftovers (no tsbuildinfo, no source maps to unshipped sources)", () => {
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PACKAGE_DIR, encoding: "utf8" })) as {
+    files: { path: string }[];
+    size: number;
+  }[];
+  const files = packed[0]!.files.map((f) => f.path);
+  expect(files).toEqual(expect.arrayContaining(["package.json", ...pkg.n8n.nodes, ...pkg.n8n.credentials]));
+  expect(files.filter((f) => f.endsWith(".tsbuildinfo") || f.endsWith(".map") || (f.endsWith(".ts") && !f.endsWith(".d.ts")))).toEqual([]);
 });

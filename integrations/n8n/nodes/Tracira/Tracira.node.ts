@@ -41,6 +41,18 @@ function gateOutput(answer: IDataObject): number {
 	return ERROR;
 }
 
+/** "resource:operation" → the operation's action ("Log an AI output"), for the canvas subtitle. */
+const ACTIONS: Record<string, string> = Object.fromEntries(
+	[...logOperations, ...projectOperations, ...ruleOperations].flatMap((property) => {
+		const resource = property.displayOptions?.show?.resource?.[0];
+		return ((property.options ?? []) as INodePropertyOptions[]).map((option) => [
+			`${String(resource)}:${String(option.value)}`,
+			option.action ?? option.name,
+		]);
+	}),
+);
+const SUBTITLE: ExpressionString = `={{ (${JSON.stringify(ACTIONS)})[$parameter["resource"] + ":" + $parameter["operation"]] }}`;
+
 function errorMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
@@ -52,7 +64,7 @@ export class Tracira implements INodeType {
 		icon: { light: 'file:../../icons/tracira.svg', dark: 'file:../../icons/tracira.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: SUBTITLE,
 		description:
 			'Log AI outputs to Tracira, branch on the verdict, and review, approve or reject them',
 		defaults: {

@@ -50,6 +50,10 @@ const EVENT_OPTIONS: Array<INodePropertyOptions & { value: HookEvent }> = [
 	},
 ];
 
+/** "On Flagged, Human Decision": the chosen events by their names, for the canvas subtitle. */
+const EVENT_NAMES = JSON.stringify(Object.fromEntries(EVENT_OPTIONS.map((o) => [o.value, o.name])));
+const SUBTITLE = `={{ "On " + ($parameter["events"] || []).map((event) => (${EVENT_NAMES})[event] || event).join(", ") }}`;
+
 /** Static-data keys (`getWorkflowStaticData('node')`). */
 const WEBHOOK_ID = 'webhookId';
 const SIGNING_SECRET = 'signingSecret';
@@ -97,7 +101,7 @@ export class TraciraTrigger implements INodeType {
 		icon: { light: 'file:../../icons/tracira.svg', dark: 'file:../../icons/tracira.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + ($parameter["events"] || []).join(", ")}}',
+		subtitle: SUBTITLE,
 		description:
 			'Starts the workflow when Tracira evaluates an AI output or someone approves or rejects it',
 		defaults: {

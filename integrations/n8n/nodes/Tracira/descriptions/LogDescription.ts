@@ -76,7 +76,7 @@ const logExecutionFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		typeOptions: { rows: 4 },
-		placeholder: '={{ $json.output }}',
+		placeholder: "e.g. the AI Agent's output, mapped from the previous node",
 		description:
 			'The AI-generated text to check. A JSON object or array is accepted and stored as its JSON text.',
 		displayOptions: forLog(['create']),
@@ -146,7 +146,7 @@ const logExecutionFields: INodeProperties[] = [
 				name: 'callbackUrl',
 				type: 'string',
 				default: '',
-				placeholder: '={{ $execution.resumeUrl }}',
+				placeholder: 'e.g. the resume URL of a Wait node',
 				description:
 					"URL Tracira POSTs this log's events to. Use {{ $execution.resumeUrl }} to resume a Wait node.",
 			},
