@@ -82,7 +82,16 @@ test("a flagged log: the backend's signed delivery reaches webhook(), which emit
   expect(delivered.status).toBe(200);
   expect(delivered.headers["x-tracira-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
   expect(delivered.workflowData?.map((items) => items.map((i) => i.json))).toEqual([
-    [expect.objectContaining({ id: logId, status: "flagged", log: expect.objectContaining({ id: logId, projectName: PROJECT }) })],
+    [
+      expect.objectContaining({
+        id: logId,
+        status: "flagged",
+        // The event the node subscribed to, by the name it was chosen with (`event` stays log.evaluated).
+        hookEvent: "log.flagged",
+        event: "log.evaluated",
+        log: expect.objectContaining({ id: logId, projectName: PROJECT }),
+      }),
+    ],
   ]);
   // The backend recorded the 200 as the delivery's attempt (after the answer, so it is polled).
   const delivery = await until("the delivery to be recorded", async () => {

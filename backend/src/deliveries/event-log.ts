@@ -1,4 +1,4 @@
-import type { EventPayload, EventType, Verdict } from "@tracira/shared";
+import type { EventPayload, EventType, HookEvent, Verdict } from "@tracira/shared";
 import { toEventLog, verdictOf, type LogRecord } from "../projections/log";
 
 /**
@@ -20,6 +20,7 @@ export function toPayload(event: LogEvent, occurredAt: Date): StoredPayload {
   const status: Verdict = log.status === "pending" ? "error" : log.status;
   return {
     event: event.type,
+    hookEvent: hookEventOf(event.type, status),
     occurredAt: occurredAt.toISOString(),
     workspaceId: event.row.workspaceId,
     id: log.id,
@@ -32,4 +33,11 @@ export function toPayload(event: LogEvent, occurredAt: Date): StoredPayload {
     decisionSource: log.decisionSource,
     log,
   };
+}
+
+const STATUS_EVENT: Record<Verdict, HookEvent> = { pass: "log.passed", flagged: "log.flagged", error: "log.error" };
+
+/** An event in the subscription vocabulary: the evaluation's outcome, or `log.decided`. */
+export function hookEventOf(type: EventType, status: Verdict): HookEvent {
+  return type === "log.decided" ? "log.decided" : STATUS_EVENT[status];
 }

@@ -1,5 +1,6 @@
-import type { CallbackEvents, DeliveryKind, EventType, HookEvent, Verdict } from "@tracira/shared";
+import type { CallbackEvents, DeliveryKind, EventType, Verdict } from "@tracira/shared";
 import type { LogRecord } from "../projections/log";
+import { hookEventOf } from "./event-log";
 
 /** What decides where an event goes: the log's own callback and where it belongs. */
 export type TargetSubject = Pick<LogRecord, "status" | "callbackUrl" | "callbackEvents" | "projectName" | "taskName">;
@@ -46,12 +47,10 @@ export function callbackWants(events: CallbackEvents, type: EventType, status: V
   }
 }
 
-const STATUS_EVENT: Record<Verdict, HookEvent> = { pass: "log.passed", flagged: "log.flagged", error: "log.error" };
-
 /** Whether a subscription to `events` (hook or outbound-webhook vocabulary) wants this event. */
 export function subscriptionWants(events: readonly string[], type: EventType, status: Verdict): boolean {
   if (type === "log.decided") return events.includes("log.decided");
-  return events.includes("log.evaluated") || events.includes(STATUS_EVENT[status]);
+  return events.includes("log.evaluated") || events.includes(hookEventOf(type, status));
 }
 
 /** Where one event goes. Slack and e-mail only hear of evaluations that flag or fail. */

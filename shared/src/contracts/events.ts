@@ -129,6 +129,11 @@ export type EventLog = z.infer<typeof EventLog>;
 export const EventPayload = z
   .object({
     event: z.enum(EVENT_TYPES),
+    /**
+     * The same event in the vocabulary triggers subscribe with: `log.passed`, `log.flagged` or `log.error`
+     * for an evaluation, `log.decided` for a decision. Filter on this (or on `status`).
+     */
+    hookEvent: z.enum(HOOK_EVENTS),
     /** Same for every attempt of one delivery: de-duplicate on it (also sent as `X-Tracira-Delivery`). */
     deliveryId: z.string(),
     occurredAt: z.string(),

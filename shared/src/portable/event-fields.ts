@@ -11,6 +11,7 @@ export interface EventField {
 /** What a `log.evaluated` / `log.decided` delivery carries (the body of every hook and callback event). */
 export const EVENT_FIELDS: readonly EventField[] = [
   { name: "event", label: "Event", type: "text" },
+  { name: "hookEvent", label: "Trigger event (log.passed, log.flagged, log.error or log.decided)", type: "text" },
   { name: "deliveryId", label: "Delivery ID", type: "text" },
   { name: "occurredAt", label: "Occurred at", type: "date" },
   { name: "workspaceId", label: "Workspace ID", type: "text" },
