@@ -154,7 +154,9 @@ test("the scan finds what it looks for (and skips comments, strings, keys and lo
 });
 
 test("npm pack ships the compiled nodes without build leftovers (no tsbuildinfo, no source maps to unshipped sources)", () => {
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PACKAGE_DIR, encoding: "utf8" })) as {
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PACKAGE_DIR, encoding: "utf8" }),
+  ) as {
     files: { path: string }[];
     size: number;
   }[];
