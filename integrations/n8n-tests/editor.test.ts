@@ -49,6 +49,23 @@ test("the canvas subtitles say what the node does in words, not raw values", () 
   expect(subtitleOf(types, NODE, { resource: "log", operation: "create" })).toBe("Log an AI output");
   expect(subtitleOf(types, NODE, { resource: "rule", operation: "test" })).toBe("Test a rule");
   expect(subtitleOf(types, NODE, { resource: "project", operation: "getAll" })).toBe("Get many projects");
+  // Every operation of every resource, by its action (the subtitle is a literal, as n8n's lint wants).
+  const operations = types.nodeTypes.getByNameAndVersion(NODE).description.properties.filter((p) => p.name === "operation");
+  const pairs = operations.flatMap((p) =>
+    (p.options as { value: string; action?: string; name: string }[]).map((o) => ({
+      resource: String(p.displayOptions?.show?.resource?.[0]),
+      operation: o.value,
+      action: o.action ?? o.name,
+    })),
+  );
+  expect(pairs.length).toBeGreaterThan(8);
+  for (const { resource, operation, action } of pairs) {
+    expect({ resource, operation, subtitle: subtitleOf(types, NODE, { resource, operation }) }).toEqual({
+      resource,
+      operation,
+      subtitle: action,
+    });
+  }
   expect(subtitleOf(types, TRIGGER, {})).toBe("On Flagged");
   expect(subtitleOf(types, TRIGGER, { events: ["log.flagged", "log.decided"] })).toBe("On Flagged, Human Decision");
 });

@@ -126,3 +126,33 @@ test("delete removes the subscription; checkExists then says it is gone", async 
   expect(trigger.staticData()).toEqual({});
   await expect(trigger.webhookMethod("checkExists")).resolves.toBe(false);
 });
+
+test("a subscription is removed even when the node's static data lost its id (activate → restart → re-publish → deactivate)", async () => {
+  const other = await startTrigger({
+    types,
+    nodeType: TRIGGER,
+    parameters: { events: ["log.error"], project: PROJECT },
+    credentials: traciraCredentials(backend),
+  });
+  const forget = () => {
+    const data = other.staticData();
+    for (const key of Object.keys(data)) delete data[key];
+  };
+  const mine = async () =>
+    ((await backend.call("GET", "/api/hooks")).body.hooks as { id: string; url: string }[]).filter((h) => h.url === other.webhookUrl);
+  try {
+    await expect(other.webhookMethod("create")).resolves.toBe(true);
+    expect(await mine()).toHaveLength(1);
+
+    forget(); // n8n restarted without the node's static data
+    await expect(other.webhookMethod("checkExists")).resolves.toBe(false);
+    await expect(other.webhookMethod("create")).resolves.toBe(true);
+    expect(await mine()).toHaveLength(1); // the orphan was replaced, not kept beside the new one
+
+    forget();
+    await expect(other.webhookMethod("delete")).resolves.toBe(true);
+    expect(await mine()).toEqual([]);
+  } finally {
+    await other.close();
+  }
+});

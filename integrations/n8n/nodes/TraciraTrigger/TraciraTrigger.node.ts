@@ -158,6 +158,9 @@ export class TraciraTrigger implements INodeType {
 				const staticData = this.getWorkflowStaticData('node');
 				const webhookId = staticData[WEBHOOK_ID];
 				if (typeof webhookId !== 'string' || typeof staticData[SIGNING_SECRET] !== 'string') {
+					// The static data was lost (a restart, a re-import): a subscription of this URL left
+					// behind cannot be verified without its secret, so it goes before a new one is made.
+					await removeSubscription.call(this);
 					return false;
 				}
 				const wanted = wantedSubscription.call(this);
@@ -219,13 +222,23 @@ export class TraciraTrigger implements INodeType {
 	}
 }
 
-/** Removes the stored subscription from Tracira; one that is already gone counts as removed. */
+/**
+ * Removes this node's subscriptions from Tracira: the one in the static data, and any other of this
+ * node's webhook URL (left behind when the static data was lost). One already gone counts as removed.
+ */
 async function removeSubscription(this: IHookFunctions): Promise<void> {
-	const webhookId = this.getWorkflowStaticData('node')[WEBHOOK_ID];
-	if (typeof webhookId !== 'string' || !webhookId) return;
-	try {
-		await traciraApiRequest.call(this, 'DELETE', `/api/hooks/${encodeURIComponent(webhookId)}`);
-	} catch (error) {
-		if (!isNotFound(error)) throw new NodeApiError(this.getNode(), error as JsonObject);
+	const stored = this.getWorkflowStaticData('node')[WEBHOOK_ID];
+	const url = this.getNodeWebhookUrl('default');
+	const answer = (await traciraApiRequest.call(this, 'GET', '/api/hooks')) as {
+		hooks?: IDataObject[];
+	};
+	const ids = new Set((answer?.hooks ?? []).filter((h) => h.url === url).map((h) => String(h.id)));
+	if (typeof stored === 'string' && stored) ids.add(stored);
+	for (const id of ids) {
+		try {
+			await traciraApiRequest.call(this, 'DELETE', `/api/hooks/${encodeURIComponent(id)}`);
+		} catch (error) {
+			if (!isNotFound(error)) throw new NodeApiError(this.getNode(), error as JsonObject);
+		}
 	}
 }
