@@ -4,7 +4,7 @@
  * CredentialsTester does), against the built backend.
  */
 import type { INodeProperties, INodePropertyCollection } from "n8n-workflow";
-import { loadOptions, subtitleOf, testCredential, type Types } from "./harness";
+import { loadOptions, runWorkflow, START_NODE_TYPE, subtitleOf, testCredential, type Types } from "./harness";
 import { startBackend, type Backend } from "./helpers/backend";
 import { NODE, TRIGGER, traciraCredentials, traciraTypes } from "./helpers/tracira";
 
@@ -38,11 +38,55 @@ test("the credential test passes with the token", async () => {
   });
 });
 
-test("the credential test fails with a wrong token, and with none", async () => {
-  // n8n shows the answer's status text: the backend refused the token (401).
-  const refused = { status: "Error", message: "Unauthorized" };
-  await expect(testCredential(types, "traciraApi", traciraCredentials(backend, "wh-not-the-token").traciraApi)).resolves.toEqual(refused);
-  await expect(testCredential(types, "traciraApi", traciraCredentials(backend, "").traciraApi)).resolves.toEqual(refused);
+test("the credential test answers in the node's own sentences: a refused token, a base URL with /api, an empty one", async () => {
+  const result = (apiToken: string, baseUrl = backend.url) => testCredential(types, "traciraApi", { apiToken, baseUrl });
+  await expect(result("wh-not-the-token")).resolves.toEqual({
+    status: "Error",
+    message: "This token is not valid (it may have been rotated). Copy the current token from Settings → Integrations.",
+  });
+  await expect(result("")).resolves.toEqual({
+    status: "Error",
+    message: "This is not a Tracira token: workspace tokens start with wh-.",
+  });
+  await expect(result(backend.token, `${backend.url}/api`)).resolves.toEqual({
+    status: "Error",
+    message: expect.stringContaining("the base URL should be the server's root, without /api"),
+  });
+  await expect(result(backend.token, "")).resolves.toEqual({
+    status: "Error",
+    message: expect.stringMatching(/^The Tracira credential has no Base URL/),
+  });
+  await expect(result(backend.token, "http://127.0.0.1:9")).resolves.toEqual({
+    status: "Error",
+    message: expect.stringMatching(/^Could not reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/),
+  });
+});
+
+test("the node refuses an empty base URL, and one ending in /api, in words (it no longer falls back to localhost)", async () => {
+  const workflow: Parameters<typeof runWorkflow>[0] = {
+    types,
+    nodes: [
+      { id: "1", name: "Start", type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify([{}]) } },
+      {
+        id: "2",
+        name: "Tracira",
+        type: NODE,
+        typeVersion: 1,
+        position: [200, 0],
+        parameters: { resource: "project", operation: "getAll" },
+        credentials: { traciraApi: { id: "1", name: "Tracira account" } },
+      },
+    ],
+    connections: { Start: { main: [[{ node: "Tracira", type: "main", index: 0 }]] } },
+    credentials: { traciraApi: { apiToken: backend.token, baseUrl: "" } },
+  };
+  const result = await runWorkflow(workflow);
+  expect(result.errorOf("Tracira")).toMatch(/^The Tracira credential has no Base URL/);
+  const withApi = await runWorkflow({
+    ...workflow,
+    credentials: { traciraApi: { apiToken: backend.token, baseUrl: `${backend.url}/api` } },
+  });
+  expect(withApi.errorOf("Tracira")).toContain("the base URL should be the server's root, without /api");
 });
 
 test("the canvas subtitles say what the node does in words, not raw values", () => {

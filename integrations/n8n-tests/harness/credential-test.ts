@@ -1,4 +1,4 @@
-import { ExecuteContext, RoutingNode } from "n8n-core";
+import { CredentialTestContext, ExecuteContext, RoutingNode } from "n8n-core";
 import {
   NodeConnectionTypes,
   Workflow,
@@ -18,8 +18,9 @@ const get = (data: IDataObject, key: string): unknown =>
   key.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as IDataObject)[k] : undefined), data);
 
 /**
- * Runs a credential type's `test` request the way n8n's CLI `CredentialsTester` does for credentials
- * that declare one: a temporary node (n8n's No Op) whose only property routes the test request, run by
+ * Tests credentials the way n8n's CLI `CredentialsTester` does: with the credential type's own `test`
+ * request when it declares one, else with the function a node names in `testedBy` (called with n8n-core's
+ * `CredentialTestContext`). The `test` request runs as n8n runs it: a temporary node (n8n's No Op) whose only property routes the test request, run by
  * n8n-core's `RoutingNode` with the credentials applied; a non-2xx answer, a network error or a matching
  * `rules` entry is an `Error` result.
  */
@@ -29,7 +30,7 @@ export async function testCredential(
   data: ICredentialDataDecryptedObject,
 ): Promise<INodeCredentialTestResult> {
   const test = types.credentialTypes.getByName(credentialType).test;
-  if (!test) throw new Error(`${credentialType} declares no test request`);
+  if (!test) return testedByNode(types, credentialType, data);
   const testNodeType: INodeType = {
     description: {
       displayName: "No Operation, do nothing",
@@ -96,4 +97,24 @@ export async function testCredential(
     }
   }
   return { status: "OK", message: "Connection successful!" };
+}
+
+/** The first node that names a test function for the credential (`credentials[].testedBy`), as the CLI looks it up. */
+async function testedByNode(
+  types: Types,
+  credentialType: string,
+  data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult> {
+  for (const name of types.credentialTypes.getSupportedNodes(credentialType)) {
+    const nodeType = types.nodeTypes.getByNameAndVersion(name);
+    const testedBy = nodeType.description.credentials?.find((c) => c.name === credentialType)?.testedBy;
+    if (typeof testedBy !== "string") continue;
+    const fn = nodeType.methods?.credentialTest?.[testedBy];
+    if (!fn) throw new Error(`${name} names ${testedBy} in testedBy but has no methods.credentialTest.${testedBy}`);
+    const credentialsHelper = new MemoryCredentialsHelper(types.credentialTypes, { [credentialType]: data });
+    const credentials = { id: "1", name: `${credentialType} account`, type: credentialType, data };
+    credentials.data = await credentialsHelper.getDecrypted(undefined, credentials, credentialType);
+    return fn.call(new CredentialTestContext(), credentials);
+  }
+  throw new Error(`${credentialType} declares no test request and no node tests it (testedBy)`);
 }

@@ -1,11 +1,6 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+/** The workspace token and the server's address; tested by the Tracira node (`testedBy: 'traciraApiTest'`). */
 export class TraciraApi implements ICredentialType {
 	name = 'traciraApi';
 
@@ -44,14 +39,6 @@ export class TraciraApi implements ICredentialType {
 			headers: {
 				Authorization: '=Bearer {{$credentials.apiToken}}',
 			},
-		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/api/verify',
-			method: 'GET',
 		},
 	};
 }

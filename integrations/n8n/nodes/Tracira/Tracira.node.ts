@@ -15,6 +15,7 @@ import { logFields, logOperations } from './descriptions/LogDescription';
 import { projectFields, projectOperations } from './descriptions/ProjectDescription';
 import { ruleFields, ruleOperations } from './descriptions/RuleDescription';
 import type { LogStatus } from '../generated/contract';
+import { testTraciraApi } from './credential-test';
 import { traciraApiRequest } from './transport';
 
 /** Output indexes when "Gate on Verdict" is on. */
@@ -68,6 +69,7 @@ export class Tracira implements INodeType {
 			{
 				name: 'traciraApi',
 				required: true,
+				testedBy: 'traciraApiTest',
 			},
 		],
 		properties: [
@@ -102,6 +104,7 @@ export class Tracira implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { traciraApiTest: testTraciraApi },
 		loadOptions: {
 			/** The model presets served by GET /api/models (`[{ label, value }]`). */
 			async getModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

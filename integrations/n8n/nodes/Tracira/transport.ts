@@ -9,14 +9,18 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { LIMITS } from '../generated/contract';
 
 /** Every n8n context the Tracira nodes call the API from. */
 export type TraciraContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
-export const DEFAULT_BASE_URL = 'http://localhost:3000';
+/** The sentences the node and its credential test both give when the base URL is wrong. */
+export const BASE_URL_MISSING =
+	"The Tracira credential has no Base URL: enter your Tracira server's address, e.g. https://tracira.example.com";
+export const BASE_URL_NOT_ROOT =
+	"Tracira answered 404 Not Found: the base URL should be the server's root, without /api (e.g. https://tracira.example.com)";
 
 /** The largest page GET /api/logs serves. */
 export const MAX_PAGE_SIZE = LIMITS.pageSizeMax;
@@ -28,9 +32,10 @@ interface TraciraErrorBody {
 	fields?: Record<string, unknown>;
 }
 
-function baseUrlOf(credentials: IDataObject): string {
+/** The credential's base URL without trailing slashes; undefined when it is empty. */
+export function baseUrlOf(credentials: IDataObject): string | undefined {
 	const raw = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	return (raw || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	return raw ? raw.replace(/\/+$/, '') : undefined;
 }
 
 function asObject(value: unknown): IDataObject | undefined {
@@ -47,13 +52,14 @@ function asObject(value: unknown): IDataObject | undefined {
 }
 
 /** Finds Tracira's `{ error, code, fields }` answer in whatever n8n's HTTP helper threw. */
-function errorBodyOf(error: unknown): TraciraErrorBody | undefined {
+export function errorBodyOf(error: unknown): TraciraErrorBody | undefined {
 	const e = (error ?? {}) as IDataObject & {
 		context?: IDataObject;
 		cause?: { response?: { data?: unknown; body?: unknown } };
 		response?: { data?: unknown; body?: unknown };
 	};
 	const candidates = [
+		e.error,
 		e.context?.data,
 		e.cause?.response?.data,
 		e.cause?.response?.body,
@@ -69,13 +75,14 @@ function errorBodyOf(error: unknown): TraciraErrorBody | undefined {
 	return undefined;
 }
 
-function httpCodeOf(error: unknown): string | undefined {
+export function httpCodeOf(error: unknown): string | undefined {
 	const e = (error ?? {}) as {
 		httpCode?: string | null;
+		statusCode?: number;
 		cause?: { response?: { status?: number } };
 		response?: { status?: number };
 	};
-	const code = e.httpCode ?? e.cause?.response?.status ?? e.response?.status;
+	const code = e.httpCode ?? e.statusCode ?? e.cause?.response?.status ?? e.response?.status;
 	return code === undefined || code === null ? undefined : String(code);
 }
 
@@ -95,7 +102,9 @@ export function traciraError(node: INode, error: unknown, itemIndex?: number): N
 	const body = errorBodyOf(error);
 	const httpCode = httpCodeOf(error);
 	if (!body) {
-		const apiError = new NodeApiError(node, error as JsonObject, { itemIndex });
+		// A 404 that is not Tracira's own answer: the base URL points below the server's root (…/api).
+		const extra = httpCode === '404' ? { message: BASE_URL_NOT_ROOT } : {};
+		const apiError = new NodeApiError(node, error as JsonObject, { itemIndex, ...extra });
 		if (itemIndex !== undefined) apiError.context.itemIndex = itemIndex;
 		return apiError;
 	}
@@ -123,9 +132,11 @@ export async function traciraApiRequest(
 	qs?: IDataObject,
 ): Promise<unknown> {
 	const credentials = await this.getCredentials('traciraApi');
+	const baseUrl = baseUrlOf(credentials);
+	if (!baseUrl) throw new NodeOperationError(this.getNode(), BASE_URL_MISSING);
 	const options: IHttpRequestOptions = {
 		method,
-		url: `${baseUrlOf(credentials)}${endpoint}`,
+		url: `${baseUrl}${endpoint}`,
 		json: true,
 	};
 	if (body !== undefined) options.body = body;
@@ -134,6 +145,9 @@ export async function traciraApiRequest(
 	try {
 		return await this.helpers.httpRequestWithAuthentication.call(this, 'traciraApi', options);
 	} catch (error) {
+		if (/\/api$/i.test(baseUrl) && httpCodeOf(error) === '404') {
+			throw new NodeOperationError(this.getNode(), BASE_URL_NOT_ROOT);
+		}
 		throw traciraError(this.getNode(), error);
 	}
 }

@@ -9,6 +9,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { testTraciraApi } from '../Tracira/credential-test';
 import { isNotFound, traciraApiRequest } from '../Tracira/transport';
 import { SIGNATURE_HEADER, type HookEvent } from '../generated/contract';
 import { verifySignature } from '../generated/signature';
@@ -113,6 +114,7 @@ export class TraciraTrigger implements INodeType {
 			{
 				name: 'traciraApi',
 				required: true,
+				testedBy: 'traciraApiTest',
 			},
 		],
 		webhooks: [
@@ -150,6 +152,10 @@ export class TraciraTrigger implements INodeType {
 				description: 'Only events of this task (leave empty for every task)',
 			},
 		],
+	};
+
+	methods = {
+		credentialTest: { traciraApiTest: testTraciraApi },
 	};
 
 	webhookMethods = {
