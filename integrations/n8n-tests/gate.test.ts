@@ -5,7 +5,18 @@
  */
 import { OUTPUTS } from "../../backend/test/helpers/deliveries";
 import { waitForFinal } from "../../backend/test/helpers/server";
-import { runWorkflow, START_NODE_TYPE, type Types } from "./harness";
+import type { INodeType } from "n8n-workflow";
+import {
+  AGENT_NODE_TYPE,
+  agentNodeType,
+  loadPackage,
+  runWorkflow,
+  START_NODE_TYPE,
+  startNodeType,
+  toolVariantOf,
+  typesOf,
+  type Types,
+} from "./harness";
 import { startBackend, type Backend } from "./helpers/backend";
 import { NODE, traciraCredentials, traciraTypes } from "./helpers/tracira";
 
@@ -113,4 +124,53 @@ test("an API error names what to fix (message and fields); Continue On Fail send
   expect([pass!.length, flagged!.length, error!.length]).toEqual([1, 0, 1]);
   expect(pass![0]).toMatchObject({ status: "pass" });
   expect(String(error![0]!.error)).toMatch(/timestamp/);
+});
+
+describe("as an AI Agent's tool (the Tracira Tool n8n makes of the node)", () => {
+  const agentWorkflow = (toolTypes: Types, items: Record<string, unknown>) => ({
+    types: toolTypes,
+    nodes: [
+      {
+        id: "1",
+        name: "Start",
+        type: START_NODE_TYPE,
+        typeVersion: 1,
+        position: [0, 0] as [number, number],
+        parameters: { items: "[{}]" },
+      },
+      { id: "2", name: "Agent", type: AGENT_NODE_TYPE, typeVersion: 1, position: [200, 0] as [number, number], parameters: { args: "{}" } },
+      {
+        id: "3",
+        name: "Tracira Tool",
+        type: `${NODE}Tool`,
+        typeVersion: 1,
+        position: [200, 200] as [number, number],
+        parameters: { resource: "log", operation: "create", project: "n8n-gate", gate: true, ...items },
+        credentials: { traciraApi: { id: "1", name: "Tracira account" } },
+      },
+    ],
+    connections: {
+      Start: { main: [[{ node: "Agent", type: "main" as const, index: 0 }]] },
+      "Tracira Tool": { ai_tool: [[{ node: "Agent", type: "ai_tool" as const, index: 0 }]] },
+    },
+    credentials: traciraCredentials(backend),
+  });
+
+  test("with Gate on Verdict on, a flagged or error verdict reaches the agent with its status and explanation", async () => {
+    const pkg = await loadPackage();
+    const toolTypes = typesOf([pkg], {
+      [START_NODE_TYPE]: startNodeType,
+      [AGENT_NODE_TYPE]: agentNodeType,
+      [`${NODE}Tool`]: toolVariantOf(pkg.nodes[NODE] as INodeType),
+    });
+    for (const status of ["flagged", "error", "pass"] as const) {
+      const { output, task } = OUTPUTS[status];
+      const result = await runWorkflow(agentWorkflow(toolTypes, { output, ...(task ? { additionalFields: { task } } : {}) }));
+      expect(result.errorOf("Agent")).toBeUndefined();
+      const [[{ answer }]] = result.outputs("Agent") as [[{ answer: string }]];
+      const [answered] = JSON.parse(answer) as Record<string, unknown>[];
+      expect(answered).toMatchObject({ id: expect.any(String), status, verdict: { pass: status === "pass" } });
+      if (status !== "pass") expect(answered!.explanation).toEqual(expect.any(String));
+    }
+  });
 });

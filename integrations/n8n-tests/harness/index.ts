@@ -11,5 +11,6 @@ export { testCredential } from "./credential-test";
 export { loadOptions } from "./load-options";
 export { runWorkflow, START_NODE_TYPE, startNodeType, type WorkflowResult } from "./run-workflow";
 export { subtitleOf } from "./subtitle";
+export { AGENT_NODE_TYPE, agentNodeType, toolVariantOf } from "./tool";
 export { startTrigger, type Trigger, type WebhookCall } from "./trigger";
 export { loadPackage, PACKAGE_DIR, typesOf, type LoadedPackage, type Types } from "./types";

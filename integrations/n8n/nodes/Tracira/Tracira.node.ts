@@ -9,7 +9,7 @@ import type {
 	INodeTypeDescription,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { isToolType, NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { operations } from './actions';
 import { logFields, logOperations } from './descriptions/LogDescription';
 import { projectFields, projectOperations } from './descriptions/ProjectDescription';
@@ -131,10 +131,13 @@ export class Tracira implements INodeType {
 				`The operation "${operation}" is not known for the resource "${resource}"`,
 			);
 		}
+		// As an agent's tool (the "Tracira Tool" n8n makes of this node) only the first output reaches the
+		// agent, so the verdict stays on one output there, with its status and explanation.
 		const gated =
 			resource === 'log' &&
 			operation === 'create' &&
-			this.getNodeParameter('gate', 0, false) === true;
+			this.getNodeParameter('gate', 0, false) === true &&
+			!isToolType(this.getNode().type);
 		const outputs: INodeExecutionData[][] = gated ? [[], [], []] : [[]];
 
 		for (let i = 0; i < items.length; i++) {
