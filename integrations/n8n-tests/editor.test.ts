@@ -31,6 +31,37 @@ test("getModels returns exactly GET /api/models as { name, value }", async () =>
   expect(options).toEqual(models.body.map((m: { label: string; value: string }) => ({ name: m.label, value: m.value })));
 });
 
+test("Project and Task are dropdowns from the API (Log Execution and the trigger's filter), so a typo cannot create a project", async () => {
+  for (const output of ["a", "b"]) {
+    expect((await backend.call("POST", "/api/logs", { project: "n8n-dropdowns", task: `step-${output}`, output })).status).toBe(200);
+  }
+  expect((await backend.call("POST", "/api/logs", { project: "n8n-other", task: "elsewhere", output: "c" })).status).toBe(200);
+  const projects = ((await backend.call("GET", "/api/projects")).body as { name: string }[]).map((p) => p.name);
+  const tasks = (await backend.call("GET", "/api/logs/tasks?project=n8n-dropdowns")).body as string[];
+  expect(tasks.sort()).toEqual(["step-a", "step-b"]);
+  const load = (nodeType: string, method: string, parameters: Record<string, string>) =>
+    loadOptions({ types, nodeType, method, parameters, credentials: traciraCredentials(backend) });
+  const named = (names: string[]) => names.map((name) => ({ name, value: name }));
+
+  expect(await load(NODE, "getProjects", { resource: "log", operation: "create" })).toEqual(named(projects));
+  expect(await load(NODE, "getTasks", { resource: "log", operation: "create", project: "n8n-dropdowns" })).toEqual(named(tasks));
+  expect(await load(TRIGGER, "getProjectFilters", {})).toEqual([{ name: "Every Project", value: "" }, ...named(projects)]);
+  expect(await load(TRIGGER, "getTaskFilters", { project: "n8n-dropdowns" })).toEqual([{ name: "Every Task", value: "" }, ...named(tasks)]);
+
+  const property = (nodeType: string, name: string, within?: string) => {
+    const all = types.nodeTypes.getByNameAndVersion(nodeType).description.properties;
+    const list = within ? ((all.find((p) => p.name === within)?.options ?? []) as typeof all) : all;
+    return list.find((p) => p.name === name && (!p.displayOptions?.show?.operation || p.displayOptions.show.operation.includes("create")));
+  };
+  expect(property(NODE, "project")).toMatchObject({ type: "options", typeOptions: { loadOptionsMethod: "getProjects" } });
+  expect(property(NODE, "task", "additionalFields")).toMatchObject({
+    type: "options",
+    typeOptions: { loadOptionsMethod: "getTasks", loadOptionsDependsOn: ["project"] },
+  });
+  expect(property(TRIGGER, "project")).toMatchObject({ type: "options", typeOptions: { loadOptionsMethod: "getProjectFilters" } });
+  expect(property(TRIGGER, "task")).toMatchObject({ type: "options", typeOptions: { loadOptionsMethod: "getTaskFilters" } });
+});
+
 test("the credential test passes with the token", async () => {
   await expect(testCredential(types, "traciraApi", traciraCredentials(backend).traciraApi)).resolves.toEqual({
     status: "OK",

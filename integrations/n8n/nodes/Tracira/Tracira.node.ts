@@ -2,9 +2,7 @@ import type {
 	ExpressionString,
 	IDataObject,
 	IExecuteFunctions,
-	ILoadOptionsFunctions,
 	INodeExecutionData,
-	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	JsonObject,
@@ -16,7 +14,7 @@ import { projectFields, projectOperations } from './descriptions/ProjectDescript
 import { ruleFields, ruleOperations } from './descriptions/RuleDescription';
 import type { LogStatus } from '../generated/contract';
 import { testTraciraApi } from './credential-test';
-import { traciraApiRequest } from './transport';
+import { getModels, getProjects, getTasks } from './load-options';
 
 /** Output indexes when "Gate on Verdict" is on. */
 const PASS = 0;
@@ -105,19 +103,7 @@ export class Tracira implements INodeType {
 
 	methods = {
 		credentialTest: { traciraApiTest: testTraciraApi },
-		loadOptions: {
-			/** The model presets served by GET /api/models (`[{ label, value }]`). */
-			async getModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				const models = (await traciraApiRequest.call(this, 'GET', '/api/models')) as Array<{
-					label: string;
-					value: string;
-				}>;
-				return (Array.isArray(models) ? models : []).map((model) => ({
-					name: model.label,
-					value: model.value,
-				}));
-			},
-		},
+		loadOptions: { getModels, getProjects, getTasks },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

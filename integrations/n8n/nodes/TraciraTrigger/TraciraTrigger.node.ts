@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { testTraciraApi } from '../Tracira/credential-test';
+import { getProjectFilters, getTaskFilters } from '../Tracira/load-options';
 import { isNotFound, traciraApiRequest } from '../Tracira/transport';
 import { SIGNATURE_HEADER, type HookEvent } from '../generated/contract';
 import { verifySignature } from '../generated/signature';
@@ -136,26 +137,31 @@ export class TraciraTrigger implements INodeType {
 				options: EVENT_OPTIONS,
 			},
 			{
-				displayName: 'Project',
+				displayName: 'Project Name or ID',
 				name: 'project',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getProjectFilters' },
 				default: '',
-				placeholder: 'support-replies',
-				description: 'Only events of this project (leave empty for every project)',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				hint: 'Only events of this project start the workflow',
 			},
 			{
-				displayName: 'Task',
+				displayName: 'Task Name or ID',
 				name: 'task',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getTaskFilters', loadOptionsDependsOn: ['project'] },
 				default: '',
-				placeholder: 'reply',
-				description: 'Only events of this task (leave empty for every task)',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				hint: 'Only events of this task start the workflow',
 			},
 		],
 	};
 
 	methods = {
 		credentialTest: { traciraApiTest: testTraciraApi },
+		loadOptions: { getProjectFilters, getTaskFilters },
 	};
 
 	webhookMethods = {

@@ -60,13 +60,15 @@ export const logOperations: INodeProperties[] = [
 
 const logExecutionFields: INodeProperties[] = [
 	{
-		displayName: 'Project',
+		displayName: 'Project Name or ID',
 		name: 'project',
-		type: 'string',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getProjects' },
 		required: true,
 		default: '',
-		placeholder: 'support-replies',
-		description: 'The project the output belongs to. A new name creates the project.',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'To start a new project, give its name as an expression: the first log creates it',
 		displayOptions: forLog(['create']),
 	},
 	{
@@ -229,12 +231,14 @@ const logExecutionFields: INodeProperties[] = [
 				description: 'Comma-separated tags',
 			},
 			{
-				displayName: 'Task',
+				displayName: 'Task Name or ID',
 				name: 'task',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getTasks', loadOptionsDependsOn: ['project'] },
 				default: '',
-				placeholder: 'reply',
-				description: 'The task within the project, e.g. the step of the workflow',
+				description:
+					'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+				hint: 'The step of the workflow within the project; a new one is given as an expression',
 			},
 			{
 				displayName: 'Timestamp',
