@@ -12,6 +12,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   PUBLIC_URL: z.url().optional(),
+  TRACIRA_ALLOWED_HOSTS: z.string().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// or postgresql:// URL" })
@@ -120,6 +121,11 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
+  /**
+   * Host names the dashboard (cookie sessions) answers under, besides PUBLIC_URL's, localhost and IP
+   * addresses: any other name could be a DNS-rebinding page's.
+   */
+  allowedHosts: string[];
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
@@ -219,6 +225,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
+    allowedHosts: (e.TRACIRA_ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     // npm runs the backend's start script from backend/; a relative folder is meant from where npm was run.

@@ -44,7 +44,7 @@ function printBanner(running: RunningServer, database: string) {
   }
   lines.push(
     ``,
-    `Dashboard: ${running.url}/ (the first account to sign up becomes the workspace's admin)`,
+    ws ? `Dashboard: ${running.url}/ (sign up with the token above to become the workspace's admin)` : `Dashboard: ${running.url}/`,
     `API reference: ${running.url}/api/openapi.json`,
     ``,
   );

@@ -1,5 +1,7 @@
+import http from "node:http";
 import { TRPCError } from "@trpc/server";
 import { Client } from "pg";
+import { isAllowedHost } from "../src/http/host-check";
 import { apiErrorOf } from "../src/trpc/errors";
 import { dashboardClient, failureOf, type DashboardClient } from "./helpers/dashboard";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
@@ -29,13 +31,24 @@ afterAll(async () => {
 });
 
 describe("accounts and sessions", () => {
-  test("the first sign-up claims the workspace created at first start, as its admin, and sees its printed token", async () => {
-    expect(await admin.trpc.auth.status.query()).toEqual({ hasUsers: false, signupOpen: true });
-    const me = await admin.trpc.auth.signUp.mutate(ADMIN);
+  test("a stranger cannot claim the unclaimed first workspace: without its printed token, or with another, nothing is created", async () => {
+    expect(await admin.trpc.auth.status.query()).toEqual({ hasUsers: false, signupOpen: true, claimable: true });
+    const stranger = { email: "eve@example.com", password: "stranger password" };
+    const without = await failureOf(dashboardClient(server.url).trpc.auth.signUp.mutate(stranger));
+    expect(without).toMatchObject({ status: 403, code: "forbidden", fields: { claimToken: expect.any(String) } });
+    expect(without.message).toMatch(/token \(wh-…\) it printed at its first start/);
+    const wrong = await failureOf(dashboardClient(server.url).trpc.auth.signUp.mutate({ ...stranger, claimToken: "wh-not-the-token" }));
+    expect(wrong).toMatchObject({ status: 403, code: "forbidden", fields: { claimToken: expect.any(String) } });
+    expect((await pg.query("SELECT count(*)::int AS n FROM users")).rows[0].n).toBe(0);
+    expect(await admin.trpc.auth.status.query()).toEqual({ hasUsers: false, signupOpen: true, claimable: true });
+  });
+
+  test("the first sign-up with the printed token claims the workspace created at first start, as its admin", async () => {
+    const me = await admin.trpc.auth.signUp.mutate({ ...ADMIN, claimToken: server.token });
     expect(me).toMatchObject({ user: { email: "ana@example.com", name: "Ana" }, role: "admin", workspace: { name: "My workspace" } });
     expect(await admin.trpc.auth.me.query()).toEqual(me);
     expect(await admin.trpc.settings.webhookToken.query()).toEqual({ webhookToken: server.token });
-    expect(await admin.trpc.auth.status.query()).toEqual({ hasUsers: true, signupOpen: false });
+    expect(await admin.trpc.auth.status.query()).toEqual({ hasUsers: true, signupOpen: false, claimable: false });
   });
 
   test("the session cookie is httpOnly, SameSite=Lax and random; only its hash and a memory-hard password hash are stored", async () => {
@@ -137,6 +150,56 @@ describe("CSRF", () => {
     expect((await rotate({ "x-tracira-csrf": "1", origin: "https://evil.example" })).status).toBe(403);
     expect(await admin.trpc.settings.webhookToken.query()).toEqual({ webhookToken: server.token });
   });
+
+  test("a DNS-rebinding page (its own name as Host and Origin) is refused; IP and localhost hosts are answered", async () => {
+    const port = new URL(server.url).port;
+    const call = (host: string, path: string, cookie?: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port,
+            path,
+            method: "GET",
+            headers: { host, origin: `http://${host}`, "x-tracira-csrf": "1", ...(cookie ? { cookie } : {}) },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (c) => (text += c));
+            res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text || "null") }));
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+    const cookie = `tracira_session=${admin.cookie()}`;
+    const rebound = await call(`rebind.evil.example:${port}`, "/trpc/settings.webhookToken", cookie);
+    expect(rebound.status).toBe(403);
+    expect(JSON.stringify(rebound.body)).not.toContain(server.token);
+    expect(JSON.stringify(rebound.body)).toContain("TRACIRA_ALLOWED_HOSTS");
+    expect((await call(`rebind.evil.example:${port}`, "/trpc/auth.status")).status).toBe(403);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      expect({ host, status: (await call(host, "/trpc/settings.webhookToken", cookie)).status }).toEqual({ host, status: 200 });
+    }
+  });
+});
+
+test("isAllowedHost: IP addresses, localhost, PUBLIC_URL's host and the allow-list", () => {
+  const config = { publicUrl: "https://tracira.example.com", allowedHosts: ["tracira.internal"] };
+  for (const host of [
+    "127.0.0.1:3000",
+    "10.0.0.5",
+    "[::1]:3000",
+    "localhost:3000",
+    "app.localhost",
+    "tracira.example.com",
+    "TRACIRA.internal:8080",
+  ]) {
+    expect({ host, allowed: isAllowedHost(host, config) }).toEqual({ host, allowed: true });
+  }
+  for (const host of ["evil.example", "tracira.example.com.evil.example:3000", "", undefined]) {
+    expect({ host, allowed: isAllowedHost(host, config) }).toEqual({ host, allowed: false });
+  }
 });
 
 describe("roles", () => {
@@ -217,9 +280,10 @@ describe("logs through the same services as REST", () => {
     const { rows } = await pg.query("SELECT count(*)::int AS n FROM memberships WHERE workspace_id = $1", [other.id]);
     expect(rows[0].n).toBe(0);
     // A workspace nobody has joined yet is claimed by the next sign-up.
-    expect((await outsider.trpc.auth.signUp.mutate({ email: "eve@example.com", password: "outsider password" })).workspace.id).toBe(
-      other.id,
-    );
+    expect(
+      (await outsider.trpc.auth.signUp.mutate({ email: "eve@example.com", password: "outsider password", claimToken: other.token }))
+        .workspace.id,
+    ).toBe(other.id);
     expect(await failureOf(outsider.trpc.logs.get.query({ id: flaggedId }))).toMatchObject({ status: 404 });
     expect(await failureOf(outsider.trpc.logs.decide.mutate({ id: flaggedId, decision: "rejected" }))).toMatchObject({ status: 404 });
     expect((await outsider.trpc.logs.list.query({})).total).toBe(0);

@@ -2,6 +2,7 @@ import type { MemberRole } from "@tracira/shared";
 import type { Request } from "express";
 import type { WorkspaceIdentity } from "../services/tokens";
 import type { AppDeps } from "./deps";
+import { assertAllowedHost } from "./host-check";
 import { ApiError } from "../lib/api-error";
 import { readCookie, SESSION_COOKIE } from "./session-cookie";
 
@@ -33,7 +34,10 @@ export function readToken(req: Request): string | undefined {
 /** The dashboard's session, from its cookie; undefined without a cookie or when it expired or was ended. */
 export async function authenticateSession(req: Request, deps: AppDeps): Promise<AuthContext | undefined> {
   const cookie = readCookie(req, SESSION_COOKIE);
-  const session = cookie ? await deps.services.sessions.lookup(cookie) : undefined;
+  if (!cookie) return undefined;
+  // A session cookie counts only under a Host this server answers as (DNS rebinding, see host-check.ts).
+  assertAllowedHost(req, deps.config);
+  const session = await deps.services.sessions.lookup(cookie);
   if (!session) return undefined;
   return {
     workspaceId: session.workspace.id,

@@ -1,6 +1,7 @@
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Request, type RequestHandler } from "express";
 import { authenticateSession } from "../http/auth";
+import { assertAllowedHost } from "../http/host-check";
 import type { AppDeps } from "../http/deps";
 import { ApiError } from "../lib/api-error";
 import { apiErrorOf } from "./errors";
@@ -16,7 +17,7 @@ export const CSRF_HEADER = "x-tracira-csrf";
  */
 export function dashboardApi(deps: AppDeps): express.Router {
   const api = express.Router();
-  api.use(csrfGuard(deps.config.publicUrl));
+  api.use(csrfGuard(deps.config));
   api.use(
     createExpressMiddleware({
       router: appRouter,
@@ -42,8 +43,10 @@ export function dashboardApi(deps: AppDeps): express.Router {
   return api;
 }
 
-function csrfGuard(publicUrl: string | undefined): RequestHandler {
+function csrfGuard(config: AppDeps["config"]): RequestHandler {
+  const publicUrl = config.publicUrl;
   return (req, _res, next) => {
+    assertAllowedHost(req, config);
     if (req.headers[CSRF_HEADER] !== "1") {
       throw new ApiError(
         "forbidden",

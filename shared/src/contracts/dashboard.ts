@@ -27,6 +27,11 @@ export const SignUpBody = z.object({
   inviteToken: optionalText("inviteToken", 200),
   /** Only with open sign-up: the name of the new workspace. */
   workspaceName: optionalText("workspaceName", 200),
+  /**
+   * To claim the workspace nobody has joined yet (the one the first start created): its token (`wh-…`, printed
+   * at that start), proof that the person signing up runs this server.
+   */
+  claimToken: optionalText("claimToken", 200),
 });
 export type SignUpBody = z.infer<typeof SignUpBody>;
 
@@ -47,6 +52,8 @@ export const AuthStatus = z.object({
   hasUsers: z.boolean(),
   /** False: signing up needs an invite link. */
   signupOpen: z.boolean(),
+  /** A workspace waits for its first admin: signing up with its token (`claimToken`) claims it. */
+  claimable: z.boolean(),
 });
 export type AuthStatus = z.infer<typeof AuthStatus>;
 

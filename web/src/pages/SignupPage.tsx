@@ -28,10 +28,13 @@ export function SignupPage() {
   const [password, setPassword] = useState("");
   const [name, setName] = useState("");
   const [workspaceName, setWorkspaceName] = useState("");
+  const [claimToken, setClaimToken] = useState("");
   const onSignedIn = useOnSignedIn();
   const status = useQuery({ queryKey: ["auth.status"], queryFn: () => trpc.auth.status.query() });
+  /** The first workspace waits for its admin: whoever has the token the server printed claims it. */
+  const claiming = !inviteToken && status.data?.claimable === true;
   /** Open sign-up once the workspace has users starts a workspace of one's own, which needs a name. */
-  const newWorkspace = !inviteToken && status.data?.hasUsers === true && status.data.signupOpen;
+  const newWorkspace = !inviteToken && !claiming && status.data?.hasUsers === true && status.data.signupOpen;
   const signUp = useMutation({
     mutationFn: () =>
       trpc.auth.signUp.mutate({
@@ -40,6 +43,7 @@ export function SignupPage() {
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(inviteToken ? { inviteToken } : {}),
         ...(newWorkspace && workspaceName.trim() ? { workspaceName: workspaceName.trim() } : {}),
+        ...(claiming && claimToken.trim() ? { claimToken: claimToken.trim() } : {}),
       }),
     onSuccess: onSignedIn,
   });
@@ -60,8 +64,11 @@ export function SignupPage() {
       }
     >
       {inviteToken ? <InvitationNotice token={inviteToken} /> : null}
-      {status.data?.hasUsers === false ? (
-        <p className="notice">You are creating the first account: it will be the workspace admin.</p>
+      {claiming ? (
+        <p className="notice">
+          You are creating the first account: it will be the workspace admin. Paste the workspace token the server printed when it first
+          started, to show it is yours.
+        </p>
       ) : null}
       {closed ? (
         <p className="notice">Sign-up is by invitation: ask a workspace admin for an invite link.</p>
@@ -87,6 +94,24 @@ export function SignupPage() {
           <Field label="Name" error={fieldError(signUp.error, "name")} hint="Optional.">
             {(control) => <input {...control} type="text" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />}
           </Field>
+          {claiming ? (
+            <Field
+              label="Workspace token"
+              error={fieldError(signUp.error, "claimToken")}
+              hint="The wh-… token printed by the server's first start (in its console or log)."
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  type="password"
+                  autoComplete="off"
+                  value={claimToken}
+                  onChange={(e) => setClaimToken(e.target.value)}
+                  required
+                />
+              )}
+            </Field>
+          ) : null}
           {newWorkspace ? (
             <Field label="Workspace" error={fieldError(signUp.error, "workspaceName")} hint="The name of your new workspace.">
               {(control) => <input {...control} type="text" value={workspaceName} onChange={(e) => setWorkspaceName(e.target.value)} />}

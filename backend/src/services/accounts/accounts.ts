@@ -22,9 +22,10 @@ export interface Account {
 }
 
 /**
- * Dashboard accounts. Sign-up claims, in order: the workspace of an invite link (with the invite's role);
- * a workspace nobody has joined yet (the one created at first start, whose token was printed) as its
- * admin; with open sign-up, a new workspace of one's own as its admin. Otherwise an invite is needed.
+ * Dashboard accounts. Sign-up joins, in order: the workspace of an invite link (with the invite's role);
+ * a workspace nobody has joined yet (the one created at first start) as its admin, for whoever proves they
+ * run the server with that workspace's token (printed at that start); with open sign-up, a new workspace
+ * of one's own as its admin. Otherwise an invite is needed.
  */
 export class AccountService {
   constructor(
@@ -36,7 +37,7 @@ export class AccountService {
 
   async status(): Promise<AuthStatus> {
     const [users, unclaimed] = await Promise.all([this.prisma.user.count(), this.unclaimedWorkspace(this.prisma)]);
-    return { hasUsers: users > 0, signupOpen: this.config.openSignup || unclaimed !== undefined };
+    return { hasUsers: users > 0, signupOpen: this.config.openSignup || unclaimed !== undefined, claimable: unclaimed !== undefined };
   }
 
   async signUp(body: SignUpBody): Promise<Account> {
@@ -161,21 +162,39 @@ export class AccountService {
       return { workspaceId: invite.workspaceId, role: invite.role };
     }
     const unclaimed = await this.unclaimedWorkspace(tx);
-    if (unclaimed) return { workspaceId: unclaimed, role: "admin" };
+    if (unclaimed && body.claimToken) {
+      if (body.claimToken.trim() !== "" && hashToken(body.claimToken.trim()) === unclaimed.tokenHash) {
+        return { workspaceId: unclaimed.id, role: "admin" };
+      }
+      throw new ApiError("forbidden", "This is not the workspace's token: paste the wh-… token this server printed at its first start.", {
+        claimToken: "is not this workspace's token",
+      });
+    }
     if (this.config.openSignup) {
       const name = body.workspaceName?.trim() || `${body.name?.trim() || body.email.split("@")[0]}'s workspace`;
       const created = await this.workspaces.create(name, undefined, tx);
       return { workspaceId: created.id, role: "admin" };
+    }
+    if (unclaimed) {
+      throw new ApiError(
+        "forbidden",
+        "To become this server's first admin, paste the workspace token (wh-…) it printed at its first start: that proves you run it.",
+        { claimToken: "the token the first start printed is needed" },
+      );
     }
     throw new ApiError("forbidden", "Signing up here needs an invite link: ask an admin of your workspace for one (Settings → Members).", {
       inviteToken: "an invite link is needed",
     });
   }
 
-  /** The oldest workspace nobody has joined yet. */
-  private async unclaimedWorkspace(db: PrismaClient | Prisma.TransactionClient): Promise<string | undefined> {
-    const ws = await db.workspace.findFirst({ where: { memberships: { none: {} } }, orderBy: { createdAt: "asc" }, select: { id: true } });
-    return ws?.id;
+  /** The oldest workspace nobody has joined yet, with the hash of the token that claims it. */
+  private async unclaimedWorkspace(db: PrismaClient | Prisma.TransactionClient): Promise<{ id: string; tokenHash: string } | undefined> {
+    const ws = await db.workspace.findFirst({
+      where: { memberships: { none: {} } },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, tokenHash: true },
+    });
+    return ws ?? undefined;
   }
 
   private async openInvite(db: PrismaClient | Prisma.TransactionClient, token: string) {
