@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   PUBLIC_URL: z.url().optional(),
   TRACIRA_ALLOWED_HOSTS: z.string().optional(),
+  TRACIRA_TRUST_PROXY: z.string().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// or postgresql:// URL" })
@@ -126,6 +127,11 @@ export interface Config {
    * addresses: any other name could be a DNS-rebinding page's.
    */
   allowedHosts: string[];
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For / -Proto to believe (`true`, a hop count, or
+   * addresses/subnets such as `loopback, 10.0.0.0/8`); unset, none: the caller is the socket's address.
+   */
+  trustProxy: boolean | number | string | undefined;
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
@@ -213,6 +219,12 @@ export interface EvaluationConfig {
 
 export class ConfigError extends Error {}
 
+function trustProxyOf(value: string | undefined): Config["trustProxy"] {
+  if (value === undefined) return undefined;
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")));
   if (!parsed.success) {
@@ -229,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(",")
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    trustProxy: trustProxyOf(e.TRACIRA_TRUST_PROXY),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     // npm runs the backend's start script from backend/; a relative folder is meant from where npm was run.

@@ -151,6 +151,16 @@ describe("memory window", () => {
     expect(w.hitAt("b", 1, 1000, 5).allowed).toBe(true);
   });
 
+  test("filling the map with new keys does not make it forget a key it is refusing", () => {
+    const w = new MemoryWindow({ maxKeys: 3 });
+    w.hitAt("locked", 2, 60_000, 0);
+    w.hitAt("locked", 2, 60_000, 1);
+    expect(w.hitAt("locked", 2, 60_000, 2).allowed).toBe(false);
+    for (let i = 0; i < 10_000; i++) w.hitAt(`spray-${i}`, 10, 60_000, 3 + i / 1000);
+    expect(w.size).toBe(3);
+    expect(w.hitAt("locked", 2, 60_000, 20).allowed).toBe(false);
+  });
+
   test("createRateLimiter without a Redis URL counts in memory", async () => {
     const { logger } = testLogger();
     const limiter = createRateLimiter({ logger });

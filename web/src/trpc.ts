@@ -4,7 +4,7 @@ import type { AppRouter } from "../../backend/src/trpc/router";
 
 /** The one tRPC client. The header is the server's CSRF guard; the session cookie goes along (same origin). */
 export const trpc = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: "/trpc", headers: { "x-tracira-csrf": "1" } })],
+  links: [httpBatchLink({ url: "/trpc", headers: { "x-tracira-csrf": "1" }, maxItems: 10 })],
 });
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

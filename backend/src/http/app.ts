@@ -16,10 +16,13 @@ export function createApp(deps: AppDeps, routes: RouteDef[], mounts: Array<[stri
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  if (deps.config.trustProxy !== undefined) app.set("trust proxy", deps.config.trustProxy);
   app.use(requestContext(deps));
 
   const router = express.Router();
-  for (const route of routes) router[route.method](route.path, readJson(route, deps.config), handle(route, deps));
+  // Who is calling is settled before the body is read: a caller without a valid token never gets a large
+  // body read and parsed (it is answered at once, and its connection closed).
+  for (const route of routes) router[route.method](route.path, admit(route, deps), readJson(route, deps.config), handle(route, deps));
   app.use(router);
   for (const [path, handler] of mounts) app.use(path, handler);
   // An unknown route still reads the body first, as every route does: broken JSON is a 400, too much a 413.
@@ -69,13 +72,28 @@ function readJson(route: RouteDef | undefined, config: Config): RequestHandler {
 
 const shorten = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…` : text);
 
+/** Authentication, role and rate limit, before the body is read; the caller is kept for `handle`. */
+function admit(route: RouteDef, deps: AppDeps) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const auth = route.auth === "public" ? undefined : await authenticate(req, deps, route.auth === "token", route.session);
+      if (route.role === "admin" && auth?.role !== "admin") {
+        throw new ApiError("forbidden", "Only a workspace admin can do this; ask an admin of the workspace.");
+      }
+      await enforceRateLimit(route, auth, res, deps);
+      res.locals.auth = auth;
+      next();
+    } catch (err) {
+      // The body was not read: closing the connection spares reading what will never be used.
+      if (!req.complete) res.set("Connection", "close");
+      next(err);
+    }
+  };
+}
+
 function handle(route: RouteDef, deps: AppDeps) {
   return async (req: Request, res: Response, _next: NextFunction) => {
-    const auth = route.auth === "public" ? undefined : await authenticate(req, deps, route.auth === "token", route.session);
-    if (route.role === "admin" && auth?.role !== "admin") {
-      throw new ApiError("forbidden", "Only a workspace admin can do this; ask an admin of the workspace.");
-    }
-    await enforceRateLimit(route, auth, res, deps);
+    const auth = res.locals.auth as Awaited<ReturnType<typeof authenticate>>;
     const params = parse(route.params, req.params, "params", req);
     const query = parse(route.query, req.query, "query", req);
     const body = parse(route.body, req.body, "body", req);

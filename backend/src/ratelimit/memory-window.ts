@@ -1,7 +1,10 @@
 import type { RateDecision, RateLimiter } from "./types";
 
 export interface MemoryWindowOptions {
-  /** Most keys kept; past it the least recently hit key is forgotten. */
+  /**
+   * Most keys kept; past it, windows that have emptied go first, then the least recently hit key that is
+   * not at its limit: filling the map with new keys cannot make it forget a key it is refusing.
+   */
   maxKeys?: number;
   /** How often (at most) a hit sweeps out keys whose requests have all left their window. */
   sweepIntervalMs?: number;
@@ -11,6 +14,7 @@ interface Log {
   /** Times of the counted requests, oldest first; never longer than the limit. */
   stamps: number[];
   windowMs: number;
+  limit: number;
 }
 
 /** An exact sliding log per key, in this process only. */
@@ -41,10 +45,11 @@ export class MemoryWindow implements RateLimiter {
       // Re-inserting keeps the map ordered by last hit, so eviction drops the least recently hit key.
       this.logs.delete(key);
     } else {
-      if (this.logs.size >= this.maxKeys) this.evictOldest();
-      log = { stamps: [], windowMs };
+      if (this.logs.size >= this.maxKeys) this.evict(now);
+      log = { stamps: [], windowMs, limit };
     }
     log.windowMs = windowMs;
+    log.limit = limit;
     this.logs.set(key, log);
 
     const { stamps } = log;
@@ -73,7 +78,17 @@ export class MemoryWindow implements RateLimiter {
     }
   }
 
-  private evictOldest(): void {
+  private evict(now: number): void {
+    this.sweep(now);
+    if (this.logs.size < this.maxKeys) return;
+    for (const [key, { stamps, windowMs, limit }] of this.logs) {
+      const counted = stamps.filter((t) => t > now - windowMs).length;
+      if (counted < limit) {
+        this.logs.delete(key);
+        return;
+      }
+    }
+    // Every key is at its limit: the least recently hit one goes.
     const first = this.logs.keys().next();
     if (!first.done) this.logs.delete(first.value);
   }

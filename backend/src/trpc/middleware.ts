@@ -9,6 +9,8 @@ import { requestIdOf } from "../http/request-context";
 import { appRouter } from "./router";
 
 export const CSRF_HEADER = "x-tracira-csrf";
+/** The most calls one tRPC request may batch; the dashboard's client batches at most this many. */
+export const TRPC_MAX_BATCH = 10;
 
 /**
  * The dashboard's tRPC endpoint. CSRF: besides the SameSite=Lax cookie, every call must carry a custom
@@ -22,6 +24,8 @@ export function dashboardApi(deps: AppDeps): express.Router {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: deps.config.maxBodyBytes,
+      // One request is at most this many calls (a batch of 100 log-ins would run 100 password hashes).
+      maxBatchSize: TRPC_MAX_BATCH,
       createContext: async ({ req, res }) => ({ deps, req, res, auth: await authenticateSession(req, deps) }),
       onError: ({ error, path, ctx }) => {
         const api = apiErrorOf(error);

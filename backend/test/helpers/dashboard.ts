@@ -12,7 +12,10 @@ export interface DashboardClient {
 }
 
 /** A dashboard user's browser, reduced to what matters here: the real tRPC client and a cookie jar. */
-export function dashboardClient(url: string, options: { csrf?: boolean; origin?: string } = {}): DashboardClient {
+export function dashboardClient(
+  url: string,
+  options: { csrf?: boolean; origin?: string; headers?: Record<string, string> } = {},
+): DashboardClient {
   let session: string | undefined;
   const setCookies: string[] = [];
   const withCookie = (init: RequestInit = {}): RequestInit => {
@@ -30,7 +33,7 @@ export function dashboardClient(url: string, options: { csrf?: boolean; origin?:
     }
     return res;
   };
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.csrf !== false) headers["x-tracira-csrf"] = "1";
   if (options.origin) headers.origin = options.origin;
   const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${url}/trpc`, headers, fetch: jarFetch })] });

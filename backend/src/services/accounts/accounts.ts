@@ -11,7 +11,13 @@ import type { WorkspaceService } from "../workspaces";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
 
 const INVITE_TTL_MS = 7 * 86_400_000;
+/**
+ * Log-in attempts per e-mail *and* address: a wrong password sprayed from elsewhere never locks the real
+ * user out on their own address. Every log-in and sign-up attempt of one address counts against a second
+ * limit, checked before any password is hashed (spraying across e-mails, batches of attempts).
+ */
 const LOGIN_ATTEMPTS = { limit: 10, windowMs: 15 * 60_000 };
+const ADDRESS_ATTEMPTS = { limit: 30, windowMs: 15 * 60_000 };
 /** Serializes sign-ups, so two people cannot both claim the first workspace. */
 const SIGNUP_LOCK = 72707371;
 
@@ -40,7 +46,11 @@ export class AccountService {
     return { hasUsers: users > 0, signupOpen: this.config.openSignup || unclaimed !== undefined, claimable: unclaimed !== undefined };
   }
 
-  async signUp(body: SignUpBody): Promise<Account> {
+  async signUp(body: SignUpBody, address: string): Promise<Account> {
+    await this.limit(`auth-address:${address}`, ADDRESS_ATTEMPTS, "sign-up attempts from this address");
+    // Refused before the (deliberately slow) password hash when nothing could be joined.
+    const refusal = await this.signUpRefusal(this.prisma, body);
+    if (refusal) throw refusal;
     const passwordHash = await hashPassword(body.password, this.config.passwordCost);
     try {
       return await this.prisma.$transaction(async (tx) => {
@@ -60,19 +70,9 @@ export class AccountService {
     }
   }
 
-  async logIn(body: LogInBody): Promise<Account> {
-    const attempt = await this.limiter.hit(`login:${body.email}`, LOGIN_ATTEMPTS.limit, LOGIN_ATTEMPTS.windowMs);
-    if (!attempt.allowed) {
-      const retryAfter = Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000));
-      throw new ApiError(
-        "rate_limited",
-        `Too many log-in attempts for this e-mail. Try again in ${Math.ceil(retryAfter / 60)} minutes.`,
-        undefined,
-        {
-          "Retry-After": String(retryAfter),
-        },
-      );
-    }
+  async logIn(body: LogInBody, address: string): Promise<Account> {
+    await this.limit(`auth-address:${address}`, ADDRESS_ATTEMPTS, "log-in attempts from this address");
+    await this.limit(`login:${body.email}:${address}`, LOGIN_ATTEMPTS, "log-in attempts for this e-mail");
     const user = await this.prisma.user.findUnique({
       where: { email: body.email },
       select: { id: true, passwordHash: true, memberships: { select: { workspaceId: true }, orderBy: { createdAt: "asc" }, take: 1 } },
@@ -154,6 +154,27 @@ export class AccountService {
     });
   }
 
+  /** Counts one attempt against `key`; past the limit, a 429 with Retry-After. */
+  private async limit(key: string, { limit, windowMs }: { limit: number; windowMs: number }, what: string): Promise<void> {
+    const attempt = await this.limiter.hit(key, limit, windowMs);
+    if (attempt.allowed) return;
+    const retryAfter = Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000));
+    throw new ApiError("rate_limited", `Too many ${what}. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, undefined, {
+      "Retry-After": String(retryAfter),
+    });
+  }
+
+  /** Why a sign-up without an invite can join nothing, if it cannot (checked again, under the lock, on join). */
+  private async signUpRefusal(db: PrismaClient | Prisma.TransactionClient, body: SignUpBody): Promise<ApiError | undefined> {
+    if (body.inviteToken) return undefined;
+    const unclaimed = await this.unclaimedWorkspace(db);
+    if (unclaimed && body.claimToken) {
+      return hashToken(body.claimToken.trim()) === unclaimed.tokenHash ? undefined : notTheWorkspaceToken();
+    }
+    if (this.config.openSignup) return undefined;
+    return unclaimed ? claimTokenNeeded() : inviteNeeded();
+  }
+
   private async workspaceToJoin(tx: Prisma.TransactionClient, body: SignUpBody): Promise<{ workspaceId: string; role: MemberRole }> {
     if (body.inviteToken) {
       const invite = await this.openInvite(tx, body.inviteToken);
@@ -161,30 +182,13 @@ export class AccountService {
       if (taken.count !== 1) throw inviteUnusable();
       return { workspaceId: invite.workspaceId, role: invite.role };
     }
+    const refusal = await this.signUpRefusal(tx, body);
+    if (refusal) throw refusal;
     const unclaimed = await this.unclaimedWorkspace(tx);
-    if (unclaimed && body.claimToken) {
-      if (body.claimToken.trim() !== "" && hashToken(body.claimToken.trim()) === unclaimed.tokenHash) {
-        return { workspaceId: unclaimed.id, role: "admin" };
-      }
-      throw new ApiError("forbidden", "This is not the workspace's token: paste the wh-… token this server printed at its first start.", {
-        claimToken: "is not this workspace's token",
-      });
-    }
-    if (this.config.openSignup) {
-      const name = body.workspaceName?.trim() || `${body.name?.trim() || body.email.split("@")[0]}'s workspace`;
-      const created = await this.workspaces.create(name, undefined, tx);
-      return { workspaceId: created.id, role: "admin" };
-    }
-    if (unclaimed) {
-      throw new ApiError(
-        "forbidden",
-        "To become this server's first admin, paste the workspace token (wh-…) it printed at its first start: that proves you run it.",
-        { claimToken: "the token the first start printed is needed" },
-      );
-    }
-    throw new ApiError("forbidden", "Signing up here needs an invite link: ask an admin of your workspace for one (Settings → Members).", {
-      inviteToken: "an invite link is needed",
-    });
+    if (unclaimed && body.claimToken) return { workspaceId: unclaimed.id, role: "admin" };
+    const name = body.workspaceName?.trim() || `${body.name?.trim() || body.email.split("@")[0]}'s workspace`;
+    const created = await this.workspaces.create(name, undefined, tx);
+    return { workspaceId: created.id, role: "admin" };
   }
 
   /** The oldest workspace nobody has joined yet, with the hash of the token that claims it. */
@@ -213,4 +217,21 @@ const emailTaken = () =>
 const inviteUnusable = () =>
   ApiError.invalid("This invite link is not valid any more (used, expired or mistyped): ask an admin for a new one.", {
     inviteToken: "is used, expired or unknown",
+  });
+
+const notTheWorkspaceToken = () =>
+  new ApiError("forbidden", "This is not the workspace's token: paste the wh-… token this server printed at its first start.", {
+    claimToken: "is not this workspace's token",
+  });
+
+const claimTokenNeeded = () =>
+  new ApiError(
+    "forbidden",
+    "To become this server's first admin, paste the workspace token (wh-…) it printed at its first start: that proves you run it.",
+    { claimToken: "the token the first start printed is needed" },
+  );
+
+const inviteNeeded = () =>
+  new ApiError("forbidden", "Signing up here needs an invite link: ask an admin of your workspace for one (Settings → Members).", {
+    inviteToken: "an invite link is needed",
   });

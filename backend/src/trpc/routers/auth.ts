@@ -18,10 +18,10 @@ export const authRouter = router({
   invitation: publicProcedure.input(InvitationQuery).query(({ ctx, input }) => ctx.deps.services.accounts.invitation(input.token)),
   signUp: publicProcedure
     .input(SignUpBody)
-    .mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.signUp(input))),
+    .mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.signUp(input, ctx.req.ip ?? "unknown"))),
   logIn: publicProcedure
     .input(LogInBody)
-    .mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.logIn(input))),
+    .mutation(async ({ ctx, input }) => startSession(ctx, await ctx.deps.services.accounts.logIn(input, ctx.req.ip ?? "unknown"))),
   logOut: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.auth?.sessionHash) await ctx.deps.services.sessions.end(ctx.auth.sessionHash);
     clearSessionCookie(ctx.res, ctx.deps.config.publicUrl);
