@@ -170,6 +170,21 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
       expect((await call("GET", "/api/logs/tasks?project=burst-project")).body).toEqual(["t0", "t1", "t2"]);
     });
 
+    test("concurrent requests with one caller id store one log and create only that request's project and task", async () => {
+      const results = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          post({ id: "same-caller-id", project: `race-project-${i}`, task: `race-task-${i}`, output: `o${i}` }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(16).fill(200));
+      expect(await prisma().log.count({ where: { id: "same-caller-id" } })).toBe(1);
+      const stored = (await call("GET", "/api/logs/same-caller-id")).body;
+      const projects = await prisma().project.findMany({ where: { name: { startsWith: "race-project-" } }, select: { name: true } });
+      expect(projects.map((p) => p.name)).toEqual([stored.projectName]);
+      const tasks = await prisma().task.findMany({ where: { name: { startsWith: "race-task-" } }, select: { name: true } });
+      expect(tasks.map((t) => t.name)).toEqual([stored.taskName]);
+    });
+
     test("sync: true is accepted (its verdict arrives with the evaluation engine)", async () => {
       const res = await post({ project: "p", output: "x", sync: "true" });
       expect(res.status).toBe(200);

@@ -47,7 +47,7 @@ export class LogIngestService {
   async ingest(ctx: IngestContext, body: CreateLogInput): Promise<CreateLogResponse> {
     // A caller-supplied id already stored answers with its stored state (or 409 when another workspace
     // holds it), and stores nothing again.
-    const known = body.id ? await this.existing(ctx, body.id) : undefined;
+    const known = body.id ? await this.existing(this.sql, ctx, body.id) : undefined;
     if (known) return body.sync ? this.gate.answerFor(known.id) : { ok: true, id: known.id, status: known.status };
     const { stored, row, rules } = await this.store(ctx, body);
 
@@ -122,21 +122,27 @@ export class LogIngestService {
     );
   }
 
-  /** One log in its own statement; a row already stored under its id (in this workspace) is answered as is. */
+  /**
+   * One log in its own transaction, locked on its id: requests sending the same caller id one after another
+   * find it stored and answer it as is, and only the request that stores it creates its project and task.
+   */
   private async insertOne(ctx: IngestContext, row: LogInsert): Promise<Stored> {
-    // A concurrent first use of the same project can hide the new row from this statement's snapshot
-    // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if ((await insertLogs(this.sql, [row])).has(row.id)) return { id: row.id, status: "pending", inserted: true };
-      const existing = await this.existing(ctx, row.id);
+    return this.sql.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [row.id]);
+      const existing = await this.existing(tx, ctx, row.id);
       if (existing) return existing;
-    }
-    throw new Error("log insert returned no row after retries");
+      // A concurrent first use of the same project can hide the new row from this statement's snapshot
+      // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if ((await insertLogs(tx, [row])).has(row.id)) return { id: row.id, status: "pending" as const, inserted: true };
+      }
+      throw new Error("log insert returned no row after retries");
+    });
   }
 
   /** The stored state of a caller-supplied id: its own log's status, or a conflict. */
-  private async existing(ctx: IngestContext, id: string): Promise<Stored | undefined> {
-    const rows = await this.sql.query<{ workspace_id: string; status: CreateLogResponse["status"] }>(
+  private async existing(sql: SqlClient, ctx: IngestContext, id: string): Promise<Stored | undefined> {
+    const rows = await sql.query<{ workspace_id: string; status: CreateLogResponse["status"] }>(
       `SELECT workspace_id, status FROM logs WHERE id = $1`,
       [id],
     );
