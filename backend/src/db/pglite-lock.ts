@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { ensurePrivateDir } from "../lib/private-dir";
 
 /**
  * PGlite lets one process own a data folder; a second one silently loses writes. This lock file
@@ -9,7 +10,7 @@ import path from "node:path";
 export class DataDirLockedError extends Error {}
 
 export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const file = path.join(dir, "tracira.lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -86,9 +86,23 @@ function admit(route: RouteDef, deps: AppDeps) {
     } catch (err) {
       // The body was not read: closing the connection spares reading what will never be used.
       if (!req.complete) res.set("Connection", "close");
-      next(err);
+      next(await throttledFailure(err, req, deps));
     }
   };
+}
+
+/** Refused credentials per address and minute before the address is refused outright (guessing tokens). */
+const AUTH_FAILURES = { limit: 60, windowMs: 60_000 };
+
+/** Counts a refused token against the caller's address; past the limit the answer is a 429 instead. */
+async function throttledFailure(err: unknown, req: Request, deps: AppDeps): Promise<unknown> {
+  if (!(err instanceof ApiError) || err.code !== "unauthorized") return err;
+  const decision = await deps.rateLimiter.hit(`auth-failure:${req.ip ?? "unknown"}`, AUTH_FAILURES.limit, AUTH_FAILURES.windowMs);
+  if (decision.allowed) return err;
+  const retryAfter = Math.max(1, Math.ceil((decision.resetAt - Date.now()) / 1000));
+  return new ApiError("rate_limited", "Too many requests with a wrong or missing token from this address; try again shortly.", undefined, {
+    "Retry-After": String(retryAfter),
+  });
 }
 
 function handle(route: RouteDef, deps: AppDeps) {

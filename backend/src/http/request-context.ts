@@ -24,6 +24,8 @@ export function requestContext(deps: AppDeps): RequestHandler {
     const id = typeof given === "string" && CALLER_ID.test(given) ? given : randomUUID();
     res.locals.requestId = id;
     res.setHeader("X-Request-Id", id);
+    // No answer of this server is ever to be sniffed into another type (JSON read as HTML, say).
+    res.setHeader("X-Content-Type-Options", "nosniff");
     const started = process.hrtime.bigint();
     res.once("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

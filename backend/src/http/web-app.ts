@@ -46,7 +46,7 @@ export function webApp(dir = WEB_APP_DIR): RequestHandler {
       res.set({
         "Cache-Control": "no-cache",
         "Content-Security-Policy":
-          "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+          "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       });
       res.sendFile(index);
     });

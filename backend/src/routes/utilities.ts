@@ -9,6 +9,7 @@ export const utilityRoutes = [
     tag: "Utilities",
     summary: "Verify a webhook token",
     auth: "token",
+    rateLimit: "verify",
     response: VerifyResponse,
     handler: ({ auth }) => ({ workspaceName: auth.workspaceName }),
   }),

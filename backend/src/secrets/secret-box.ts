@@ -50,7 +50,7 @@ export class SecretBoxError extends Error {}
 
 /**
  * What may be shown of a secret: its kind prefix and last four characters (`sk-…abcd`); for a URL, its
- * origin (`https://hooks.slack.com/…abcd`). Short secrets show nothing of themselves.
+ * origin (`https://hooks.slack.com/…abcd`). A secret that would keep fewer than 12 characters hidden shows nothing.
  */
 export function maskSecret(secret: string): string {
   if (/^https?:\/\//i.test(secret)) {
@@ -60,7 +60,8 @@ export function maskSecret(secret: string): string {
       // not a URL after all: masked as text below
     }
   }
-  if (secret.length < 12) return "…";
   const prefix = /^[A-Za-z]{2,8}-/.exec(secret)?.[0] ?? "";
+  // At least 12 characters stay hidden, whatever the length: a short key shows nothing of itself.
+  if (secret.length - prefix.length - 4 < 12) return "…";
   return `${prefix}…${secret.slice(-4)}`;
 }

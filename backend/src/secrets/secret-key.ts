@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { ensurePrivateDir } from "../lib/private-dir";
 
 /** Reads `TRACIRA_SECRET_KEY`: 32 bytes as 64 hex characters or as base64/base64url. Undefined when malformed. */
 export function parseSecretKey(text: string): Buffer | undefined {
@@ -21,7 +22,7 @@ export const SECRET_KEY_FILE = "secret.key";
  */
 export function loadOrCreateKeyFile(dataDir: string): { key: Buffer; file: string; created: boolean } {
   const file = path.join(dataDir, SECRET_KEY_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   try {
     fs.writeFileSync(file, randomBytes(32).toString("base64url") + "\n", { flag: "wx", mode: 0o600 });
     return { key: readKeyFile(file), file, created: true };

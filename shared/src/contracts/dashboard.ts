@@ -14,10 +14,15 @@ const email = z
   .max(254, { error: "email must be at most 254 characters" })
   .pipe(z.email({ error: 'email must be an e-mail address, e.g. "ana@example.com"' }));
 
+/** At least 10 characters, not all spaces, and not one character repeated ("aaaaaaaaaa"). */
 const newPassword = z
   .string({ error: "password is required" })
   .min(PASSWORD_MIN_CHARS, { error: `password must be at least ${PASSWORD_MIN_CHARS} characters` })
-  .max(PASSWORD_MAX_CHARS, { error: `password must be at most ${PASSWORD_MAX_CHARS} characters` });
+  .max(PASSWORD_MAX_CHARS, { error: `password must be at most ${PASSWORD_MAX_CHARS} characters` })
+  .refine((password) => password.trim().length >= PASSWORD_MIN_CHARS, {
+    error: `password must have at least ${PASSWORD_MIN_CHARS} characters besides spaces at its ends`,
+  })
+  .refine((password) => new Set(password).size >= 4, { error: "password must not be one or two characters repeated: use a phrase" });
 
 export const SignUpBody = z.object({
   email,
@@ -64,6 +69,18 @@ export type Invitation = z.infer<typeof Invitation>;
 export const CreateInviteBody = z.object({ role: z.enum(MEMBER_ROLES, { error: "role must be admin or member" }).default("member") });
 export const CreatedInvite = z.object({ url: z.string(), expiresAt: z.string(), role: z.enum(MEMBER_ROLES) });
 export type CreatedInvite = z.infer<typeof CreatedInvite>;
+
+/** An invite link not used yet: who made it, for which role, until when (the link itself is shown once). */
+export const OpenInvite = z.object({
+  id: z.string(),
+  role: z.enum(MEMBER_ROLES),
+  createdBy: z.string().nullable(),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+export const InviteList = z.object({ invites: z.array(OpenInvite) });
+export type InviteList = z.infer<typeof InviteList>;
+export const InviteRef = z.object({ inviteId: z.uuid({ error: "inviteId must be an open invite's id" }) });
 
 export const MemberRef = z.object({ userId: z.uuid({ error: "userId must be a member's user id" }) });
 export const SetMemberRoleBody = MemberRef.extend({ role: z.enum(MEMBER_ROLES, { error: "role must be admin or member" }) });

@@ -3,17 +3,19 @@ import { navigate } from "../router";
 import { useMe } from "../session";
 import { trpc } from "../trpc";
 import { Brand } from "./Brand";
+import { ConfirmButton } from "./ConfirmButton";
 
 export function TopBar() {
   const me = useMe();
   const client = useQueryClient();
-  const logOut = useMutation({
-    mutationFn: () => trpc.auth.logOut.mutate(),
+  const leave = {
     onSettled: () => {
       client.clear();
       navigate("/login");
     },
-  });
+  };
+  const logOut = useMutation({ mutationFn: () => trpc.auth.logOut.mutate(), ...leave });
+  const everywhere = useMutation({ mutationFn: () => trpc.auth.logOutEverywhere.mutate(), ...leave });
   return (
     <header className="topbar">
       <Brand />
@@ -25,6 +27,13 @@ export function TopBar() {
         <button type="button" className="button secondary small" onClick={() => logOut.mutate()} disabled={logOut.isPending}>
           Log out
         </button>
+        <ConfirmButton
+          question="Log out of every browser and device where you are logged in?"
+          disabled={everywhere.isPending}
+          onConfirm={() => everywhere.mutate()}
+        >
+          Log out everywhere
+        </ConfirmButton>
       </div>
     </header>
   );

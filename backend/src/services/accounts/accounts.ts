@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AuthStatus, CreatedInvite, Invitation, LogInBody, MemberList, MemberRole, SignUpBody } from "@tracira/shared";
+import type { AuthStatus, CreatedInvite, Invitation, InviteList, LogInBody, MemberList, MemberRole, SignUpBody } from "@tracira/shared";
 import type { AccountsConfig } from "../../config";
 import type { PrismaClient } from "../../db/database";
 import { isUniqueViolation } from "../../db/prisma-errors";
@@ -102,6 +102,30 @@ export class AccountService {
     return { url: publicUrl ? new URL(path, publicUrl).toString() : path, expiresAt: expiresAt.toISOString(), role };
   }
 
+  /** The workspace's invite links not used and not expired yet. */
+  async invites(workspaceId: string): Promise<InviteList> {
+    const rows = await this.prisma.invite.findMany({
+      where: { workspaceId, acceptedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, role: true, expiresAt: true, createdAt: true, createdBy: { select: { email: true } } },
+    });
+    return {
+      invites: rows.map((i) => ({
+        id: i.id,
+        role: i.role,
+        createdBy: i.createdBy?.email ?? null,
+        expiresAt: i.expiresAt.toISOString(),
+        createdAt: i.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Revokes an invite link before anyone uses it. */
+  async revokeInvite(workspaceId: string, inviteId: string): Promise<void> {
+    const revoked = await this.prisma.invite.deleteMany({ where: { id: inviteId, workspaceId, acceptedAt: null } });
+    if (revoked.count === 0) throw ApiError.notFound("Invite");
+  }
+
   async members(workspaceId: string): Promise<MemberList> {
     const rows = await this.prisma.membership.findMany({
       where: { workspaceId },
@@ -121,16 +145,22 @@ export class AccountService {
 
   /** Changes a member's role; the workspace always keeps at least one admin. */
   async setRole(workspaceId: string, userId: string, role: MemberRole): Promise<void> {
-    await this.changeMembership(workspaceId, userId, role === "admin" ? undefined : "demoted", (tx) =>
-      tx.membership.update({ where: { workspaceId_userId: { workspaceId, userId } }, data: { role } }),
-    );
+    await this.changeMembership(workspaceId, userId, role === "admin" ? undefined : "demoted", async (tx) => {
+      await tx.membership.update({ where: { workspaceId_userId: { workspaceId, userId } }, data: { role } });
+      // Invite links are an admin's: a demoted admin's open ones go.
+      if (role !== "admin") await tx.invite.deleteMany({ where: { workspaceId, createdById: userId, acceptedAt: null } });
+    });
   }
 
-  /** Removes a member and ends their sessions in this workspace at once; the last admin cannot go. */
+  /**
+   * Removes a member, ends their sessions in this workspace and revokes the invite links they made there,
+   * at once; the last admin cannot go.
+   */
   async removeMember(workspaceId: string, userId: string): Promise<void> {
     await this.changeMembership(workspaceId, userId, "removed", async (tx) => {
       await tx.membership.delete({ where: { workspaceId_userId: { workspaceId, userId } } });
       await tx.session.deleteMany({ where: { workspaceId, userId } });
+      await tx.invite.deleteMany({ where: { workspaceId, createdById: userId, acceptedAt: null } });
     });
   }
 

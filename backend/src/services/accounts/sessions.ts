@@ -51,6 +51,11 @@ export class SessionService {
     return { user: session.user, workspace: session.workspace, role: membership.role, sessionHash };
   }
 
+  /** Ends every session of the user, in every workspace ("log out everywhere"). */
+  async endAll(userId: string): Promise<void> {
+    await this.prisma.session.deleteMany({ where: { userId } });
+  }
+
   async end(sessionHash: string): Promise<void> {
     await this.prisma.session.deleteMany({ where: { tokenHash: sessionHash } });
   }

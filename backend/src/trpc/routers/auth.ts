@@ -27,6 +27,12 @@ export const authRouter = router({
     clearSessionCookie(ctx.res, ctx.deps.config.publicUrl);
     return { ok: true as const };
   }),
+  /** Ends every session of this user (every browser, every workspace), this one too. */
+  logOutEverywhere: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.auth?.user) await ctx.deps.services.sessions.endAll(ctx.auth.user.id);
+    clearSessionCookie(ctx.res, ctx.deps.config.publicUrl);
+    return { ok: true as const };
+  }),
   me: publicProcedure.query(({ ctx }): Me | null =>
     ctx.auth?.user
       ? { user: ctx.auth.user, workspace: { id: ctx.auth.workspaceId, name: ctx.auth.workspaceName }, role: ctx.auth.role }

@@ -70,9 +70,59 @@ function MemberTable({ members, admin }: { members: Member[]; admin: boolean }) 
   );
 }
 
+/** Invite links nobody has used yet, each revocable until it is. */
+function OpenInvites() {
+  const invalidate = useInvalidate();
+  const invites = useQuery({ queryKey: ["members.invites"], queryFn: () => trpc.members.invites.query() });
+  const revoke = useMutation({
+    mutationFn: (inviteId: string) => trpc.members.revokeInvite.mutate({ inviteId }),
+    onSuccess: () => invalidate("members."),
+  });
+  return (
+    <Loadable query={invites}>
+      {(data) =>
+        data.invites.length === 0 ? null : (
+          <div className="table-wrap">
+            <table className="table" data-testid="open-invites">
+              <thead>
+                <tr>
+                  <th>Open invite</th>
+                  <th>Made by</th>
+                  <th>Expires</th>
+                  <th>Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.invites.map((invite) => (
+                  <tr key={invite.id}>
+                    <td>{invite.role}</td>
+                    <td>{invite.createdBy ?? <span className="muted">—</span>}</td>
+                    <td className="nowrap">{formatDateTime(invite.expiresAt)}</td>
+                    <td>
+                      <ConfirmButton
+                        question="Revoke this invite link? Nobody can join with it any more."
+                        disabled={revoke.isPending}
+                        onConfirm={() => revoke.mutate(invite.id)}
+                      >
+                        Revoke
+                      </ConfirmButton>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <FormError error={revoke.error} />
+          </div>
+        )
+      }
+    </Loadable>
+  );
+}
+
 function InviteForm() {
   const [role, setRole] = useState<"member" | "admin">("member");
-  const invite = useMutation({ mutationFn: () => trpc.members.invite.mutate({ role }) });
+  const invalidate = useInvalidate();
+  const invite = useMutation({ mutationFn: () => trpc.members.invite.mutate({ role }), onSuccess: () => invalidate("members.") });
   const link = invite.data ? new URL(invite.data.url, window.location.origin).toString() : null;
   return (
     <section className="card">
@@ -100,6 +150,7 @@ function InviteForm() {
           <span className="muted small">Expires {formatDateTime(invite.data.expiresAt)}</span>
         </div>
       ) : null}
+      <OpenInvites />
     </section>
   );
 }
