@@ -36,7 +36,7 @@ const EnvSchema = z.object({
   TRACIRA_WORKER: flag.optional(),
   TRACIRA_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
   TRACIRA_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  TRACIRA_EVAL_LEASE_MS: z.coerce.number().int().min(200).max(3_600_000).default(30_000),
+  TRACIRA_EVAL_LEASE_MS: z.coerce.number().int().min(200).max(3_600_000).default(6_000),
   TRACIRA_EVAL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   TRACIRA_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
   TRACIRA_REGEX_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
