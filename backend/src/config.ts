@@ -19,6 +19,9 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { error: "must be a postgres:// or postgresql:// URL" })
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
   TRACIRA_DATA_DIR: z.string().min(1).default(".tracira"),
   TRACIRA_BOOTSTRAP_TOKEN: z
     .string()
@@ -134,6 +137,7 @@ export interface Config {
   trustProxy: boolean | number | string | undefined;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  databaseTimeouts: { connectMs: number; statementMs: number; queryMs: number };
   dataDir: string;
   bootstrapToken: string | undefined;
   bootstrapWorkspaceName: string;
@@ -244,6 +248,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: trustProxyOf(e.TRACIRA_TRUST_PROXY),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseTimeouts: {
+      connectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      queryMs: e.DATABASE_QUERY_TIMEOUT_MS,
+    },
     // npm runs the backend's start script from backend/; a relative folder is meant from where npm was run.
     dataDir,
     bootstrapToken: e.TRACIRA_BOOTSTRAP_TOKEN,

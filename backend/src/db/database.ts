@@ -19,14 +19,36 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
   poolSize?: number;
+  timeouts?: DatabaseTimeouts;
 }
+
+/** Bounds on every wait for Postgres, so a hung database makes requests fail fast instead of waiting forever. */
+export interface DatabaseTimeouts {
+  /** Getting a connection (a new one, or one from a full pool). */
+  connectMs: number;
+  /** One statement, enforced by Postgres itself (`statement_timeout`). */
+  statementMs: number;
+  /** One query, enforced by the client: also when Postgres does not answer at all. */
+  queryMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 5_000, statementMs: 15_000, queryMs: 20_000 };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 20) : openPglite(opts.dataDir);
+  return opts.databaseUrl
+    ? openPostgres(opts.databaseUrl, opts.poolSize ?? 20, opts.timeouts ?? DEFAULT_TIMEOUTS)
+    : openPglite(opts.dataDir);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new Pool({ connectionString: url, max: poolSize });
+async function openPostgres(url: string, poolSize: number, timeouts: DatabaseTimeouts): Promise<Database> {
+  const pool = new Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.queryMs,
+    idle_in_transaction_session_timeout: Math.max(timeouts.queryMs, 60_000),
+  });
   pool.on("error", () => {
     /* idle client errors surface on the next query */
   });

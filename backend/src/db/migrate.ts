@@ -46,8 +46,10 @@ export class MigrationError extends Error {}
 export async function migrate(sql: SqlClient, migrations = readMigrations()): Promise<string[]> {
   const applied: string[] = [];
   await sql.transaction(async (tx) => {
-    // A transaction-scoped lock: concurrent starts of several instances migrate once.
-    await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
+    // A transaction-scoped lock: concurrent starts of several instances migrate once. Scripts (exec) are
+    // exempt from the pool's query timeout, and the statement timeout is lifted for this transaction: a
+    // migration (or waiting for another instance's) may take long.
+    await tx.exec(`SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
     await tx.exec(HISTORY_TABLE);
     const rows = await tx.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
       `SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"`,

@@ -60,6 +60,9 @@ export function toApiError(err: unknown): ApiError {
   if (isDatabaseDown(err)) {
     return new ApiError("unavailable", "The database is not reachable right now; try again shortly.");
   }
+  if (isDatabaseTimeout(err)) {
+    return new ApiError("unavailable", "The database did not answer in time; try again shortly.");
+  }
   return new ApiError("internal", "Something went wrong on our side. The error has been logged.");
 }
 
@@ -71,5 +74,14 @@ function isDatabaseDown(err: unknown): boolean {
     code === "57P01" ||
     code === "57P03" ||
     (name === "DriverAdapterError" && /connect|terminat/i.test(String((err as Error).message)))
+  );
+}
+
+/** A bounded wait for Postgres ran out (see DatabaseTimeouts): the connection, the client or the statement. */
+function isDatabaseTimeout(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  const message = String((err as Error)?.message ?? "");
+  return (
+    code === "57014" || /query read timeout|timeout exceeded when trying to connect|connection timeout|statement timeout/i.test(message)
   );
 }

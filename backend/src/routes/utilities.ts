@@ -1,6 +1,10 @@
 import { HealthResponse, MODEL_PRESETS, ModelsResponse, VerifyResponse } from "@tracira/shared";
 import { z } from "zod";
 import { defineRoute } from "../http/route";
+import { withDeadline } from "../lib/deadline";
+
+/** /readyz answers within this even when the database hangs (a load balancer's probe must not wait). */
+const READY_TIMEOUT_MS = 2_000;
 
 export const utilityRoutes = [
   defineRoute({
@@ -40,7 +44,7 @@ export const utilityRoutes = [
     response: HealthResponse,
     handler: async ({ deps, res }) => {
       try {
-        await deps.db.sql.query("SELECT 1");
+        await withDeadline(deps.db.sql.query("SELECT 1"), READY_TIMEOUT_MS);
         return { ok: true, database: "ok" as const };
       } catch {
         res.status(503).json({ ok: false, database: "down" });
