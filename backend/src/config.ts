@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   TRACIRA_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   TRACIRA_EVAL_LEASE_MS: z.coerce.number().int().min(200).max(3_600_000).default(6_000),
   TRACIRA_EVAL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  TRACIRA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),
   TRACIRA_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
   TRACIRA_REGEX_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   TRACIRA_REGEX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
@@ -142,6 +143,8 @@ export interface Config {
   bootstrapToken: string | undefined;
   bootstrapWorkspaceName: string;
   maxBodyBytes: number;
+  /** From SIGTERM to the end of the drain: open requests answered, loops stopped, the database closed. */
+  shutdownTimeoutMs: number;
   /** Check every response against its declared schema (on in tests; costs time in production). */
   validateResponses: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -258,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapToken: e.TRACIRA_BOOTSTRAP_TOKEN,
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
+    shutdownTimeoutMs: e.TRACIRA_SHUTDOWN_TIMEOUT_MS,
     validateResponses: e.TRACIRA_VALIDATE_RESPONSES ?? e.NODE_ENV === "test",
     logLevel: e.TRACIRA_LOG_LEVEL,
     metricsToken: e.TRACIRA_METRICS_TOKEN,

@@ -13,6 +13,8 @@ async function main() {
 
   const stop = (signal: string) => {
     logger.info(`received ${signal}, shutting down`);
+    // The drain keeps to TRACIRA_SHUTDOWN_TIMEOUT_MS; should anything still hold the process, it ends anyway.
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 2_000).unref();
     running.close().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -2,6 +2,8 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config";
 import { createApp } from "./http/app";
+import { closeConnectionsWhileDraining, drainConnections } from "./http/drain";
+import { withDeadline } from "./lib/deadline";
 import type { AppDeps } from "./http/deps";
 import { metricsEndpoint } from "./http/metrics-endpoint";
 import { buildOpenApi } from "./http/openapi";
@@ -44,6 +46,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       rateLimiter: limiter,
       openapi: () => (openapi ??= buildOpenApi(routes, VERSION)),
     };
+    const draining = { value: false };
     const app = createApp(deps, routes, [
       ["/trpc", dashboardApi(deps)],
       ["/metrics", metricsEndpoint(deps)],
@@ -54,6 +57,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       s.once("error", reject);
     });
     server.keepAliveTimeout = 65_000;
+    closeConnectionsWhileDraining(server, draining);
     runtime.startLoops();
     const { port } = server.address() as AddressInfo;
     const url = config.publicUrl ?? `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
@@ -66,18 +70,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       bootstrapped,
       close: () =>
         (closing ??= (async () => {
-          await new Promise<void>((resolve) => {
-            // A keep-alive connection that has just finished a response can still count as busy for a
-            // moment; closing idle ones again until the server is closed keeps shutdown from waiting out
-            // the keep-alive timeout.
-            const sweep = setInterval(() => server.closeIdleConnections(), 100);
-            server.close(() => {
-              clearInterval(sweep);
-              resolve();
-            });
-            server.closeIdleConnections();
-          });
-          await runtime.close();
+          const deadline = Date.now() + config.shutdownTimeoutMs;
+          draining.value = true;
+          runtime.evaluation.gate.stopWaiting();
+          await drainConnections(server, deadline);
+          await withDeadline(runtime.close(), Math.max(0, deadline - Date.now()), "closing the runtime").catch((err: unknown) =>
+            logger.warn("shutdown deadline reached; in-flight work is left to its leases", { error: String(err) }),
+          );
           await limiter.close();
         })()),
     };

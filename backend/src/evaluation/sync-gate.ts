@@ -28,6 +28,8 @@ export function toSyncResult(
  * on (and, should this process die, the lease runs out and a worker finishes it).
  */
 export class SyncGate {
+  private readonly waiting = new Set<() => void>();
+
   constructor(
     private readonly sql: SqlClient,
     private readonly evaluator: Evaluator,
@@ -72,14 +74,26 @@ export class SyncGate {
         },
       );
     let timer: NodeJS.Timeout | undefined;
+    let answerPending = () => undefined as void;
     const timeout = new Promise<CreateLogResponse>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: true, id: log.id, status: "pending" }), this.timeoutMs);
+      answerPending = () => resolve({ ok: true, id: log.id, status: "pending" });
+      timer = setTimeout(answerPending, this.timeoutMs);
     });
+    this.waiting.add(answerPending);
     try {
       return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
+      this.waiting.delete(answerPending);
     }
+  }
+
+  /**
+   * On shutdown: every caller still waiting for a verdict is answered `pending` at once (the evaluation
+   * goes on while the process lives; if it ends first, the lease runs out and a worker finishes the log).
+   */
+  stopWaiting(): void {
+    for (const answerPending of this.waiting) answerPending();
   }
 
   /** The stored state of a log: its verdict when final, else pending. */
