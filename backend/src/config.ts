@@ -44,7 +44,8 @@ const EnvSchema = z.object({
   TRACIRA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),
   TRACIRA_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
   TRACIRA_REGEX_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
-  TRACIRA_REGEX_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  TRACIRA_REGEX_WORKERS: z.coerce.number().int().min(1).max(64).default(3),
+  TRACIRA_REGEX_QUEUE_PER_WORKSPACE: z.coerce.number().int().min(1).max(100_000).default(100),
   TRACIRA_JUDGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   TRACIRA_JUDGE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   TRACIRA_JUDGE_PROVIDER: z.enum(JUDGE_PROVIDERS).default("openai"),
@@ -215,6 +216,8 @@ export interface EvaluationConfig {
   syncTimeoutMs: number;
   regexTimeoutMs: number;
   regexWorkers: number;
+  /** Regex tests one workspace may have waiting for a worker; past it they end `error` (busy). */
+  regexQueuePerWorkspace: number;
   judge: {
     timeoutMs: number;
     maxRetries: number;
@@ -277,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncTimeoutMs: e.TRACIRA_SYNC_TIMEOUT_MS,
       regexTimeoutMs: e.TRACIRA_REGEX_TIMEOUT_MS,
       regexWorkers: e.TRACIRA_REGEX_WORKERS,
+      regexQueuePerWorkspace: e.TRACIRA_REGEX_QUEUE_PER_WORKSPACE,
       judge: {
         timeoutMs: e.TRACIRA_JUDGE_TIMEOUT_MS,
         maxRetries: e.TRACIRA_JUDGE_MAX_RETRIES,

@@ -214,3 +214,44 @@ describe("RegexPool with one worker", () => {
     }
   });
 });
+
+describe("RegexPool shared by workspaces", () => {
+  it("one workspace's catastrophic patterns never hold every worker: another workspace's test runs at once", async () => {
+    const pool = new RegexPool({ size: 2, budgetMs: BUDGET });
+    try {
+      await Promise.all([pool.test("a", "", "a"), pool.test("a", "", "a")]); // both workers started
+      const done: string[] = [];
+      const flood = Array.from({ length: 6 }, (_, i) =>
+        pool.test("^(a+)+$", "", CATASTROPHIC_TEXT, "workspace-a").then((r) => done.push(`a${i}:${r.kind}`)),
+      );
+      const other = pool.test("^b", "", "bcd", "workspace-b").then((r) => done.push(`b:${r.kind}`));
+      await Promise.all([...flood, other]);
+      expect(done[0]).toBe("b:matched");
+      expect(done.filter((d) => d.startsWith("a"))).toEqual(Array.from({ length: 6 }, (_, i) => `a${i}:timeout`));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("waiting tests are served in turn across workspaces, and each workspace's queue is bounded", async () => {
+    const pool = new RegexPool({ size: 2, budgetMs: BUDGET, maxQueuePerTenant: 3 });
+    try {
+      await Promise.all([pool.test("a", "", "a"), pool.test("a", "", "a")]);
+      const order: string[] = [];
+      const a = Array.from({ length: 4 }, (_, i) =>
+        pool.test("^(a+)+$", "", CATASTROPHIC_TEXT, "workspace-a").then(() => order.push(`a${i}`)),
+      );
+      // One of workspace-a's runs, three wait: a fifth is refused.
+      expect((await rejection(pool.test("x", "", "x", "workspace-a"))).reason).toBe("busy");
+      const b = Array.from({ length: 3 }, (_, i) =>
+        pool.test("^(a+)+$", "", CATASTROPHIC_TEXT, "workspace-b").then(() => order.push(`b${i}`)),
+      );
+      await Promise.all([...a, ...b]);
+      // Neither workspace waits for all of the other's tests: their turns interleave.
+      expect(order.indexOf("b0")).toBeLessThan(order.indexOf("a2"));
+      expect(order.indexOf("a1")).toBeLessThan(order.indexOf("b2"));
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -38,7 +38,7 @@ async function runRule(rule: RuleDefinition, subject: EvaluationSubject, ctx: Ru
       case "keyword_forbidden":
         return forbidKeywords(output, v.keywords, "the output");
       case "regex_match":
-        return await checkRegex(ctx.deps.regex, output, v.source, v.flags);
+        return await checkRegex(ctx.deps.regex, output, v.source, v.flags, ctx.workspaceId);
       case "length_limit":
         return checkLength(output, v.min, v.max);
       case "confidence_threshold":

@@ -31,7 +31,7 @@ export function createEvaluation(
   metrics: Metrics,
 ): EvaluationRuntime {
   const c = config.evaluation;
-  const regex = new RegexPool({ size: c.regexWorkers, budgetMs: c.regexTimeoutMs });
+  const regex = new RegexPool({ size: c.regexWorkers, budgetMs: c.regexTimeoutMs, maxQueuePerTenant: c.regexQueuePerWorkspace });
   const judge = new JudgeService(
     {
       timeoutMs: c.judge.timeoutMs,

@@ -35,7 +35,8 @@ export type RegexTestResult =
 
 /** Runs a regex off the main thread with a time budget, so a catastrophic pattern cannot stall the server. */
 export interface RegexRunner {
-  test(source: string, flags: string, text: string): Promise<RegexTestResult>;
+  /** `tenant`: the workspace the test is for; tenants share the runner fairly. */
+  test(source: string, flags: string, text: string, tenant?: string): Promise<RegexTestResult>;
   close(): Promise<void>;
 }
 

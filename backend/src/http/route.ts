@@ -43,7 +43,7 @@ export interface RouteDef<
   /** A larger body than `config.maxBodyBytes`, for routes that take files (see BodyLimit). */
   bodyLimit?: BodyLimit;
   /** Rate-limit bucket this route counts against, if any. */
-  rateLimit?: "ingest" | "verify";
+  rateLimit?: "ingest" | "verify" | "evaluate";
   /** Also accept the dashboard's session cookie (for GET routes the browser opens itself, e.g. media links). */
   session?: boolean;
   /** The role the caller needs (default: any member of the workspace). */

@@ -37,6 +37,7 @@ export const ruleRoutes = [
     tag: "Rules",
     summary: "Evaluate one rule against an output without storing a log",
     auth: "token",
+    rateLimit: "evaluate",
     body: EvaluateRuleBody,
     response: EvaluateRuleResponse,
     handler: ({ auth, body, deps }) => deps.services.ruleEvaluation.evaluate(auth.workspaceId, body),

@@ -1,9 +1,15 @@
 import type { RegexRunner, RuleResult } from "../types";
 
 /** Triggered when the output does NOT match; a pattern that runs past its time budget is an error. */
-export async function checkRegex(runner: RegexRunner, output: string, source: string, flags: string): Promise<RuleResult> {
+export async function checkRegex(
+  runner: RegexRunner,
+  output: string,
+  source: string,
+  flags: string,
+  workspaceId?: string,
+): Promise<RuleResult> {
   const shown = `/${source.length > 80 ? `${source.slice(0, 80)}…` : source}/${flags}`;
-  const result = await runner.test(source, flags, output);
+  const result = await runner.test(source, flags, output, workspaceId);
   switch (result.kind) {
     case "matched":
       return { outcome: "passed", explanation: `The output matches ${shown}.` };

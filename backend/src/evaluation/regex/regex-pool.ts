@@ -8,7 +8,12 @@ export interface RegexPoolOptions {
   budgetMs?: number;
   /** Tests allowed to wait for a worker; past it `test` rejects with reason `busy` (default: unbounded). */
   maxQueue?: number;
+  /** Tests one tenant (workspace) may have waiting; past it its `test` rejects with reason `busy` (default 100). */
+  maxQueuePerTenant?: number;
 }
+
+/** The tenant of a test that names none (a script, a unit test): it shares the pool without a cap. */
+const NO_TENANT = "";
 
 /**
  * Why a test has no result. `test` rejects with this (the engine turns a thrown error into a rule `error`):
@@ -105,6 +110,7 @@ const MATCHED: RegexTestResult = Object.freeze({ kind: "matched" });
 const NO_MATCH: RegexTestResult = Object.freeze({ kind: "no_match" });
 
 interface Task {
+  tenant: string;
   message: TaskMessage;
   resolve: (result: RegexTestResult) => void;
   reject: (error: Error) => void;
@@ -121,8 +127,12 @@ interface Slot {
 
 /**
  * Runs `RegExp#test` in a small pool of worker threads, one task in flight per worker so the budget timer
- * measures exactly that task; the rest wait in a FIFO queue here. A worker that overruns is terminated and
- * replaced, and its test answers `timeout`.
+ * measures exactly that task; the rest wait here. A worker that overruns is terminated and replaced, and its
+ * test answers `timeout`.
+ *
+ * Tenants (workspaces) share it fairly: each has its own FIFO queue, served in turn, a bound on how many of
+ * its tests may wait, and at most all workers but one running its tests, so another tenant's test always
+ * finds a worker free of the first tenant's catastrophic patterns.
  *
  * Workers never keep the process alive while idle: a worker is ref'd only while it is starting or running
  * a test (bounded by the budget), so a script awaiting a test still gets its answer.
@@ -134,9 +144,13 @@ export class RegexPool implements RegexRunner {
   private readonly timeout: RegexTestResult;
   private readonly slots: Slot[] = [];
   private readonly idle: Slot[] = [];
-  /** FIFO: entries before `head` are taken. */
-  private queue: (Task | undefined)[] = [];
-  private head = 0;
+  private readonly maxQueuePerTenant: number;
+  /** Waiting tests per tenant (FIFO each), and the tenants with waiting tests in the order they are served. */
+  private readonly queues = new Map<string, Task[]>();
+  private readonly turns: string[] = [];
+  private waitingCount = 0;
+  /** Tests running per tenant. */
+  private readonly running = new Map<string, number>();
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -144,22 +158,34 @@ export class RegexPool implements RegexRunner {
     this.size = Math.max(1, Math.floor(options.size ?? 2));
     const budgetMs = options.budgetMs ?? 250;
     this.maxQueue = options.maxQueue ?? Infinity;
+    this.maxQueuePerTenant = options.maxQueuePerTenant ?? 100;
     this.budgetMs = budgetMs;
     this.timeout = Object.freeze({ kind: "timeout", budgetMs });
   }
 
-  test(source: string, flags: string, text: string): Promise<RegexTestResult> {
+  test(source: string, flags: string, text: string, tenant: string = NO_TENANT): Promise<RegexTestResult> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new RegexRunnerError("closed", "the regex runner is closed"));
-      const task: Task = { message: [source, flags, text], resolve, reject };
-      const slot = this.idle.pop();
-      if (slot !== undefined) return this.dispatch(slot, task);
-      if (this.queue.length - this.head >= this.maxQueue) {
-        return reject(new RegexRunnerError("busy", "too many regex tests are waiting; try again shortly"));
+      const task: Task = { tenant, message: [source, flags, text], resolve, reject };
+      if (this.idle.length > 0 && this.mayRun(tenant) && !this.queues.has(tenant)) return this.dispatch(this.idle.pop()!, task);
+      const queue = this.queues.get(tenant);
+      if (this.waitingCount >= this.maxQueue || (tenant !== NO_TENANT && (queue?.length ?? 0) >= this.maxQueuePerTenant)) {
+        return reject(new RegexRunnerError("busy", "too many regex tests of this workspace are waiting; try again shortly"));
       }
-      this.queue.push(task);
+      if (queue) queue.push(task);
+      else {
+        this.queues.set(tenant, [task]);
+        this.turns.push(tenant);
+      }
+      this.waitingCount++;
       if (this.slots.length < this.size) this.spawn();
     });
+  }
+
+  /** Whether one more of the tenant's tests may run: a named tenant never holds every worker (when there are two or more). */
+  private mayRun(tenant: string): boolean {
+    if (tenant === NO_TENANT || this.size < 2) return true;
+    return (this.running.get(tenant) ?? 0) < this.size - 1;
   }
 
   close(): Promise<void> {
@@ -171,7 +197,7 @@ export class RegexPool implements RegexRunner {
       slot.task?.reject(error);
       exits.push(this.retire(slot));
     }
-    for (let task = this.take(); task; task = this.take()) task.reject(error);
+    for (let task = this.take(true); task; task = this.take(true)) task.reject(error);
     this.closing = Promise.all(exits).then(() => undefined);
     return this.closing;
   }
@@ -193,6 +219,7 @@ export class RegexPool implements RegexRunner {
     if (slot.state === "idle") slot.worker.ref();
     slot.state = "busy";
     slot.task = task;
+    this.running.set(task.tenant, (this.running.get(task.tenant) ?? 0) + 1);
     slot.timer.refresh();
     slot.port.postMessage(task.message);
   }
@@ -210,7 +237,7 @@ export class RegexPool implements RegexRunner {
     if (slot.state === "starting") return this.next(slot); // the ready signal
     const task = slot.task;
     if (slot.state !== "busy" || task === null) return;
-    slot.task = null;
+    this.finished(slot);
     this.next(slot);
     if (message === 1) task.resolve(MATCHED);
     else if (message === 0) task.resolve(NO_MATCH);
@@ -239,12 +266,22 @@ export class RegexPool implements RegexRunner {
     task?.reject(error);
     if (!starting) return this.refill();
     // A worker that cannot even start would fail again if respawned; once none is left, fail the queue.
-    if (this.slots.length === 0) for (let t = this.take(); t; t = this.take()) t.reject(error);
+    if (this.slots.length === 0) for (let t = this.take(true); t; t = this.take(true)) t.reject(error);
+  }
+
+  /** The slot's test is over (answered, timed out, or its worker died): its tenant runs one fewer. */
+  private finished(slot: Slot): void {
+    const tenant = slot.task?.tenant;
+    slot.task = null;
+    if (tenant === undefined) return;
+    const left = (this.running.get(tenant) ?? 1) - 1;
+    if (left > 0) this.running.set(tenant, left);
+    else this.running.delete(tenant);
   }
 
   private retire(slot: Slot): Promise<number> {
     slot.state = "dead";
-    slot.task = null;
+    this.finished(slot);
     clearTimeout(slot.timer);
     slot.port.close();
     this.slots.splice(this.slots.indexOf(slot), 1);
@@ -255,20 +292,25 @@ export class RegexPool implements RegexRunner {
 
   /** Starts a replacement when tests are waiting and the pool is short a worker. */
   private refill(): void {
-    if (!this.closed && this.head < this.queue.length && this.slots.length < this.size) this.spawn();
+    if (!this.closed && this.waitingCount > 0 && this.slots.length < this.size) this.spawn();
   }
 
-  private take(): Task | undefined {
-    if (this.head === this.queue.length) return undefined;
-    const task = this.queue[this.head];
-    this.queue[this.head++] = undefined;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+  /**
+   * The next test to run: the first tenant in turn that may run one more gives its oldest test and goes to
+   * the back of the line (if it has more waiting). With `any`, the caps are ignored (closing the pool).
+   */
+  private take(any = false): Task | undefined {
+    for (let i = 0; i < this.turns.length; i++) {
+      const tenant = this.turns[i]!;
+      if (!any && !this.mayRun(tenant)) continue;
+      const queue = this.queues.get(tenant)!;
+      const task = queue.shift()!;
+      this.waitingCount--;
+      this.turns.splice(i, 1);
+      if (queue.length > 0) this.turns.push(tenant);
+      else this.queues.delete(tenant);
+      return task;
     }
-    return task;
+    return undefined;
   }
 }
