@@ -115,6 +115,9 @@ const EnvSchema = z.object({
     .default(32 * 1024 * 1024),
   TRACIRA_SESSION_DAYS: z.coerce.number().positive().max(365).default(14),
   TRACIRA_OPEN_SIGNUP: flag.optional(),
+  TRACIRA_MAX_HOOKS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  TRACIRA_MAX_PROJECTS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  TRACIRA_MAX_RULES_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(500),
   TRACIRA_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(15),
   NODE_ENV: z.string().optional(),
 });
@@ -144,6 +147,8 @@ export interface Config {
   bootstrapToken: string | undefined;
   bootstrapWorkspaceName: string;
   maxBodyBytes: number;
+  /** How many of each a workspace may have (hook subscriptions, projects, rules): past it, a 409 that says so. */
+  caps: WorkspaceCaps;
   /** From SIGTERM to the end of the drain: open requests answered, loops stopped, the database closed. */
   shutdownTimeoutMs: number;
   /** Check every response against its declared schema (on in tests; costs time in production). */
@@ -227,6 +232,12 @@ export interface EvaluationConfig {
   };
 }
 
+export interface WorkspaceCaps {
+  hooks: number;
+  projects: number;
+  rules: number;
+}
+
 export class ConfigError extends Error {}
 
 function trustProxyOf(value: string | undefined): Config["trustProxy"] {
@@ -265,6 +276,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.TRACIRA_SHUTDOWN_TIMEOUT_MS,
+    caps: {
+      hooks: e.TRACIRA_MAX_HOOKS_PER_WORKSPACE,
+      projects: e.TRACIRA_MAX_PROJECTS_PER_WORKSPACE,
+      rules: e.TRACIRA_MAX_RULES_PER_WORKSPACE,
+    },
     validateResponses: e.TRACIRA_VALIDATE_RESPONSES ?? e.NODE_ENV === "test",
     logLevel: e.TRACIRA_LOG_LEVEL,
     metricsToken: e.TRACIRA_METRICS_TOKEN,

@@ -106,14 +106,14 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
 /** The composition root's upper half, for the server: the services requests reach. */
 export function createRequestServices(runtime: Runtime, limiter: RateLimiter): RequestServices {
   const { db, config, logger, secrets, outbound, settings, evaluation, delivery } = runtime;
-  const rules = new RuleService(db.prisma);
+  const rules = new RuleService(db.prisma, config.caps.rules);
   const attachments = new AttachmentService(new LocalMediaStorage(config.media.dir), outbound, db.sql, logger);
   const workspaces = new WorkspaceService(db.prisma, secrets);
   return {
     tokens: new TokenService(db.sql),
     workspaces,
-    projects: new ProjectService(db.prisma, attachments),
-    ingest: new LogIngestService(db.sql, evaluation.gate, attachments, outbound, () => evaluation.worker.notify()),
+    projects: new ProjectService(db.prisma, attachments, config.caps.projects),
+    ingest: new LogIngestService(db.sql, evaluation.gate, attachments, outbound, () => evaluation.worker.notify(), config.caps.projects),
     logs: new LogQueryService(db.prisma),
     review: new LogReviewService(db.prisma, db.sql, delivery.outbox, attachments),
     rules,
@@ -123,7 +123,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     attachments,
     mediaUrls: new MediaUrlSigner(secrets.deriveKey("media-url-signing"), config.media.urlTtlSeconds),
     deliveries: new DeliveryQueryService(db.prisma),
-    hooks: new HookService(db.prisma, outbound, delivery.signingSecrets),
+    hooks: new HookService(db.prisma, outbound, delivery.signingSecrets, config.caps.hooks),
     accounts: new AccountService(db.prisma, workspaces, config.accounts, limiter),
     sessions: new SessionService(db.prisma, config.accounts.sessionTtlMs),
     analytics: new AnalyticsService(db.sql),

@@ -2,6 +2,7 @@ import {
   CreateProjectBody,
   CreateTaskBody,
   DeleteTaskQuery,
+  ListProjectsQuery,
   IdParams,
   Project,
   SuccessResponse,
@@ -16,10 +17,15 @@ export const projectRoutes = [
     method: "get",
     path: "/api/projects",
     tag: "Projects",
-    summary: "List projects",
+    summary: "List projects (all, or one page with ?limit=&page=; the total is in X-Total-Count)",
     auth: "token",
+    query: ListProjectsQuery,
     response: z.array(Project),
-    handler: ({ auth, deps }) => deps.services.projects.list(auth.workspaceId),
+    handler: async ({ auth, query, deps, res }) => {
+      const { projects, total } = await deps.services.projects.list(auth.workspaceId, query);
+      res.set("X-Total-Count", String(total));
+      return projects;
+    },
   }),
   defineRoute({
     method: "post",

@@ -4,6 +4,7 @@ import type { SigningSecrets } from "../deliveries/signing-secrets";
 import { ApiError } from "../lib/api-error";
 import type { UrlGuard } from "../outbound";
 import { checkOutboundUrl } from "./outbound-check";
+import { assertUnderCap } from "../lib/caps";
 
 type HookRow = Awaited<ReturnType<PrismaClient["hookSubscription"]["findFirstOrThrow"]>>;
 
@@ -23,11 +24,19 @@ export class HookService {
     private readonly prisma: PrismaClient,
     private readonly guard: UrlGuard,
     private readonly signingSecrets: SigningSecrets,
+    private readonly maxHooks: number,
   ) {}
 
   /** The answer carries the workspace signing secret: the trigger needs it to verify what it receives. */
   async create(workspaceId: string, body: CreateHookBody): Promise<CreatedHook> {
     await checkOutboundUrl(this.guard, body.url, "url");
+    assertUnderCap(
+      await this.prisma.hookSubscription.count({ where: { workspaceId } }),
+      this.maxHooks,
+      "hook subscriptions",
+      "TRACIRA_MAX_HOOKS_PER_WORKSPACE",
+      "remove the ones no trigger uses any more (GET /api/hooks, DELETE /api/hooks/:id)",
+    );
     const signingSecret = await this.signingSecrets.get(workspaceId);
     const hook = await this.prisma.hookSubscription.create({
       data: {

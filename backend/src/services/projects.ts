@@ -3,6 +3,7 @@ import type { PrismaClient } from "../db/database";
 import { ApiError } from "../lib/api-error";
 import type { AttachmentService } from "./attachments";
 import { isUniqueViolation } from "../db/prisma-errors";
+import { assertUnderCap } from "../lib/caps";
 
 interface ProjectRow {
   id: string;
@@ -27,14 +28,31 @@ export class ProjectService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly attachments: AttachmentService,
+    private readonly maxProjects: number = Number.POSITIVE_INFINITY,
   ) {}
 
-  async list(workspaceId: string): Promise<Project[]> {
-    const rows = await this.prisma.project.findMany({ where: { workspaceId }, select: withCount, orderBy: { name: "asc" } });
-    return rows.map(toProject);
+  /** By name; one page of `limit` when asked (the total is for the X-Total-Count header). */
+  async list(workspaceId: string, page?: { limit?: number | undefined; page: number }): Promise<{ projects: Project[]; total: number }> {
+    const [rows, total] = await Promise.all([
+      this.prisma.project.findMany({
+        where: { workspaceId },
+        select: withCount,
+        orderBy: [{ name: "asc" }, { id: "asc" }],
+        ...(page?.limit ? { take: page.limit, skip: (page.page - 1) * page.limit } : {}),
+      }),
+      this.prisma.project.count({ where: { workspaceId } }),
+    ]);
+    return { projects: rows.map(toProject), total };
   }
 
   async create(workspaceId: string, name: string, icon?: string): Promise<Project> {
+    assertUnderCap(
+      await this.prisma.project.count({ where: { workspaceId } }),
+      this.maxProjects,
+      "projects",
+      "TRACIRA_MAX_PROJECTS_PER_WORKSPACE",
+      "delete or merge projects you no longer use",
+    );
     try {
       return toProject(await this.prisma.project.create({ data: { workspaceId, name, icon: icon ?? null }, select: withCount }));
     } catch (err) {

@@ -5,6 +5,7 @@ import { ruleScope, toDefinition } from "../evaluation/scope";
 import type { RuleDefinition } from "../evaluation/types";
 import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../lib/api-error";
+import { assertUnderCap } from "../lib/caps";
 import { isUuid } from "./projects";
 
 const withProject = { project: { select: { name: true } } } as const;
@@ -35,7 +36,10 @@ export function assertValidValue(type: RuleType, value: string, field = "value")
 
 /** Workspace rules. Every call is scoped to one workspace; another workspace's rule is "not found". */
 export class RuleService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly maxRules: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   async list(workspaceId: string): Promise<Rule[]> {
     const rows = await this.prisma.rule.findMany({
@@ -57,6 +61,13 @@ export class RuleService {
 
   async create(workspaceId: string, input: CreateRuleInput): Promise<Rule> {
     assertValidValue(input.type, input.value);
+    assertUnderCap(
+      await this.prisma.rule.count({ where: { workspaceId } }),
+      this.maxRules,
+      "rules",
+      "TRACIRA_MAX_RULES_PER_WORKSPACE",
+      "delete rules you no longer use, or merge them",
+    );
     const projectId = await this.resolveProject(workspaceId, input.projectId, input.projectName);
     const row = await this.prisma.rule.create({
       data: {

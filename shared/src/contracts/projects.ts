@@ -13,6 +13,22 @@ export const Project = z
   .meta({ id: "Project" });
 export type Project = z.infer<typeof Project>;
 
+/** Optional paging of GET /api/projects (without it, every project: at most the deployment's project cap). */
+export const ListProjectsQuery = z.object({
+  limit: z.coerce
+    .number({ error: () => "limit must be a number from 1 to 1000" })
+    .int()
+    .min(1, { error: "limit must be at least 1" })
+    .max(1000, { error: "limit must be at most 1000" })
+    .optional(),
+  page: z.coerce
+    .number({ error: () => "page must be a number, 1 or more" })
+    .int()
+    .min(1, { error: "page must be 1 or more" })
+    .default(1),
+});
+export type ListProjectsQuery = z.infer<typeof ListProjectsQuery>;
+
 export const CreateProjectBody = z.object({
   name: requiredText("name", LIMITS.projectNameChars, "support-replies"),
   icon: optionalText("icon", 64),

@@ -78,8 +78,9 @@ export function rowWeight(row: LogInsert): number {
  * order so concurrent batches do not deadlock on them. Each column comes as one array; `unnest` turns
  * them back into rows.
  *
- * A row whose project was created by a concurrent transaction after this statement's snapshot is not
- * inserted (ON CONFLICT waits, then the SELECT misses the project): it is missing from RETURNING and the
+ * A new project is created only while the workspace has fewer than `maxProjects` (the cap); a row whose
+ * project would pass it is not inserted either. A row whose project was created by a concurrent
+ * transaction after this statement's snapshot is not inserted (ON CONFLICT waits, then the SELECT misses the project): it is missing from RETURNING and the
  * caller stores it again.
  */
 const INSERT_LOGS = `
@@ -94,6 +95,8 @@ WITH input AS (
 ), new_project AS (
   INSERT INTO projects (id, workspace_id, name)
   SELECT DISTINCT ON (workspace_id, project) project_id, workspace_id, project FROM input
+  WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.workspace_id = input.workspace_id AND p.name = input.project)
+    AND (SELECT count(*) FROM projects p WHERE p.workspace_id = input.workspace_id) < $25
   ORDER BY workspace_id, project
   ON CONFLICT (workspace_id, name) DO NOTHING RETURNING id, workspace_id, name
 ), project AS (
@@ -121,8 +124,8 @@ FROM input JOIN project ON project.workspace_id = input.workspace_id AND project
 ON CONFLICT (id) DO NOTHING
 RETURNING id`;
 
-/** Inserts the rows in one statement; returns the ids it stored (all, unless a project raced, see above). */
-export async function insertLogs(sql: SqlClient, rows: readonly LogInsert[]): Promise<Set<string>> {
+/** Inserts the rows in one statement; returns the ids it stored (all, unless a project raced or was capped). */
+export async function insertLogs(sql: SqlClient, rows: readonly LogInsert[], maxProjects: number): Promise<Set<string>> {
   const column = (value: (row: LogInsert) => string | number | null) => arrayLiteral(rows.map(value));
   const stored = await sql.query<{ id: string }>(
     INSERT_LOGS,
@@ -151,6 +154,7 @@ export async function insertLogs(sql: SqlClient, rows: readonly LogInsert[]): Pr
       column((r) => r.lease?.owner ?? null),
       column((r) => r.lease?.ms ?? null),
       column((r) => r.attachments),
+      Number.isFinite(maxProjects) ? maxProjects : 2_147_483_647,
     ],
     "tracira_insert_logs",
   );

@@ -3,6 +3,7 @@ import type { CreateLogInput, CreateLogResponse } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 import type { SyncGate } from "../../evaluation/sync-gate";
 import { ApiError } from "../../lib/api-error";
+import { assertUnderCap } from "../../lib/caps";
 import type { UrlGuard } from "../../outbound";
 import type { AttachmentService } from "../attachments";
 import { checkOutboundUrl } from "../outbound-check";
@@ -42,6 +43,7 @@ export class LogIngestService {
     private readonly attachments: AttachmentService,
     private readonly guard: UrlGuard,
     private readonly onPending: () => void = () => undefined,
+    private readonly maxProjects: number = Number.POSITIVE_INFINITY,
   ) {}
 
   async ingest(ctx: IngestContext, body: CreateLogInput): Promise<CreateLogResponse> {
@@ -112,7 +114,7 @@ export class LogIngestService {
    * connection dropped, is found by id).
    */
   private async flush(rows: LogInsert[]): Promise<PromiseSettledResult<Stored>[]> {
-    const stored = await insertLogs(this.sql, rows).catch(() => new Set<string>());
+    const stored = await insertLogs(this.sql, rows, this.maxProjects).catch(() => new Set<string>());
     return Promise.allSettled(
       rows.map((row) =>
         stored.has(row.id)
@@ -134,10 +136,29 @@ export class LogIngestService {
       // A concurrent first use of the same project can hide the new row from this statement's snapshot
       // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
       for (let attempt = 0; attempt < 3; attempt++) {
-        if ((await insertLogs(tx, [row])).has(row.id)) return { id: row.id, status: "pending" as const, inserted: true };
+        if ((await insertLogs(tx, [row], this.maxProjects)).has(row.id)) return { id: row.id, status: "pending" as const, inserted: true };
+        await this.assertProjectAllowed(tx, row);
       }
       throw new Error("log insert returned no row after retries");
     });
+  }
+
+  /** A log whose project is new when the workspace already has as many projects as allowed is refused. */
+  private async assertProjectAllowed(sql: SqlClient, row: LogInsert): Promise<void> {
+    const [counts] = await sql.query<{ exists: boolean; count: number }>(
+      `SELECT EXISTS (SELECT 1 FROM projects WHERE workspace_id = $1::uuid AND name = $2) AS exists,
+              (SELECT count(*)::int FROM projects WHERE workspace_id = $1::uuid) AS count`,
+      [row.workspaceId, row.project],
+    );
+    if (counts && !counts.exists) {
+      assertUnderCap(
+        counts.count,
+        this.maxProjects,
+        "projects",
+        "TRACIRA_MAX_PROJECTS_PER_WORKSPACE",
+        `send this log to an existing project instead of "${row.project}", or delete unused projects`,
+      );
+    }
   }
 
   /** The stored state of a caller-supplied id: its own log's status, or a conflict. */

@@ -5,7 +5,7 @@ import { adminProcedure, memberProcedure, router } from "../init";
 const ProjectRef = z.object({ projectId: IdParams.shape.id });
 
 export const projectsRouter = router({
-  list: memberProcedure.query(({ ctx }) => ctx.deps.services.projects.list(ctx.auth.workspaceId)),
+  list: memberProcedure.query(async ({ ctx }) => (await ctx.deps.services.projects.list(ctx.auth.workspaceId)).projects),
   create: memberProcedure
     .input(CreateProjectBody)
     .mutation(({ ctx, input }) => ctx.deps.services.projects.create(ctx.auth.workspaceId, input.name, input.icon)),
