@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   TRACIRA_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   TRACIRA_EVAL_LEASE_MS: z.coerce.number().int().min(200).max(3_600_000).default(6_000),
   TRACIRA_EVAL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  TRACIRA_SIGNING_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   TRACIRA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),
   TRACIRA_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
   TRACIRA_REGEX_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(500),
@@ -149,6 +150,8 @@ export interface Config {
   maxBodyBytes: number;
   /** How many of each a workspace may have (hook subscriptions, projects, rules): past it, a 409 that says so. */
   caps: WorkspaceCaps;
+  /** After a rotation of the workspace signing secret, how long the previous one still signs too. */
+  signingSecretOverlapMs: number;
   /** From SIGTERM to the end of the drain: open requests answered, loops stopped, the database closed. */
   shutdownTimeoutMs: number;
   /** Check every response against its declared schema (on in tests; costs time in production). */
@@ -276,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.TRACIRA_SHUTDOWN_TIMEOUT_MS,
+    signingSecretOverlapMs: e.TRACIRA_SIGNING_SECRET_OVERLAP_HOURS * 3_600_000,
     caps: {
       hooks: e.TRACIRA_MAX_HOOKS_PER_WORKSPACE,
       projects: e.TRACIRA_MAX_PROJECTS_PER_WORKSPACE,

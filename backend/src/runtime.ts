@@ -30,6 +30,7 @@ import { SettingsService } from "./services/settings";
 import { TokenRotationService } from "./services/token-rotation";
 import { TokenService } from "./services/tokens";
 import { WorkspaceService } from "./services/workspaces";
+import { SigningSecretRotationService } from "./services/signing-secret-rotation";
 
 /**
  * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
@@ -120,6 +121,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     ruleEvaluation: new RuleEvaluationService(rules, evaluation.engine),
     settings,
     tokenRotation: new TokenRotationService(db.prisma, secrets),
+    signingSecretRotation: new SigningSecretRotationService(delivery.signingSecrets, config.signingSecretOverlapMs),
     attachments,
     mediaUrls: new MediaUrlSigner(secrets.deriveKey("media-url-signing"), config.media.urlTtlSeconds),
     deliveries: new DeliveryQueryService(db.prisma),

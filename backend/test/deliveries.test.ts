@@ -134,7 +134,7 @@ describe("hook subscriptions and signatures", () => {
     await receiver?.close();
   });
 
-  test("a signature recomputed from the documented algorithm and the workspace secret matches", async () => {
+  test("a signature recomputed from the documented algorithm and the subscription's secret matches", async () => {
     const hook = await server.call("POST", "/api/hooks", { url: `${receiver.url}/hook`, events: ["log.flagged"], source: "n8n" });
     expect(hook.status).toBe(201);
     expect(hook.body).toMatchObject({ url: `${receiver.url}/hook`, events: ["log.flagged"], project: null, task: null, source: "n8n" });
@@ -161,9 +161,10 @@ describe("hook subscriptions and signatures", () => {
     expect(got!.headers["x-tracira-delivery"]).toBe(got!.body.deliveryId);
     expect(got!.body).toMatchObject({ id: "signed-1", status: "flagged" });
 
-    // The same secret for every subscription of the workspace; another workspace has its own.
+    // Every subscription has its own secret (it signs nothing else); another workspace's too.
     const again = await server.call("POST", "/api/hooks", { url: `${receiver.url}/other`, events: ["log.decided"] });
-    expect(again.body.signingSecret).toBe(secret);
+    expect(again.body.signingSecret).toMatch(/^whsec_/);
+    expect(again.body.signingSecret).not.toBe(secret);
     const stranger = await server.newWorkspace("Stranger");
     const theirs = await server.call("POST", "/api/hooks", { url: `${receiver.url}/x`, events: ["log.decided"] }, { token: stranger });
     expect(theirs.body.signingSecret).not.toBe(secret);

@@ -43,6 +43,6 @@ export const hookRoutes = [
     auth: "token",
     query: ListDeliveriesQuery,
     response: DeliveryList,
-    handler: ({ auth, query, deps }) => deps.services.deliveries.list(auth.workspaceId, query),
+    handler: ({ auth, query, deps }) => deps.services.deliveries.list(auth.workspaceId, query, auth.role),
   }),
 ];

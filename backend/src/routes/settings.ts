@@ -1,4 +1,11 @@
-import { OkResponse, RotateTokenResponse, Settings, UpdateSettingsBody } from "@tracira/shared";
+import {
+  OkResponse,
+  RotateSigningSecretResponse,
+  RotateTokenResponse,
+  Settings,
+  SigningSecretResponse,
+  UpdateSettingsBody,
+} from "@tracira/shared";
 import { defineRoute } from "../http/route";
 
 export const settingsRoutes = [
@@ -34,5 +41,26 @@ export const settingsRoutes = [
     role: "admin",
     response: RotateTokenResponse,
     handler: ({ auth, deps }) => deps.services.tokenRotation.rotate(auth.workspaceId, auth.via, auth.tokenHash),
+  }),
+  defineRoute({
+    method: "get",
+    path: "/api/settings/signing-secret",
+    tag: "Settings",
+    summary: "The workspace signing secret that callbacks and the outbound webhook are signed with (admin only; hooks have their own)",
+    auth: "token",
+    role: "admin",
+    response: SigningSecretResponse,
+    handler: ({ auth, deps }) => deps.services.signingSecretRotation.current(auth.workspaceId),
+  }),
+  defineRoute({
+    method: "post",
+    path: "/api/settings/rotate-signing-secret",
+    tag: "Settings",
+    summary:
+      "Rotate the workspace signing secret of callbacks and the outbound webhook (admin only); the previous one is sent as a second signature for TRACIRA_SIGNING_SECRET_OVERLAP_HOURS",
+    auth: "token",
+    role: "admin",
+    response: RotateSigningSecretResponse,
+    handler: ({ auth, deps }) => deps.services.signingSecretRotation.rotate(auth.workspaceId),
   }),
 ];

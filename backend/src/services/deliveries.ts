@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryList, ListDeliveriesQuery } from "@tracira/shared";
+import type { Delivery, DeliveryList, ListDeliveriesQuery, MemberRole } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
 import { SLACK_TARGET } from "../deliveries/targets";
 import { isoOrNull as iso } from "../lib/values";
@@ -7,7 +7,8 @@ import { isoOrNull as iso } from "../lib/values";
 export class DeliveryQueryService {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async list(workspaceId: string, query: ListDeliveriesQuery): Promise<DeliveryList> {
+  /** `role`: a member sees the URLs deliveries go to only as their origin (see maskedTarget). */
+  async list(workspaceId: string, query: ListDeliveriesQuery, role: MemberRole = "admin"): Promise<DeliveryList> {
     const rows = await this.prisma.delivery.findMany({
       where: { workspaceId, ...(query.logId !== undefined && { logId: query.logId }), ...(query.status && { status: query.status }) },
       orderBy: [{ createdAt: "desc" }, { id: "asc" }],
@@ -21,7 +22,8 @@ export class DeliveryQueryService {
         hookId: d.hookSubscriptionId,
         kind: d.kind,
         event: d.event as Delivery["event"],
-        target: d.target === SLACK_TARGET ? "Slack (the workspace's incoming webhook)" : d.target,
+        target:
+          d.target === SLACK_TARGET ? "Slack (the workspace's incoming webhook)" : role === "admin" ? d.target : maskedTarget(d.target),
         status: d.status,
         attemptCount: d.attempts.length,
         nextAttemptAt: d.status === "pending" ? iso(d.nextAttemptAt) : null,
@@ -37,5 +39,16 @@ export class DeliveryQueryService {
         })),
       })),
     };
+  }
+}
+
+/** A URL as a member may see it: its origin only (paths and query strings often carry tokens); an e-mail address as is. */
+function maskedTarget(target: string): string {
+  if (!/^https?:\/\//i.test(target)) return target;
+  try {
+    const url = new URL(target);
+    return url.pathname === "/" && !url.search ? url.origin : `${url.origin}/…`;
+  } catch {
+    return "…";
   }
 }

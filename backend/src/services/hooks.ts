@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { CreatedHook, CreateHookBody, Hook, HookEvent } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
-import type { SigningSecrets } from "../deliveries/signing-secrets";
+import { newSigningSecret, type SigningSecrets } from "../deliveries/signing-secrets";
 import { ApiError } from "../lib/api-error";
 import type { UrlGuard } from "../outbound";
 import { checkOutboundUrl } from "./outbound-check";
@@ -27,7 +28,10 @@ export class HookService {
     private readonly maxHooks: number,
   ) {}
 
-  /** The answer carries the workspace signing secret: the trigger needs it to verify what it receives. */
+  /**
+   * The answer carries the subscription's own signing secret, shown this once: the trigger needs it to
+   * verify what it receives, and it signs nothing else.
+   */
   async create(workspaceId: string, body: CreateHookBody): Promise<CreatedHook> {
     await checkOutboundUrl(this.guard, body.url, "url");
     assertUnderCap(
@@ -37,10 +41,13 @@ export class HookService {
       "TRACIRA_MAX_HOOKS_PER_WORKSPACE",
       "remove the ones no trigger uses any more (GET /api/hooks, DELETE /api/hooks/:id)",
     );
-    const signingSecret = await this.signingSecrets.get(workspaceId);
+    const id = randomUUID();
+    const signingSecret = newSigningSecret();
     const hook = await this.prisma.hookSubscription.create({
       data: {
+        id,
         workspaceId,
+        signingSecretEncrypted: this.signingSecrets.sealForHook(workspaceId, id, signingSecret),
         url: body.url,
         events: body.events,
         projectName: body.project?.trim() || null,

@@ -15,6 +15,7 @@ import type { SettingsService } from "./settings";
 import type { TokenRotationService } from "./token-rotation";
 import type { TokenService } from "./tokens";
 import type { WorkspaceService } from "./workspaces";
+import type { SigningSecretRotationService } from "./signing-secret-rotation";
 
 /** What requests reach (REST routes and tRPC procedures alike); the background runtimes stay in `Runtime`. */
 export interface RequestServices {
@@ -28,6 +29,7 @@ export interface RequestServices {
   ruleEvaluation: RuleEvaluationService;
   settings: SettingsService;
   tokenRotation: TokenRotationService;
+  signingSecretRotation: SigningSecretRotationService;
   /** Attachments: stored during ingestion (local folder), served through signed links. */
   attachments: AttachmentService;
   mediaUrls: MediaUrlSigner;

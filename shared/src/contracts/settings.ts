@@ -151,3 +151,12 @@ export const Settings = z
 export type Settings = z.infer<typeof Settings>;
 
 export const RotateTokenResponse = z.object({ webhookToken: z.string() }).meta({ id: "RotatedToken" });
+
+/** The workspace signing secret: what callbacks and the outbound webhook are signed with (admins only). */
+export const SigningSecretResponse = z.object({ signingSecret: z.string() }).meta({ id: "SigningSecret" });
+
+/** The new workspace signing secret (shown once) and until when the previous one still signs too. */
+export const RotateSigningSecretResponse = z
+  .object({ signingSecret: z.string(), previousValidUntil: z.string() })
+  .meta({ id: "RotatedSigningSecret" });
+export type RotateSigningSecretResponse = z.infer<typeof RotateSigningSecretResponse>;

@@ -15,7 +15,8 @@ export class WebhookTransport implements Transport {
 
   async send(d: ClaimedDelivery, signal: AbortSignal): Promise<SendOutcome> {
     const body = JSON.stringify({ ...d.payload, deliveryId: d.id });
-    const secret = await this.secrets.get(d.workspaceId);
+    const secrets =
+      d.kind === "hook" && d.hookId ? await this.secrets.forHook(d.workspaceId, d.hookId) : await this.secrets.forWorkspace(d.workspaceId);
     return postJson(
       this.guard,
       d.target,
@@ -24,7 +25,7 @@ export class WebhookTransport implements Transport {
         "x-tracira-event": d.event,
         "x-tracira-delivery": d.id,
         "x-tracira-attempt": String(d.attempt),
-        "x-tracira-signature": signatureHeader(secret, body),
+        "x-tracira-signature": signatureHeader(secrets, body),
       },
       this.timeoutMs,
       signal,

@@ -13,5 +13,5 @@ export const hooksRouter = router({
 export const deliveriesRouter = router({
   list: memberProcedure
     .input(ListDeliveriesQuery)
-    .query(({ ctx, input }) => ctx.deps.services.deliveries.list(ctx.auth.workspaceId, input)),
+    .query(({ ctx, input }) => ctx.deps.services.deliveries.list(ctx.auth.workspaceId, input, ctx.auth.role)),
 });

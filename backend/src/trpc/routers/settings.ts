@@ -9,6 +9,8 @@ export const settingsRouter = router({
   }),
   webhookToken: adminProcedure.query(({ ctx }) => ctx.deps.services.tokenRotation.current(ctx.auth.workspaceId)),
   rotateToken: adminProcedure.mutation(({ ctx }) => ctx.deps.services.tokenRotation.rotate(ctx.auth.workspaceId, ctx.user.email)),
+  signingSecret: adminProcedure.query(({ ctx }) => ctx.deps.services.signingSecretRotation.current(ctx.auth.workspaceId)),
+  rotateSigningSecret: adminProcedure.mutation(({ ctx }) => ctx.deps.services.signingSecretRotation.rotate(ctx.auth.workspaceId)),
 });
 
 export const analyticsRouter = router({

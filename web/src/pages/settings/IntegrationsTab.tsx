@@ -3,7 +3,9 @@ import { CurlExample } from "../../components/CurlExample";
 import { DeliveryTable } from "../../components/DeliveryTable";
 import { HooksSection } from "../../components/HooksSection";
 import { Loadable } from "../../components/Loadable";
+import { SigningSecretCard } from "../../components/SigningSecretCard";
 import { WebhookTokenCard } from "../../components/WebhookTokenCard";
+import { useIsAdmin } from "../../session";
 import { trpc } from "../../trpc";
 
 function RecentDeliveries() {
@@ -12,6 +14,7 @@ function RecentDeliveries() {
 }
 
 export function IntegrationsTab() {
+  const admin = useIsAdmin();
   const token = useQuery({ queryKey: ["settings.webhookToken"], queryFn: () => trpc.settings.webhookToken.query() });
   return (
     <>
@@ -22,6 +25,7 @@ export function IntegrationsTab() {
         <CurlExample token={token.data?.webhookToken} />
       </section>
       <HooksSection />
+      {admin ? <SigningSecretCard /> : null}
       <section className="card">
         <h2>Recent deliveries</h2>
         <RecentDeliveries />
