@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
   TRACIRA_DATA_DIR: z.string().min(1).default(".tracira"),
+  TRACIRA_MIN_FREE_DISK_MB: z.coerce.number().min(0).max(1_000_000).default(100),
   TRACIRA_BOOTSTRAP_TOKEN: z
     .string()
     .regex(TOKEN_PATTERN, { error: "must be wh- followed by at least 32 letters, digits, - or _" })
@@ -145,6 +146,8 @@ export interface Config {
   databasePoolSize: number;
   databaseTimeouts: { connectMs: number; statementMs: number; queryMs: number };
   dataDir: string;
+  /** With the embedded database: writes are refused (503) while its disk has less free than this. */
+  minFreeDiskBytes: number;
   bootstrapToken: string | undefined;
   bootstrapWorkspaceName: string;
   maxBodyBytes: number;
@@ -275,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     // npm runs the backend's start script from backend/; a relative folder is meant from where npm was run.
     dataDir,
+    minFreeDiskBytes: e.TRACIRA_MIN_FREE_DISK_MB * 1024 * 1024,
     bootstrapToken: e.TRACIRA_BOOTSTRAP_TOKEN,
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,

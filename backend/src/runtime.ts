@@ -31,6 +31,7 @@ import { TokenRotationService } from "./services/token-rotation";
 import { TokenService } from "./services/tokens";
 import { WorkspaceService } from "./services/workspaces";
 import { SigningSecretRotationService } from "./services/signing-secret-rotation";
+import { DiskGuard } from "./db/disk-guard";
 
 /**
  * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
@@ -49,6 +50,8 @@ export interface Runtime {
   metrics: Metrics;
   evaluation: EvaluationRuntime;
   delivery: DeliveryRuntime;
+  /** Refuses writes while the embedded database's disk is nearly full. */
+  disk: DiskGuard;
   /** Starts the evaluation worker and the delivery sender where the config enables them. */
   startLoops(): void;
   /** Stops the loops (with their grace periods), then closes the database. */
@@ -80,6 +83,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   const metrics = new Metrics();
   const delivery = createDeliveries(db.sql, config, logger, secrets, outbound, (id) => settings.slackWebhookUrl(id), metrics);
   const evaluation = createEvaluation(db.sql, config, logger, (id) => settings.judgeSettings(id), delivery.outbox, metrics);
+  const disk = new DiskGuard(db.kind === "pglite" ? config.dataDir : undefined, config.minFreeDiskBytes);
+  // On a nearly full disk the background loops write nothing either (they resume by themselves).
+  evaluation.worker.claimOnlyWhen(() => disk.writable());
+  delivery.sender.claimOnlyWhen(() => disk.writable());
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -91,6 +98,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     metrics,
     evaluation,
     delivery,
+    disk,
     startLoops() {
       if (config.evaluation.workerEnabled) evaluation.worker.start();
       if (config.deliveries.senderEnabled) delivery.sender.start();

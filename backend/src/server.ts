@@ -43,6 +43,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       db: runtime.db,
       services,
       metrics: runtime.metrics,
+      disk: runtime.disk,
       rateLimiter: limiter,
       openapi: () => (openapi ??= buildOpenApi(routes, VERSION)),
     };

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  /** The embedded database's disk is (nearly) full: writes are refused until there is room again. */
+  insufficient_storage: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

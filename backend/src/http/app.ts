@@ -81,6 +81,7 @@ function admit(route: RouteDef, deps: AppDeps) {
         throw new ApiError("forbidden", "Only a workspace admin can do this; ask an admin of the workspace.");
       }
       await enforceRateLimit(route, auth, res, deps);
+      if (route.method !== "get") await deps.disk.assertWritable();
       res.locals.auth = auth;
       next();
     } catch (err) {

@@ -60,6 +60,9 @@ export function toApiError(err: unknown): ApiError {
   if (isDatabaseDown(err)) {
     return new ApiError("unavailable", "The database is not reachable right now; try again shortly.");
   }
+  if (isDiskFull(err)) {
+    return new ApiError("insufficient_storage", "The database's disk is full: free some space; reading still works.");
+  }
   if (isDatabaseTimeout(err)) {
     return new ApiError("unavailable", "The database did not answer in time; try again shortly.");
   }
@@ -84,4 +87,10 @@ function isDatabaseTimeout(err: unknown): boolean {
   return (
     code === "57014" || /query read timeout|timeout exceeded when trying to connect|connection timeout|statement timeout/i.test(message)
   );
+}
+
+/** No room left where the database writes (PGlite's files, or Postgres' disk_full). */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === "ENOSPC" || code === "53100" || /no space left on device/i.test(String((err as Error)?.message ?? ""));
 }

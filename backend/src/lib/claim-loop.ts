@@ -40,6 +40,7 @@ export class ClaimLoop<T> {
   private readonly waker = new Waker();
   private readonly abort = new AbortController();
   private readonly working = new Map<Promise<void>, T[]>();
+  private mayClaim: (() => Promise<boolean>) | undefined;
 
   constructor(
     private readonly job: ClaimJob<T>,
@@ -52,6 +53,11 @@ export class ClaimLoop<T> {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+  }
+
+  /** Claims nothing while `mayClaim` answers false (the embedded database's disk is full, say); polls on. */
+  claimOnlyWhen(mayClaim: () => Promise<boolean>): void {
+    this.mayClaim = mayClaim;
   }
 
   /** New items exist: look now instead of at the next poll. */
@@ -80,7 +86,7 @@ export class ClaimLoop<T> {
       let claimed: T[] = [];
       if (free > 0) {
         try {
-          claimed = await this.job.claim(Math.min(free, batchSize));
+          if (!this.mayClaim || (await this.mayClaim())) claimed = await this.job.claim(Math.min(free, batchSize));
         } catch (err) {
           this.logger.warn(`${queue}: could not claim work; retrying`, { error: String(err) });
         }

@@ -30,6 +30,7 @@ export const TO_TRPC: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   rate_limited: "TOO_MANY_REQUESTS",
   internal: "INTERNAL_SERVER_ERROR",
   unavailable: "SERVICE_UNAVAILABLE",
+  insufficient_storage: "SERVICE_UNAVAILABLE",
 };
 
 /**

@@ -20,6 +20,11 @@ export const TRPC_MAX_BATCH = 10;
 export function dashboardApi(deps: AppDeps): express.Router {
   const api = express.Router();
   api.use(csrfGuard(deps.config));
+  // Mutations write: refused while the embedded database's disk is nearly full (queries go on).
+  api.use((req, _res, next) => {
+    if (req.method === "GET") return next();
+    deps.disk.assertWritable().then(() => next(), next);
+  });
   api.use(
     createExpressMiddleware({
       router: appRouter,
