@@ -120,6 +120,7 @@ const EnvSchema = z.object({
   TRACIRA_MAX_HOOKS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(50),
   TRACIRA_MAX_PROJECTS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   TRACIRA_MAX_RULES_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  TRACIRA_MAX_ATTACHMENT_MB_PER_WORKSPACE: z.coerce.number().min(1).max(100_000_000).default(10_240),
   TRACIRA_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(15),
   NODE_ENV: z.string().optional(),
 });
@@ -242,6 +243,8 @@ export interface WorkspaceCaps {
   hooks: number;
   projects: number;
   rules: number;
+  /** Bytes of attachments a workspace's logs may hold (checked before each log's uploads). */
+  attachmentBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -288,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       hooks: e.TRACIRA_MAX_HOOKS_PER_WORKSPACE,
       projects: e.TRACIRA_MAX_PROJECTS_PER_WORKSPACE,
       rules: e.TRACIRA_MAX_RULES_PER_WORKSPACE,
+      attachmentBytes: e.TRACIRA_MAX_ATTACHMENT_MB_PER_WORKSPACE * 1024 * 1024,
     },
     validateResponses: e.TRACIRA_VALIDATE_RESPONSES ?? e.NODE_ENV === "test",
     logLevel: e.TRACIRA_LOG_LEVEL,

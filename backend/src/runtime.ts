@@ -1,3 +1,4 @@
+import { LIMITS } from "@tracira/shared";
 import type { Config } from "./config";
 import { openDatabase, type Database } from "./db/database";
 import { migrate } from "./db/migrate";
@@ -116,7 +117,14 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
 export function createRequestServices(runtime: Runtime, limiter: RateLimiter): RequestServices {
   const { db, config, logger, secrets, outbound, settings, evaluation, delivery } = runtime;
   const rules = new RuleService(db.prisma, config.caps.rules);
-  const attachments = new AttachmentService(new LocalMediaStorage(config.media.dir), outbound, db.sql, logger);
+  const attachments = new AttachmentService(
+    new LocalMediaStorage(config.media.dir),
+    outbound,
+    db.sql,
+    logger,
+    LIMITS.attachmentBytes,
+    config.caps.attachmentBytes,
+  );
   const workspaces = new WorkspaceService(db.prisma, secrets);
   return {
     tokens: new TokenService(db.sql),

@@ -13,6 +13,7 @@ beforeAll(async () => {
     TRACIRA_MAX_HOOKS_PER_WORKSPACE: "3",
     TRACIRA_MAX_PROJECTS_PER_WORKSPACE: "4",
     TRACIRA_MAX_RULES_PER_WORKSPACE: "2",
+    TRACIRA_MAX_ATTACHMENT_MB_PER_WORKSPACE: "1",
   });
 });
 afterAll(async () => {
@@ -57,4 +58,20 @@ test("projects created on first use stop at the cap; logs to existing projects s
   expect(page2.body.map((p: { name: string }) => p.name)).toEqual(["p4"]);
   expect(page2.headers.get("x-total-count")).toBe("4");
   expect((await server.call("GET", "/api/projects?limit=5000")).status).toBe(400);
+});
+
+test("attachment storage: once a workspace's logs hold the cap, a log with attachments is refused (409), one without goes in", async () => {
+  const file = (kb: number) => ({
+    upload: Buffer.alloc(kb * 1024, 7).toString("base64"),
+    filename: "f.bin",
+    contentType: "application/octet-stream",
+  });
+  expect((await server.call("POST", "/api/logs", { project: "p1", output: "a", attachments: [file(600)] })).status).toBe(200);
+  expect((await server.call("POST", "/api/logs", { project: "p1", output: "b", attachments: [file(600)] })).status).toBe(200);
+  const refused = await server.call("POST", "/api/logs", { project: "p1", output: "c", attachments: [file(10)] });
+  expect(refused).toMatchObject({
+    status: 409,
+    body: { error: expect.stringContaining("TRACIRA_MAX_ATTACHMENT_MB_PER_WORKSPACE=1"), fields: { attachments: expect.any(String) } },
+  });
+  expect((await server.call("POST", "/api/logs", { project: "p1", output: "d" })).status).toBe(200);
 });

@@ -34,7 +34,27 @@ export class AttachmentService {
     private readonly sql: SqlClient,
     private readonly logger: Logger,
     private readonly maxBytes: number = LIMITS.attachmentBytes,
+    private readonly maxWorkspaceBytes: number = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** Bytes of attachments a workspace's logs hold (read at most once a minute per workspace; this process's stores are added). */
+  private readonly usage = new Map<string, { at: number; bytes: Promise<number> }>();
+
+  private async storedBytes(workspaceId: string): Promise<number> {
+    const hit = this.usage.get(workspaceId);
+    if (hit && Date.now() - hit.at < 60_000) return hit.bytes;
+    const bytes = this.sql
+      .query<{ bytes: string | number }>(
+        `SELECT coalesce(sum((a->>'size')::bigint), 0) AS bytes
+         FROM logs l, jsonb_array_elements(l.attachments) a
+         WHERE l.workspace_id = $1::uuid AND l.attachments IS NOT NULL`,
+        [workspaceId],
+      )
+      .then((rows) => Number(rows[0]?.bytes ?? 0));
+    bytes.catch(() => this.usage.delete(workspaceId));
+    this.usage.set(workspaceId, { at: Date.now(), bytes });
+    return bytes;
+  }
 
   /**
    * Stores every attachment of log `logId`, in order. Every URL is checked before anything is fetched;
@@ -44,9 +64,23 @@ export class AttachmentService {
     for (const [index, attachment] of attachments.entries()) {
       if ("url" in attachment) await checkOutboundUrl(this.guard, attachment.url, fieldOf(index));
     }
+    if (Number.isFinite(this.maxWorkspaceBytes)) {
+      const used = await this.storedBytes(workspaceId);
+      if (used >= this.maxWorkspaceBytes) {
+        throw ApiError.conflict(
+          `This workspace's logs hold ${MB(used)} of attachments, the most this server allows (TRACIRA_MAX_ATTACHMENT_MB_PER_WORKSPACE=${Math.round(this.maxWorkspaceBytes / 1048576)}): delete old logs with attachments, or send links in metadata instead.`,
+          { attachments: "the workspace's attachment storage is full" },
+        );
+      }
+    }
     const stored: StoredAttachment[] = [];
     try {
       for (const [index, attachment] of attachments.entries()) stored.push(await this.storeOne(workspaceId, logId, index, attachment));
+      const cached = this.usage.get(workspaceId);
+      if (cached) {
+        const added = stored.reduce((sum, a) => sum + a.size, 0);
+        this.usage.set(workspaceId, { at: cached.at, bytes: cached.bytes.then((b) => b + added) });
+      }
       return stored;
     } catch (err) {
       await this.remove(stored);
