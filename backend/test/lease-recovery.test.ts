@@ -61,25 +61,32 @@ const leaseOf = async (id: string) =>
     )
   ).rows[0];
 
+/** A judge rule for `task` with the fake model, and one log for it. */
+async function judgedLog(p: ServerProcess, id: string, task: string, model: string) {
+  const rule = {
+    name: `Judge ${task}`,
+    type: "llm_judge",
+    value: "Is polite",
+    taskName: task,
+    llmJudgeProvider: "openai",
+    llmJudgeModel: model,
+  };
+  expect((await p.call(TOKEN)("POST", "/api/rules", rule)).status).toBe(201);
+  expect((await p.call(TOKEN)("POST", "/api/logs", { id, project: "leases", task, output: "Thank you!" })).status).toBe(200);
+}
+
+/** The log once it left pending. */
+const finalOf = (id: string) =>
+  until(`${id} to be evaluated`, async () => {
+    const lease = await leaseOf(id);
+    return lease && lease.status !== "pending" ? lease : undefined;
+  });
+
 test("a judge slower than the lease: the heartbeat keeps the lease, a second worker does not evaluate it again", async () => {
   const a = await start();
   const b = await start();
-  const rule = {
-    name: "Slow judge",
-    type: "llm_judge",
-    value: "Is polite",
-    taskName: "slow",
-    llmJudgeProvider: "openai",
-    llmJudgeModel: "fake-slow-9000",
-  };
-  expect((await a.call(TOKEN)("POST", "/api/rules", rule)).status).toBe(201);
-  expect((await a.call(TOKEN)("POST", "/api/logs", { id: "slow-1", project: "leases", task: "slow", output: "Thank you!" })).status).toBe(
-    200,
-  );
-  const final = await until("slow-1 to be evaluated", async () => {
-    const lease = await leaseOf("slow-1");
-    return lease && lease.status !== "pending" ? lease : undefined;
-  });
+  await judgedLog(a, "slow-1", "slow", "fake-slow-9000");
+  const final = await finalOf("slow-1");
   expect(final.status).toBe("pass");
   expect(fake.callsFor("fake-slow-9000")).toHaveLength(1);
   await a.kill("SIGKILL");
@@ -89,18 +96,7 @@ test("a judge slower than the lease: the heartbeat keeps the lease, a second wor
 test("a crashed process's claimed log is free again within seconds (a short lease), and another process evaluates it", async () => {
   fake.reset();
   const a = await start();
-  const rule = {
-    name: "Judge",
-    type: "llm_judge",
-    value: "Is polite",
-    taskName: "crash",
-    llmJudgeProvider: "openai",
-    llmJudgeModel: "fake-slow-3000",
-  };
-  expect((await a.call(TOKEN)("POST", "/api/rules", rule)).status).toBe(201);
-  expect((await a.call(TOKEN)("POST", "/api/logs", { id: "crash-1", project: "leases", task: "crash", output: "Thank you!" })).status).toBe(
-    200,
-  );
+  await judgedLog(a, "crash-1", "crash", "fake-slow-3000");
   await until("crash-1 to be claimed and judged", async () => (fake.callsFor("fake-slow-3000").length > 0 ? true : undefined));
   const held = (await leaseOf("crash-1"))!;
   expect(held.owner).not.toBeNull();
@@ -110,10 +106,7 @@ test("a crashed process's claimed log is free again within seconds (a short leas
   expect(held.seconds_left).toBeLessThanOrEqual(6.5);
 
   const b = await start();
-  const final = await until("crash-1 to be evaluated by the second process", async () => {
-    const lease = await leaseOf("crash-1");
-    return lease && lease.status !== "pending" ? lease : undefined;
-  });
+  const final = await finalOf("crash-1");
   expect(final.status).toBe("pass");
   await b.kill("SIGKILL");
 });
