@@ -33,6 +33,7 @@ import { TokenService } from "./services/tokens";
 import { WorkspaceService } from "./services/workspaces";
 import { SigningSecretRotationService } from "./services/signing-secret-rotation";
 import { DiskGuard } from "./db/disk-guard";
+import { TraceQueryService } from "./services/traces/query";
 
 /**
  * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
@@ -145,5 +146,6 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     accounts: new AccountService(db.prisma, workspaces, config.accounts, limiter),
     sessions: new SessionService(db.prisma, config.accounts.sessionTtlMs),
     analytics: new AnalyticsService(db.sql),
+    traces: new TraceQueryService(db.sql),
   };
 }

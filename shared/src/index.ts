@@ -10,3 +10,4 @@ export * from "./contracts/rules";
 export * from "./contracts/settings";
 export * from "./contracts/utilities";
 export * from "./contracts/dashboard";
+export * from "./contracts/traces";

@@ -22,6 +22,10 @@ export const LIMITS = {
   secretChars: 500,
   /** Token rotations per workspace per hour. */
   tokenRotationsPerHour: 5,
+  /** Spans one request may carry (POST /api/logs, POST /api/logs/:id/spans). */
+  spansPerRequest: 1_000,
+  /** A span's input, output or error is cut past this many bytes of JSON (with a marker saying so). */
+  spanPayloadBytes: 256 * 1024,
   /** How deeply objects/arrays may nest in a request (metadata, a JSON output, input parts). */
   jsonDepth: 64,
 } as const;

@@ -60,6 +60,21 @@ const COLUMNS: { [K in keyof LogRecord]-?: string } = {
   decidedAt: "l.decided_at",
   decidedBy: "l.decided_by",
   decisionSource: "l.decision_source",
+  traceName: "l.trace_name",
+  agentId: "l.agent_id",
+  runnerId: "l.runner_id",
+  threadId: "l.thread_id",
+  runId: "l.run_id",
+  traceStatus: "l.trace_status",
+  spanCount: "l.span_count",
+  errorCount: "l.error_count",
+  llmCallCount: "l.llm_call_count",
+  toolCallCount: "l.tool_call_count",
+  totalInputTokens: "l.total_input_tokens",
+  totalOutputTokens: "l.total_output_tokens",
+  totalCostUsd: "l.total_cost_usd",
+  startedAt: "l.started_at",
+  endedAt: "l.ended_at",
 };
 
 /** A SELECT/RETURNING list that reads these fields of `logs l JOIN projects p` as a (partial) LogRecord. */

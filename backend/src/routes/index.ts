@@ -5,6 +5,7 @@ import { mediaRoutes } from "./media";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
 import { settingsRoutes } from "./settings";
+import { traceRoutes } from "./traces";
 import { utilityRoutes } from "./utilities";
 
 /** Every public route. Order matters where paths overlap (`/api/logs/tasks` before `/api/logs/:id`, `/api/rules/evaluate` before `/api/rules/:id`). */
@@ -16,4 +17,5 @@ export const routes: RouteDef[] = [
   ...settingsRoutes,
   ...hookRoutes,
   ...mediaRoutes,
+  ...traceRoutes,
 ];

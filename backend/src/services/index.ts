@@ -16,6 +16,7 @@ import type { TokenRotationService } from "./token-rotation";
 import type { TokenService } from "./tokens";
 import type { WorkspaceService } from "./workspaces";
 import type { SigningSecretRotationService } from "./signing-secret-rotation";
+import type { TraceQueryService } from "./traces/query";
 
 /** What requests reach (REST routes and tRPC procedures alike); the background runtimes stay in `Runtime`. */
 export interface RequestServices {
@@ -30,6 +31,8 @@ export interface RequestServices {
   settings: SettingsService;
   tokenRotation: TokenRotationService;
   signingSecretRotation: SigningSecretRotationService;
+  /** The trace API: a log as a trace root with its spans and evaluations. */
+  traces: TraceQueryService;
   /** Attachments: stored during ingestion (local folder), served through signed links. */
   attachments: AttachmentService;
   mediaUrls: MediaUrlSigner;

@@ -12,6 +12,7 @@ import {
   VERDICTS,
 } from "../enums";
 import { LIMITS } from "../limits";
+import { Spans, TraceInput } from "./traces";
 import {
   codePoints,
   contextId,
@@ -171,6 +172,9 @@ export const CreateLogBody = z
     userId: contextId("userId"),
     endUserId: contextId("endUserId"),
     agentId: contextId("agentId"),
+    /** This log as a trace root: its name and grouping ids, and its steps. */
+    trace: unmapped(TraceInput),
+    spans: unmapped(Spans),
   })
   .transform((body) => {
     // The canonical name wins; otherwise the first alias given.

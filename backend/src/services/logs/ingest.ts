@@ -4,6 +4,8 @@ import type { SqlClient } from "../../db/sql";
 import type { SyncGate } from "../../evaluation/sync-gate";
 import { ApiError } from "../../lib/api-error";
 import { assertUnderCap } from "../../lib/caps";
+import { prepareSpans } from "../traces/spans";
+import { writeTrace, type TraceWrite } from "../traces/write";
 import type { UrlGuard } from "../../outbound";
 import type { AttachmentService } from "../attachments";
 import { checkOutboundUrl } from "../outbound-check";
@@ -86,6 +88,9 @@ export class LogIngestService {
     body: CreateLogInput,
   ): Promise<{ stored: Stored; row: LogInsert; rules: ReturnType<SyncGate["prefetchRules"]> | undefined }> {
     if (body.callbackUrl) await checkOutboundUrl(this.guard, body.callbackUrl, "callbackUrl");
+    // Spans are checked (and their tree settled) before anything is stored: all or nothing.
+    const trace: TraceWrite | undefined =
+      body.spans?.length || body.trace ? { spans: body.spans?.length ? prepareSpans(body.spans) : [], fields: body.trace } : undefined;
     const id = body.id ?? randomUUID();
     const attachments = body.attachments?.length ? await this.attachments.storeAll(ctx.workspaceId, id, body.attachments) : [];
     const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : null;
@@ -93,7 +98,7 @@ export class LogIngestService {
     const row = toLogInsert(ctx.workspaceId, id, body, lease, attachments);
     let stored: Stored;
     try {
-      stored = body.id ? await this.insertOne(ctx, row) : await this.batches.submit(row);
+      stored = body.id || trace ? await this.insertOne(ctx, row, trace) : await this.batches.submit(row);
     } catch (err) {
       // Keep the files when the row may have been written after all (the connection dropped at commit).
       const first = attachments[0];
@@ -128,7 +133,7 @@ export class LogIngestService {
    * One log in its own transaction, locked on its id: requests sending the same caller id one after another
    * find it stored and answer it as is, and only the request that stores it creates its project and task.
    */
-  private async insertOne(ctx: IngestContext, row: LogInsert): Promise<Stored> {
+  private async insertOne(ctx: IngestContext, row: LogInsert, trace?: TraceWrite): Promise<Stored> {
     return this.sql.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [row.id]);
       const existing = await this.existing(tx, ctx, row.id);
@@ -136,7 +141,10 @@ export class LogIngestService {
       // A concurrent first use of the same project can hide the new row from this statement's snapshot
       // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
       for (let attempt = 0; attempt < 3; attempt++) {
-        if ((await insertLogs(tx, [row], this.maxProjects)).has(row.id)) return { id: row.id, status: "pending" as const, inserted: true };
+        if ((await insertLogs(tx, [row], this.maxProjects)).has(row.id)) {
+          if (trace) await writeTrace(tx, row.workspaceId, row.id, trace);
+          return { id: row.id, status: "pending" as const, inserted: true };
+        }
         await this.assertProjectAllowed(tx, row);
       }
       throw new Error("log insert returned no row after retries");

@@ -1,0 +1,124 @@
+import type { SpanEventType, SpanKind, SpanStatus, TraceDetail, TraceEvaluation, TraceSpan } from "@tracira/shared";
+import type { SqlClient } from "../../db/sql";
+import { ApiError } from "../../lib/api-error";
+
+interface TraceRow {
+  id: string;
+  name: string;
+  trace_status: SpanStatus;
+  span_count: number;
+  started_at: Date | null;
+  ended_at: Date | null;
+  timestamp: Date;
+  latency_ms: number | null;
+  total_input_tokens: number;
+  total_output_tokens: number;
+  total_cost_usd: number;
+  tags: string[];
+  metadata: Record<string, unknown> | null;
+}
+
+interface SpanRow {
+  id: string;
+  trace_id: string;
+  parent_span_id: string | null;
+  kind: SpanKind;
+  name: string;
+  status: SpanStatus;
+  started_at: Date;
+  ended_at: Date | null;
+  provider: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_input_tokens: number | null;
+  cost_usd: number | null;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  attributes: Record<string, unknown> | null;
+  dotted_order: string;
+  event_type: SpanEventType;
+  decision_kind: string | null;
+}
+
+type EvaluationRow = Omit<TraceEvaluation, "created_at" | "metadata"> & { created_at: Date; metadata: Record<string, unknown> | null };
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const ms = (from: Date | string | null, to: Date | string | null) =>
+  from && to ? new Date(to).getTime() - new Date(from).getTime() : null;
+
+/** One trace as the trace API shows it: its header (a log's own fields and its rollups), spans in tree order, evaluations. */
+export class TraceQueryService {
+  constructor(private readonly sql: SqlClient) {}
+
+  async get(workspaceId: string, traceId: string): Promise<TraceDetail> {
+    const [trace] = await this.sql.query<TraceRow>(
+      `SELECT l.id, coalesce(l.trace_name, l.task_name, p.name) AS name, l.trace_status, l.span_count, l.started_at, l.ended_at,
+         l.timestamp, l.latency_ms, l.total_input_tokens, l.total_output_tokens, l.total_cost_usd, l.tags, l.metadata
+       FROM logs l JOIN projects p ON p.id = l.project_id WHERE l.id = $1 AND l.workspace_id = $2::uuid`,
+      [traceId, workspaceId],
+    );
+    if (!trace) throw ApiError.notFound("Trace");
+    const [spans, evaluations] = await Promise.all([
+      this.sql.query<SpanRow>(`SELECT * FROM spans WHERE trace_id = $1 ORDER BY dotted_order, id`, [traceId]),
+      this.sql.query<EvaluationRow>(
+        `SELECT id, span_id, trace_id, evaluator, evaluator_version, name, score, label, reason, metadata, created_at
+         FROM evaluations WHERE trace_id = $1 ORDER BY created_at, id`,
+        [traceId],
+      ),
+    ]);
+    return { trace: header(trace), spans: spans.map(toSpan), evaluations: evaluations.map(toEvaluation) };
+  }
+}
+
+/** A log without spans is a one-step trace: it starts at its timestamp and lasts its latency. */
+function header(t: TraceRow): TraceDetail["trace"] {
+  const oneStep = t.span_count === 0;
+  const started = oneStep ? t.timestamp : (t.started_at ?? t.timestamp);
+  const ended = oneStep ? new Date(new Date(t.timestamp).getTime() + Math.round(t.latency_ms ?? 0)) : t.ended_at;
+  return {
+    id: t.id,
+    name: t.name,
+    status: t.trace_status,
+    started_at: iso(started)!,
+    ended_at: iso(ended),
+    duration_ms: ms(started, ended),
+    total_input_tokens: t.total_input_tokens,
+    total_output_tokens: t.total_output_tokens,
+    total_cost_usd: t.total_cost_usd,
+    tags: t.tags ?? [],
+    metadata: t.metadata ?? {},
+  };
+}
+
+function toSpan(s: SpanRow): TraceSpan {
+  return {
+    id: s.id,
+    trace_id: s.trace_id,
+    parent_span_id: s.parent_span_id,
+    kind: s.kind,
+    name: s.name,
+    status: s.status,
+    started_at: iso(s.started_at)!,
+    ended_at: iso(s.ended_at),
+    duration_ms: ms(s.started_at, s.ended_at),
+    provider: s.provider,
+    model: s.model,
+    input_tokens: s.input_tokens,
+    output_tokens: s.output_tokens,
+    cached_input_tokens: s.cached_input_tokens,
+    cost_usd: s.cost_usd,
+    input: s.input ?? null,
+    output: s.output ?? null,
+    error: s.error ?? null,
+    attributes: s.attributes ?? {},
+    dotted_order: s.dotted_order,
+    event_type: s.event_type,
+    decision_kind: s.decision_kind,
+  };
+}
+
+function toEvaluation(e: EvaluationRow): TraceEvaluation {
+  return { ...e, metadata: e.metadata ?? {}, created_at: iso(e.created_at)! };
+}

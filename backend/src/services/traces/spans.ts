@@ -1,0 +1,172 @@
+import { LIMITS, type SpanEventType, type SpanInput, type SpanStatus } from "@tracira/shared";
+import type { SqlClient } from "../../db/sql";
+import { ApiError } from "../../lib/api-error";
+
+/** A span ready for its row: status and event type settled, payloads cut to size, its place in the tree. */
+export interface PreparedSpan {
+  id: string;
+  parentSpanId: string | null;
+  kind: SpanInput["kind"];
+  name: string;
+  status: SpanStatus;
+  startedAt: Date;
+  endedAt: Date | null;
+  provider: string | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedInputTokens: number | null;
+  costUsd: number | null;
+  input: string | null;
+  output: string | null;
+  error: string | null;
+  attributes: string | null;
+  dottedOrder: string;
+  eventType: SpanEventType;
+  decisionKind: string | null;
+}
+
+/** A payload as stored: its JSON, or past the limit a marker that says it was cut and how large it was. */
+export function storedPayload(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const json = JSON.stringify(value);
+  if (Buffer.byteLength(json) <= LIMITS.spanPayloadBytes) return json;
+  return JSON.stringify({ truncated: true, original_bytes: Buffer.byteLength(json), preview: json.slice(0, 2_000) });
+}
+
+/** The session event a span is, when the caller did not say: from its kind, its status and its attributes. */
+export function eventTypeOf(span: SpanInput): SpanEventType {
+  if (span.eventType) return span.eventType;
+  if (span.error !== undefined && span.error !== null) return "error";
+  if (span.decisionKind) return span.decisionKind === "handoff" ? "handoff" : "decision";
+  switch (span.kind) {
+    case "llm":
+    case "embedding":
+      return "llm_call";
+    case "tool":
+    case "mcp":
+    case "webhook":
+      return "tool_call";
+    case "guardrail":
+      return "guardrail_eval";
+    case "condition":
+      return "decision";
+    case "agent":
+      return "response";
+    default:
+      return "state_change";
+  }
+}
+
+const segment = (span: SpanInput) => `${span.startedAt!.getTime()}-${span.id}`;
+
+/**
+ * Settles each span of one request: its status (error when it carries one, running while it has no end),
+ * its event type, and its `dotted_order` (LangSmith-style: the ancestors' `<epoch ms>-<id>` joined by dots,
+ * so sorting by it lists the tree depth first), from its parent in the same request or already stored.
+ */
+export function prepareSpans(spans: readonly SpanInput[], storedOrders: ReadonlyMap<string, string> = new Map()): PreparedSpan[] {
+  const byId = new Map<string, SpanInput>();
+  spans.forEach((span, index) => {
+    if (byId.has(span.id))
+      throw ApiError.invalid(`spans[${index}].id "${span.id}" appears twice in this request.`, { [`spans.${index}.id`]: "is a duplicate" });
+    byId.set(span.id, span);
+  });
+  const orders = new Map<string, string>();
+  const orderOf = (span: SpanInput, seen: Set<string>): string => {
+    const known = orders.get(span.id);
+    if (known) return known;
+    if (span.dottedOrder) return span.dottedOrder;
+    const parentId = span.parentSpanId ?? null;
+    if (parentId === null) return segment(span);
+    if (seen.has(parentId)) throw ApiError.invalid(`span "${span.id}" is its own ancestor.`, { spans: "the parents form a circle" });
+    const parent = byId.get(parentId);
+    const parentOrder = parent ? orderOf(parent, new Set(seen).add(span.id)) : storedOrders.get(parentId);
+    // A parent not seen yet (it may arrive later): the span sorts as a root until then.
+    return parentOrder ? `${parentOrder}.${segment(span)}` : segment(span);
+  };
+  return spans.map((span) => {
+    const dottedOrder = orderOf(span, new Set([span.id]));
+    orders.set(span.id, dottedOrder);
+    const failed = span.error !== undefined && span.error !== null;
+    return {
+      id: span.id,
+      parentSpanId: span.parentSpanId ?? null,
+      kind: span.kind,
+      name: span.name,
+      status: span.status ?? (failed ? "error" : span.endedAt ? "ok" : "running"),
+      startedAt: span.startedAt!,
+      endedAt: span.endedAt ?? null,
+      provider: span.provider ?? null,
+      model: span.model ?? null,
+      inputTokens: span.inputTokens ?? null,
+      outputTokens: span.outputTokens ?? null,
+      cachedInputTokens: span.cachedInputTokens ?? null,
+      costUsd: span.costUsd ?? null,
+      input: storedPayload(span.input),
+      output: storedPayload(span.output),
+      error: storedPayload(span.error),
+      attributes: span.attributes ? JSON.stringify(span.attributes) : null,
+      dottedOrder,
+      eventType: eventTypeOf(span),
+      decisionKind: span.decisionKind ?? null,
+    };
+  });
+}
+
+const INSERT_SPANS = `
+INSERT INTO spans (id, trace_id, workspace_id, parent_span_id, kind, name, status, started_at, ended_at, provider, model,
+  input_tokens, output_tokens, cached_input_tokens, cost_usd, input, output, error, attributes, dotted_order, event_type, decision_kind)
+SELECT s.id, $1, $2::uuid, s.parent_span_id, s.kind, s.name, s.status, s.started_at, s.ended_at, s.provider, s.model,
+  s.input_tokens, s.output_tokens, s.cached_input_tokens, s.cost_usd, s.input, s.output, s.error, s.attributes, s.dotted_order,
+  s.event_type, s.decision_kind
+FROM jsonb_to_recordset($3::jsonb) AS s(id text, parent_span_id text, kind text, name text, status text, started_at timestamptz,
+  ended_at timestamptz, provider text, model text, input_tokens int, output_tokens int, cached_input_tokens int, cost_usd float8,
+  input jsonb, output jsonb, error jsonb, attributes jsonb, dotted_order text, event_type text, decision_kind text)
+ON CONFLICT (trace_id, id) DO NOTHING`;
+
+/** The trace's rollups from its spans, recomputed in the same transaction as the spans' write. */
+const REFRESH_ROLLUPS = `
+UPDATE logs l SET
+  span_count = s.n, error_count = s.errors, llm_call_count = s.llm, tool_call_count = s.tools,
+  total_input_tokens = s.input_tokens, total_output_tokens = s.output_tokens, total_cost_usd = s.cost,
+  started_at = s.started, ended_at = CASE WHEN s.open > 0 THEN NULL ELSE s.ended END,
+  trace_status = CASE WHEN s.errors > 0 THEN 'error' WHEN s.open > 0 THEN 'running' ELSE 'ok' END
+FROM (
+  SELECT count(*)::int AS n, (count(*) FILTER (WHERE status = 'error'))::int AS errors,
+    (count(*) FILTER (WHERE kind = 'llm'))::int AS llm, (count(*) FILTER (WHERE kind IN ('tool', 'mcp')))::int AS tools,
+    coalesce(sum(input_tokens), 0)::int AS input_tokens, coalesce(sum(output_tokens), 0)::int AS output_tokens,
+    coalesce(sum(cost_usd), 0)::float8 AS cost, min(started_at) AS started, max(ended_at) AS ended,
+    (count(*) FILTER (WHERE ended_at IS NULL))::int AS open
+  FROM spans WHERE trace_id = $1
+) s
+WHERE l.id = $1`;
+
+/** Writes the spans of one trace (a span already stored under its id is kept) and refreshes its rollups. */
+export async function insertSpans(tx: SqlClient, workspaceId: string, traceId: string, spans: readonly PreparedSpan[]): Promise<void> {
+  if (spans.length === 0) return;
+  const rows = spans.map((s) => ({
+    id: s.id,
+    parent_span_id: s.parentSpanId,
+    kind: s.kind,
+    name: s.name,
+    status: s.status,
+    started_at: s.startedAt.toISOString(),
+    ended_at: s.endedAt?.toISOString() ?? null,
+    provider: s.provider,
+    model: s.model,
+    input_tokens: s.inputTokens,
+    output_tokens: s.outputTokens,
+    cached_input_tokens: s.cachedInputTokens,
+    cost_usd: s.costUsd,
+    input: s.input === null ? null : JSON.parse(s.input),
+    output: s.output === null ? null : JSON.parse(s.output),
+    error: s.error === null ? null : JSON.parse(s.error),
+    attributes: s.attributes === null ? null : JSON.parse(s.attributes),
+    dotted_order: s.dottedOrder,
+    event_type: s.eventType,
+    decision_kind: s.decisionKind,
+  }));
+  await tx.query(INSERT_SPANS, [traceId, workspaceId, JSON.stringify(rows)]);
+  await tx.query(REFRESH_ROLLUPS, [traceId]);
+}

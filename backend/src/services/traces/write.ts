@@ -1,0 +1,25 @@
+import type { TraceInput } from "@tracira/shared";
+import type { SqlClient } from "../../db/sql";
+import { insertSpans, type PreparedSpan } from "./spans";
+
+/** What a log brings for its trace: its spans (settled) and the trace's own fields. */
+export interface TraceWrite {
+  spans: PreparedSpan[];
+  fields: TraceInput | undefined;
+}
+
+/** Inside the log's own transaction: the trace's fields, then its spans and their rollups. */
+export async function writeTrace(tx: SqlClient, workspaceId: string, traceId: string, trace: TraceWrite): Promise<void> {
+  const f = trace.fields;
+  if (f && (f.name || f.agentId || f.runnerId || f.threadId || f.runId)) {
+    await tx.query(`UPDATE logs SET trace_name = $2, agent_id = $3, runner_id = $4, thread_id = $5, run_id = $6 WHERE id = $1`, [
+      traceId,
+      f.name ?? null,
+      f.agentId ?? null,
+      f.runnerId ?? null,
+      f.threadId ?? null,
+      f.runId ?? null,
+    ]);
+  }
+  await insertSpans(tx, workspaceId, traceId, trace.spans);
+}

@@ -1,0 +1,195 @@
+import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
+import { startTestServer, type TestServer } from "./helpers/server";
+
+/** A log is a trace root: spans sent with it, and the trace API's view of them (peer-flapjack-logs-tracing's shapes). */
+let db: TestDatabase;
+let server: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_WORKER: "false" });
+});
+afterAll(async () => {
+  await server?.close();
+  await db?.drop();
+});
+
+const at = (s: number) => new Date(Date.UTC(2026, 4, 1, 12, 0, s)).toISOString();
+
+/** agent → (llm, tool → llm): three levels, sent children first. */
+const TREE = [
+  {
+    id: "llm-2",
+    parentSpanId: "tool-1",
+    kind: "llm",
+    name: "summarize",
+    startedAt: at(2),
+    endedAt: at(3),
+    provider: "openai",
+    model: "gpt-4o-mini",
+    inputTokens: 50,
+    outputTokens: 20,
+    costUsd: 0.001,
+  },
+  {
+    id: "tool-1",
+    parentSpanId: "agent-0",
+    kind: "tool",
+    name: "search",
+    startedAt: at(1),
+    endedAt: at(3),
+    input: { q: "refund" },
+    output: { hits: 3 },
+  },
+  {
+    id: "llm-1",
+    parentSpanId: "agent-0",
+    kind: "llm",
+    name: "plan",
+    startedAt: at(0.5),
+    endedAt: at(1),
+    provider: "anthropic",
+    model: "claude-haiku-4-5",
+    inputTokens: 1200,
+    outputTokens: 460,
+    cachedInputTokens: 800,
+    costUsd: 0.0224,
+  },
+  { id: "agent-0", kind: "agent", name: "agent-turn", startedAt: at(0), endedAt: at(4) },
+];
+
+const SPAN_KEYS = [
+  "id",
+  "trace_id",
+  "parent_span_id",
+  "kind",
+  "name",
+  "status",
+  "started_at",
+  "ended_at",
+  "duration_ms",
+  "provider",
+  "model",
+  "input_tokens",
+  "output_tokens",
+  "cached_input_tokens",
+  "cost_usd",
+  "input",
+  "output",
+  "error",
+  "attributes",
+  "dotted_order",
+  "event_type",
+  "decision_kind",
+].sort();
+const TRACE_KEYS = [
+  "id",
+  "name",
+  "status",
+  "started_at",
+  "ended_at",
+  "duration_ms",
+  "total_input_tokens",
+  "total_output_tokens",
+  "total_cost_usd",
+  "tags",
+  "metadata",
+].sort();
+
+test("a log with a three-level span tree: the trace's documented shape, rollups equal to the sums, spans in tree order", async () => {
+  const sent = await server.call("POST", "/api/logs", {
+    id: "trace-1",
+    project: "traces",
+    output: "Here is your refund status.",
+    tags: ["production"],
+    trace: { name: "chat-turn", agentId: "agent-7" },
+    spans: TREE,
+  });
+  expect(sent).toMatchObject({ status: 200, body: { ok: true, id: "trace-1" } });
+
+  const { status, body } = await server.call("GET", "/api/traces/trace-1");
+  expect(status).toBe(200);
+  expect(Object.keys(body).sort()).toEqual(["evaluations", "spans", "trace"]);
+  expect(Object.keys(body.trace).sort()).toEqual(TRACE_KEYS);
+  expect(body.trace).toMatchObject({
+    id: "trace-1",
+    name: "chat-turn",
+    status: "ok",
+    started_at: at(0),
+    ended_at: at(4),
+    duration_ms: 4000,
+    total_input_tokens: 1250,
+    total_output_tokens: 480,
+    tags: ["production"],
+  });
+  expect(body.trace.total_cost_usd).toBeCloseTo(0.0234, 10);
+  for (const span of body.spans) expect(Object.keys(span).sort()).toEqual(SPAN_KEYS);
+  // Depth first: the agent, then its children by start time, each followed by its own children.
+  expect(body.spans.map((s: { id: string }) => s.id)).toEqual(["agent-0", "llm-1", "tool-1", "llm-2"]);
+  expect(body.spans.map((s: { dotted_order: string }) => s.dotted_order)).toEqual(
+    [...body.spans.map((s: { dotted_order: string }) => s.dotted_order)].sort(),
+  );
+  const llm2 = body.spans.find((s: { id: string }) => s.id === "llm-2");
+  expect(llm2).toMatchObject({
+    trace_id: "trace-1",
+    parent_span_id: "tool-1",
+    kind: "llm",
+    status: "ok",
+    duration_ms: 1000,
+    event_type: "llm_call",
+  });
+  expect(llm2.dotted_order.split(".")).toHaveLength(3);
+  expect(body.spans.find((s: { id: string }) => s.id === "tool-1")).toMatchObject({
+    input: { q: "refund" },
+    output: { hits: 3 },
+    event_type: "tool_call",
+  });
+  expect(body.evaluations).toEqual([]);
+
+  // The log itself is unchanged by its spans: the same fields as a log without any.
+  await server.call("POST", "/api/logs", { id: "plain-1", project: "traces", output: "No spans here." });
+  const [withSpans, plain] = await Promise.all([server.call("GET", "/api/logs/trace-1"), server.call("GET", "/api/logs/plain-1")]);
+  expect(Object.keys(withSpans.body).sort()).toEqual(Object.keys(plain.body).sort());
+  expect(withSpans.body).toMatchObject({ id: "trace-1", output: "Here is your refund status.", status: "pending" });
+});
+
+test("a log without spans is a one-step trace", async () => {
+  await server.call("POST", "/api/logs", { id: "one-step", project: "traces", task: "reply", output: "hi", latencyMs: 250 });
+  const { body } = await server.call("GET", "/api/traces/one-step");
+  expect(body.trace).toMatchObject({ id: "one-step", name: "reply", status: "ok", duration_ms: 250, total_input_tokens: 0 });
+  expect(body.spans).toEqual([]);
+});
+
+test("bad spans are a 400 naming the field, and nothing is stored (neither the log nor any span)", async () => {
+  const bad = [
+    { spans: [{ id: "a", kind: "robot", name: "x", startedAt: at(0) }], field: /spans\.0\.kind/ },
+    {
+      spans: [
+        { id: "a", kind: "llm", name: "x", startedAt: at(0) },
+        { id: "a", kind: "llm", name: "y", startedAt: at(1) },
+      ],
+      field: /spans\.1\.id/,
+    },
+    {
+      spans: [
+        { id: "a", parentSpanId: "b", kind: "llm", name: "x", startedAt: at(0) },
+        { id: "b", parentSpanId: "a", kind: "llm", name: "y", startedAt: at(1) },
+      ],
+      field: /spans/,
+    },
+    { spans: [{ id: "has space", kind: "llm", name: "x", startedAt: at(0) }], field: /spans\.0\.id/ },
+    { spans: [{ id: "a", kind: "llm", name: "x" }], field: /spans\.0\.startedAt/ },
+  ];
+  for (const [i, { spans, field }] of bad.entries()) {
+    const res = await server.call("POST", "/api/logs", { id: `bad-${i}`, project: "traces", output: "x", spans });
+    expect({ i, status: res.status, code: res.body.code }).toEqual({ i, status: 400, code: "invalid_request" });
+    expect(Object.keys(res.body.fields ?? {}).join(",")).toMatch(field);
+    expect((await server.call("GET", `/api/logs/bad-${i}`)).status).toBe(404);
+  }
+});
+
+test("another workspace's trace is a 404", async () => {
+  const stranger = await server.newWorkspace("Stranger");
+  expect((await server.call("GET", "/api/traces/trace-1", undefined, { token: stranger })).status).toBe(404);
+  expect((await server.call("GET", "/api/traces/no-such-trace")).status).toBe(404);
+});

@@ -1,0 +1,167 @@
+import { z } from "zod";
+import { LIMITS } from "../limits";
+import { enumOf, isoDateTime, maxChars, nonNegativeNumber, optionalText, unmapped } from "./fields";
+
+/** The kinds of step a span records (peer-flapjack-logs-tracing). */
+export const SPAN_KINDS = [
+  "agent",
+  "runner_step",
+  "llm",
+  "tool",
+  "mcp",
+  "webhook",
+  "condition",
+  "embedding",
+  "guardrail",
+  "chain",
+] as const;
+export type SpanKind = (typeof SPAN_KINDS)[number];
+
+/** A span's (and a trace's) execution status, apart from any verdict. */
+export const SPAN_STATUSES = ["running", "ok", "error"] as const;
+export type SpanStatus = (typeof SPAN_STATUSES)[number];
+
+/** What a span is as a session event (peer-session-traces). */
+export const SPAN_EVENT_TYPES = [
+  "llm_call",
+  "tool_call",
+  "tool_result",
+  "decision",
+  "handoff",
+  "guardrail_eval",
+  "state_change",
+  "error",
+  "response",
+] as const;
+export type SpanEventType = (typeof SPAN_EVENT_TYPES)[number];
+
+const SPAN_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+const spanId = (field: string) =>
+  z
+    .string({ error: () => `${field} must be text: letters, digits and . _ : - (at most 200)` })
+    .regex(SPAN_ID, { error: `${field} may use letters, digits and . _ : - (1 to 200 characters)` });
+const tokens = (field: string) =>
+  unmapped(
+    z.coerce
+      .number({ error: () => `${field} must be a whole number` })
+      .int({ error: `${field} must be a whole number` })
+      .min(0),
+  );
+
+/** One span as callers send it (camelCase, as the rest of Tracira's own API). */
+export const SpanInput = z
+  .object({
+    id: spanId("spans[].id"),
+    parentSpanId: unmapped(spanId("spans[].parentSpanId").nullable()),
+    kind: enumOf("spans[].kind", SPAN_KINDS),
+    name: maxChars(
+      z.string({ error: 'spans[].name is required, e.g. "agent-turn"' }).trim().min(1),
+      LIMITS.shortFieldChars,
+      "spans[].name is too long",
+    ),
+    status: unmapped(enumOf("spans[].status", SPAN_STATUSES)),
+    startedAt: isoDateTime("spans[].startedAt"),
+    endedAt: unmapped(isoDateTime("spans[].endedAt")),
+    provider: optionalText("spans[].provider", LIMITS.shortFieldChars),
+    model: optionalText("spans[].model", LIMITS.shortFieldChars),
+    inputTokens: tokens("spans[].inputTokens"),
+    outputTokens: tokens("spans[].outputTokens"),
+    cachedInputTokens: tokens("spans[].cachedInputTokens"),
+    costUsd: nonNegativeNumber("spans[].costUsd"),
+    input: z.unknown().optional(),
+    output: z.unknown().optional(),
+    error: z.unknown().optional(),
+    attributes: unmapped(z.record(z.string(), z.unknown(), { error: () => "spans[].attributes must be an object" })),
+    dottedOrder: optionalText("spans[].dottedOrder", 10_000),
+    eventType: unmapped(enumOf("spans[].eventType", SPAN_EVENT_TYPES)),
+    decisionKind: optionalText("spans[].decisionKind", LIMITS.shortFieldChars),
+  })
+  .meta({ id: "SpanInput" });
+export type SpanInput = z.output<typeof SpanInput>;
+
+/** The trace a log is the root of: its name and the ids tracing callers group traces by. */
+export const TraceInput = z
+  .object({
+    name: optionalText("trace.name", LIMITS.shortFieldChars),
+    agentId: optionalText("trace.agentId", LIMITS.shortFieldChars),
+    runnerId: optionalText("trace.runnerId", LIMITS.shortFieldChars),
+    threadId: optionalText("trace.threadId", LIMITS.shortFieldChars),
+    runId: optionalText("trace.runId", LIMITS.shortFieldChars),
+  })
+  .meta({ id: "TraceInput" });
+export type TraceInput = z.output<typeof TraceInput>;
+
+export const Spans = z
+  .array(SpanInput, { error: () => "spans must be an array of spans" })
+  .max(LIMITS.spansPerRequest, { error: `at most ${LIMITS.spansPerRequest} spans per request` });
+
+// ---------- the trace API's answers (snake_case, as peer-flapjack-logs-tracing documents them) ----------
+
+export const TraceSpan = z
+  .object({
+    id: z.string(),
+    trace_id: z.string(),
+    parent_span_id: z.string().nullable(),
+    kind: z.enum(SPAN_KINDS),
+    name: z.string(),
+    status: z.enum(SPAN_STATUSES),
+    started_at: z.string(),
+    ended_at: z.string().nullable(),
+    duration_ms: z.number().nullable(),
+    provider: z.string().nullable(),
+    model: z.string().nullable(),
+    input_tokens: z.number().nullable(),
+    output_tokens: z.number().nullable(),
+    cached_input_tokens: z.number().nullable(),
+    cost_usd: z.number().nullable(),
+    input: z.unknown(),
+    output: z.unknown(),
+    error: z.unknown(),
+    attributes: z.record(z.string(), z.unknown()),
+    dotted_order: z.string(),
+    event_type: z.enum(SPAN_EVENT_TYPES),
+    decision_kind: z.string().nullable(),
+  })
+  .meta({ id: "TraceSpan" });
+export type TraceSpan = z.infer<typeof TraceSpan>;
+
+export const TraceEvaluation = z
+  .object({
+    id: z.string(),
+    span_id: z.string().nullable(),
+    trace_id: z.string(),
+    evaluator: z.string(),
+    evaluator_version: z.string().nullable(),
+    name: z.string(),
+    score: z.number().nullable(),
+    label: z.string().nullable(),
+    reason: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+  })
+  .meta({ id: "TraceEvaluation" });
+export type TraceEvaluation = z.infer<typeof TraceEvaluation>;
+
+export const TraceHeader = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(SPAN_STATUSES),
+    started_at: z.string(),
+    ended_at: z.string().nullable(),
+    duration_ms: z.number().nullable(),
+    total_input_tokens: z.number(),
+    total_output_tokens: z.number(),
+    total_cost_usd: z.number(),
+    tags: z.array(z.string()),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "TraceHeader" });
+export type TraceHeader = z.infer<typeof TraceHeader>;
+
+export const TraceDetail = z
+  .object({ trace: TraceHeader, spans: z.array(TraceSpan), evaluations: z.array(TraceEvaluation) })
+  .meta({ id: "TraceDetail" });
+export type TraceDetail = z.infer<typeof TraceDetail>;
+
+export const TraceParams = z.object({ traceId: z.string().min(1).max(LIMITS.shortFieldChars) });
