@@ -34,6 +34,7 @@ import { WorkspaceService } from "./services/workspaces";
 import { SigningSecretRotationService } from "./services/signing-secret-rotation";
 import { DiskGuard } from "./db/disk-guard";
 import { TraceQueryService } from "./services/traces/query";
+import { SpanAppendService } from "./services/traces/append";
 
 /**
  * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
@@ -147,5 +148,6 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     sessions: new SessionService(db.prisma, config.accounts.sessionTtlMs),
     analytics: new AnalyticsService(db.sql),
     traces: new TraceQueryService(db.sql),
+    spans: new SpanAppendService(db.sql),
   };
 }

@@ -193,3 +193,46 @@ test("another workspace's trace is a 404", async () => {
   expect((await server.call("GET", "/api/traces/trace-1", undefined, { token: stranger })).status).toBe(404);
   expect((await server.call("GET", "/api/traces/no-such-trace")).status).toBe(404);
 });
+
+test("appending out of order (child before parent, a span twice, an open span closed later) gives one consistent tree", async () => {
+  expect((await server.call("POST", "/api/logs", { id: "stream-1", project: "traces", output: "streamed" })).status).toBe(200);
+  const append = (spans: unknown[]) => server.call("POST", "/api/logs/stream-1/spans", { spans });
+
+  // The grandchild first, its parent unknown yet; then the root, open.
+  expect(
+    (
+      await append([
+        { id: "c2", parentSpanId: "c1", kind: "llm", name: "inner", startedAt: at(2), endedAt: at(3), inputTokens: 10, outputTokens: 5 },
+      ])
+    ).status,
+  ).toBe(200);
+  expect((await append([{ id: "root", kind: "agent", name: "turn", startedAt: at(0) }])).body).toMatchObject({ ok: true, spanCount: 2 });
+  let trace = (await server.call("GET", "/api/traces/stream-1")).body;
+  expect(trace.trace.status).toBe("running");
+  expect(trace.trace.ended_at).toBeNull();
+
+  // The missing middle arrives (twice: a retry), then the root is closed.
+  const middle = { id: "c1", parentSpanId: "root", kind: "tool", name: "lookup", startedAt: at(1), endedAt: at(3), costUsd: 0.5 };
+  expect((await append([middle])).status).toBe(200);
+  expect((await append([middle])).body).toMatchObject({ spanCount: 3 });
+  expect(
+    (await append([{ id: "root", kind: "agent", name: "turn", startedAt: at(0), endedAt: at(5), outputTokens: 7 }])).body,
+  ).toMatchObject({ spanCount: 3 });
+
+  trace = (await server.call("GET", "/api/traces/stream-1")).body;
+  expect(trace.spans.map((s: { id: string }) => s.id)).toEqual(["root", "c1", "c2"]);
+  const [root, c1, c2] = trace.spans;
+  expect(c1.dotted_order.startsWith(`${root.dotted_order}.`)).toBe(true);
+  expect(c2.dotted_order.startsWith(`${c1.dotted_order}.`)).toBe(true);
+  expect(root).toMatchObject({ status: "ok", ended_at: at(5), duration_ms: 5000, output_tokens: 7 });
+  expect(trace.trace).toMatchObject({
+    status: "ok",
+    started_at: at(0),
+    ended_at: at(5),
+    total_input_tokens: 10,
+    total_output_tokens: 12,
+    total_cost_usd: 0.5,
+  });
+  // An unknown log is a 404; nothing is stored for it.
+  expect((await server.call("POST", "/api/logs/nope/spans", { spans: [middle] })).status).toBe(404);
+});

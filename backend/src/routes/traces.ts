@@ -1,7 +1,18 @@
-import { TraceDetail, TraceParams } from "@tracira/shared";
+import { AppendSpansBody, AppendSpansResponse, IdParams, TraceDetail, TraceParams } from "@tracira/shared";
 import { defineRoute } from "../http/route";
 
 export const traceRoutes = [
+  defineRoute({
+    method: "post",
+    path: "/api/logs/:id/spans",
+    tag: "Traces",
+    summary: "Append spans to a log's trace: idempotent by span id, children before parents allowed, open spans closed later",
+    auth: "token",
+    params: IdParams,
+    body: AppendSpansBody,
+    response: AppendSpansResponse,
+    handler: ({ auth, params, body, deps }) => deps.services.spans.append(auth.workspaceId, params.id, body.spans),
+  }),
   defineRoute({
     method: "get",
     path: "/api/traces/:traceId",

@@ -17,6 +17,7 @@ import type { TokenService } from "./tokens";
 import type { WorkspaceService } from "./workspaces";
 import type { SigningSecretRotationService } from "./signing-secret-rotation";
 import type { TraceQueryService } from "./traces/query";
+import type { SpanAppendService } from "./traces/append";
 
 /** What requests reach (REST routes and tRPC procedures alike); the background runtimes stay in `Runtime`. */
 export interface RequestServices {
@@ -33,6 +34,7 @@ export interface RequestServices {
   signingSecretRotation: SigningSecretRotationService;
   /** The trace API: a log as a trace root with its spans and evaluations. */
   traces: TraceQueryService;
+  spans: SpanAppendService;
   /** Attachments: stored during ingestion (local folder), served through signed links. */
   attachments: AttachmentService;
   mediaUrls: MediaUrlSigner;

@@ -165,3 +165,10 @@ export const TraceDetail = z
 export type TraceDetail = z.infer<typeof TraceDetail>;
 
 export const TraceParams = z.object({ traceId: z.string().min(1).max(LIMITS.shortFieldChars) });
+
+export const AppendSpansBody = z
+  .object({ spans: Spans.min(1, { error: "spans must list at least one span" }) })
+  .meta({ id: "AppendSpansBody" });
+export const AppendSpansResponse = z
+  .object({ ok: z.literal(true), traceId: z.string(), spanCount: z.number() })
+  .meta({ id: "SpansAppended" });

@@ -1,5 +1,6 @@
 import { LIMITS, type SpanEventType, type SpanInput, type SpanStatus } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
+import { arrayLiteral } from "../../db/array-literal";
 import { ApiError } from "../../lib/api-error";
 
 /** A span ready for its row: status and event type settled, payloads cut to size, its place in the tree. */
@@ -123,7 +124,18 @@ SELECT s.id, $1, $2::uuid, s.parent_span_id, s.kind, s.name, s.status, s.started
 FROM jsonb_to_recordset($3::jsonb) AS s(id text, parent_span_id text, kind text, name text, status text, started_at timestamptz,
   ended_at timestamptz, provider text, model text, input_tokens int, output_tokens int, cached_input_tokens int, cost_usd float8,
   input jsonb, output jsonb, error jsonb, attributes jsonb, dotted_order text, event_type text, decision_kind text)
-ON CONFLICT (trace_id, id) DO NOTHING`;
+ON CONFLICT (trace_id, id) DO UPDATE SET
+  -- The same span sent again (a retry, or closed later): what it adds is kept, nothing it omits is lost.
+  ended_at = coalesce(EXCLUDED.ended_at, spans.ended_at),
+  status = CASE WHEN EXCLUDED.status = 'running' AND spans.status <> 'running' THEN spans.status ELSE EXCLUDED.status END,
+  output = coalesce(EXCLUDED.output, spans.output),
+  error = coalesce(EXCLUDED.error, spans.error),
+  input_tokens = coalesce(EXCLUDED.input_tokens, spans.input_tokens),
+  output_tokens = coalesce(EXCLUDED.output_tokens, spans.output_tokens),
+  cached_input_tokens = coalesce(EXCLUDED.cached_input_tokens, spans.cached_input_tokens),
+  cost_usd = coalesce(EXCLUDED.cost_usd, spans.cost_usd),
+  attributes = coalesce(spans.attributes, '{}'::jsonb) || coalesce(EXCLUDED.attributes, '{}'::jsonb),
+  parent_span_id = coalesce(EXCLUDED.parent_span_id, spans.parent_span_id)`;
 
 /** The trace's rollups from its spans, recomputed in the same transaction as the spans' write. */
 const REFRESH_ROLLUPS = `
@@ -142,7 +154,37 @@ FROM (
 ) s
 WHERE l.id = $1`;
 
-/** Writes the spans of one trace (a span already stored under its id is kept) and refreshes its rollups. */
+/**
+ * Puts every span of the trace in its place: a span's `dotted_order` is its parent's followed by its own
+ * segment, or its own alone while its parent has not arrived; so a parent arriving after its children
+ * moves them (and theirs) under it. An order the caller gave is kept and its descendants sort under it.
+ */
+const ORDER_ROWS = `SELECT id, parent_span_id, started_at, dotted_order FROM spans WHERE trace_id = $1`;
+const SET_ORDERS = `
+UPDATE spans s SET dotted_order = v.dotted_order
+FROM unnest($2::text[], $3::text[]) AS v(id, dotted_order)
+WHERE s.trace_id = $1 AND s.id = v.id`;
+
+async function settleOrders(tx: SqlClient, traceId: string): Promise<void> {
+  const rows = await tx.query<{ id: string; parent_span_id: string | null; started_at: Date; dotted_order: string }>(ORDER_ROWS, [traceId]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const settled = new Map<string, string>();
+  const orderOf = (row: (typeof rows)[number], depth: number): string => {
+    const done = settled.get(row.id);
+    if (done) return done;
+    const own = `${new Date(row.started_at).getTime()}-${row.id}`;
+    const computed = row.dotted_order === own || row.dotted_order.endsWith(`.${own}`);
+    const parent = row.parent_span_id ? byId.get(row.parent_span_id) : undefined;
+    const order = !computed ? row.dotted_order : parent && depth < 1_000 ? `${orderOf(parent, depth + 1)}.${own}` : own;
+    settled.set(row.id, order);
+    return order;
+  };
+  const changed = rows.filter((r) => orderOf(r, 0) !== r.dotted_order);
+  if (changed.length === 0) return;
+  await tx.query(SET_ORDERS, [traceId, arrayLiteral(changed.map((r) => r.id)), arrayLiteral(changed.map((r) => settled.get(r.id)!))]);
+}
+
+/** Writes the spans of one trace (a span already stored under its id is completed, never duplicated), then its order and rollups. */
 export async function insertSpans(tx: SqlClient, workspaceId: string, traceId: string, spans: readonly PreparedSpan[]): Promise<void> {
   if (spans.length === 0) return;
   const rows = spans.map((s) => ({
@@ -168,5 +210,6 @@ export async function insertSpans(tx: SqlClient, workspaceId: string, traceId: s
     decision_kind: s.decisionKind,
   }));
   await tx.query(INSERT_SPANS, [traceId, workspaceId, JSON.stringify(rows)]);
+  await settleOrders(tx, traceId);
   await tx.query(REFRESH_ROLLUPS, [traceId]);
 }
