@@ -236,3 +236,116 @@ test("appending out of order (child before parent, a span twice, an open span cl
   // An unknown log is a 404; nothing is stored for it.
   expect((await server.call("POST", "/api/logs/nope/spans", { spans: [middle] })).status).toBe(404);
 });
+
+describe("GET /api/traces", () => {
+  const TOTAL = 1_000;
+  beforeAll(async () => {
+    const ids = Array.from({ length: TOTAL }, (_, i) => i);
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(
+        ids.slice(i, i + 50).map((n) =>
+          server.call("POST", "/api/logs", {
+            id: `walk-${n}`,
+            project: "walk",
+            output: "o",
+            // Many share a timestamp, so the id breaks ties in the cursor.
+            timestamp: at(100 + Math.floor(n / 7)),
+            trace: {
+              name: n % 10 === 0 ? `checkout-${n}` : `chat-${n}`,
+              agentId: `agent-${n % 4}`,
+              runnerId: n % 5 === 0 ? "runner-x" : undefined,
+              threadId: `thread-${n % 3}`,
+              runId: n === 42 ? "run-42" : undefined,
+            },
+            ...(n % 100 === 0
+              ? { spans: [{ id: "open", kind: "agent", name: "still going", startedAt: at(100 + Math.floor(n / 7)) }] }
+              : {}),
+          }),
+        ),
+      );
+    }
+  });
+
+  const all = async (query: string, pageSize = 97) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await server.call("GET", `/api/traces?limit=${pageSize}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.traces.map((t: { id: string }) => t.id));
+      cursor = res.body.nextCursor;
+      // New traces arrive while walking: they start after the walk began, so they never show up in it.
+      if (pages++ === 2)
+        await server.call("POST", "/api/logs", { id: `late-${pages}`, project: "walk", output: "late", trace: { name: "chat-late" } });
+    } while (cursor);
+    return seen;
+  };
+
+  test("the cursor walk visits each of 1,000+ traces exactly once, newest first, while new ones arrive", async () => {
+    const walked = await all("");
+    const walkIds = walked.filter((id) => id.startsWith("walk-"));
+    expect(walkIds).toHaveLength(TOTAL);
+    expect(new Set(walked).size).toBe(walked.length);
+    expect(walked.some((id) => id.startsWith("late-"))).toBe(false);
+    const first = await server.call("GET", "/api/traces?limit=1");
+    expect(first.body.traces[0].id).toMatch(/^late-/);
+    expect(Object.keys(first.body.traces[0]).sort()).toEqual(
+      [
+        "id",
+        "org_id",
+        "agent_id",
+        "runner_id",
+        "thread_id",
+        "run_id",
+        "session_id",
+        "user_id",
+        "name",
+        "status",
+        "started_at",
+        "ended_at",
+        "duration_ms",
+        "total_input_tokens",
+        "total_output_tokens",
+        "total_cost_usd",
+        "tags",
+        "span_count",
+        "error_count",
+        "llm_call_count",
+        "tool_call_count",
+      ].sort(),
+    );
+  });
+
+  test("every documented filter narrows to exactly its traces", async () => {
+    const walk = (ids: string[]) =>
+      ids
+        .filter((id) => id.startsWith("walk-"))
+        .map((id) => Number(id.slice(5)))
+        .sort((a, b) => a - b);
+    const expected = (keep: (n: number) => boolean) => Array.from({ length: TOTAL }, (_, n) => n).filter(keep);
+    expect(walk(await all("&agent_id=agent-1", 200))).toEqual(expected((n) => n % 4 === 1));
+    expect(walk(await all("&runner_id=runner-x", 200))).toEqual(expected((n) => n % 5 === 0));
+    expect(walk(await all("&thread_id=thread-2", 200))).toEqual(expected((n) => n % 3 === 2));
+    expect(walk(await all("&run_id=run-42", 200))).toEqual([42]);
+    expect(walk(await all("&status=running", 200))).toEqual(expected((n) => n % 100 === 0));
+    expect(walk(await all("&q=checkout", 200))).toEqual(expected((n) => n % 10 === 0));
+    expect(walk(await all("&agent_id=agent-0&q=checkout&status=ok", 200))).toEqual(
+      expected((n) => n % 4 === 0 && n % 10 === 0 && n % 100 !== 0),
+    );
+  });
+
+  test("limits and cursors are checked; another workspace sees none of them", async () => {
+    expect((await server.call("GET", "/api/traces?limit=201")).status).toBe(400);
+    expect((await server.call("GET", "/api/traces?cursor=garbage")).body).toMatchObject({
+      code: "invalid_request",
+      fields: { cursor: expect.any(String) },
+    });
+    expect((await server.call("GET", "/api/traces")).body.traces).toHaveLength(50);
+    const stranger = await server.newWorkspace("Walk stranger");
+    expect((await server.call("GET", "/api/traces?limit=200", undefined, { token: stranger })).body).toEqual({
+      traces: [],
+      nextCursor: null,
+    });
+  });
+});

@@ -1,4 +1,4 @@
-import { AppendSpansBody, AppendSpansResponse, IdParams, TraceDetail, TraceParams } from "@tracira/shared";
+import { AppendSpansBody, AppendSpansResponse, IdParams, ListTracesQuery, TraceDetail, TraceList, TraceParams } from "@tracira/shared";
 import { defineRoute } from "../http/route";
 
 export const traceRoutes = [
@@ -12,6 +12,16 @@ export const traceRoutes = [
     body: AppendSpansBody,
     response: AppendSpansResponse,
     handler: ({ auth, params, body, deps }) => deps.services.spans.append(auth.workspaceId, params.id, body.spans),
+  }),
+  defineRoute({
+    method: "get",
+    path: "/api/traces",
+    tag: "Traces",
+    summary: "List traces, newest first, with the composite cursor <startedAt>|<traceId> (nextCursor)",
+    auth: "token",
+    query: ListTracesQuery,
+    response: TraceList,
+    handler: ({ auth, query, deps }) => deps.services.traces.list(auth.workspaceId, query),
   }),
   defineRoute({
     method: "get",

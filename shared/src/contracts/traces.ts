@@ -172,3 +172,68 @@ export const AppendSpansBody = z
 export const AppendSpansResponse = z
   .object({ ok: z.literal(true), traceId: z.string(), spanCount: z.number() })
   .meta({ id: "SpansAppended" });
+
+// ---------- GET /api/traces ----------
+
+export const TRACE_PAGE_MAX = 200;
+
+/** `<startedAt ISO>|<traceId>`: where the previous page ended. */
+const TraceCursor = z
+  .string()
+  .max(400)
+  .transform((text, ctx) => {
+    const bar = text.indexOf("|");
+    const startedAt = bar > 0 ? new Date(text.slice(0, bar)) : new Date(Number.NaN);
+    if (Number.isNaN(startedAt.getTime()) || bar === text.length - 1) {
+      ctx.addIssue({ code: "custom", message: "cursor must be a nextCursor from a previous answer (<startedAt>|<traceId>)" });
+      return z.NEVER;
+    }
+    return { startedAt, traceId: text.slice(bar + 1) };
+  });
+
+export const ListTracesQuery = z.object({
+  limit: z.coerce
+    .number({ error: () => `limit must be a number from 1 to ${TRACE_PAGE_MAX}` })
+    .int({ error: `limit must be a whole number from 1 to ${TRACE_PAGE_MAX}` })
+    .min(1, { error: "limit must be at least 1" })
+    .max(TRACE_PAGE_MAX, { error: `limit must be at most ${TRACE_PAGE_MAX}` })
+    .default(50),
+  cursor: unmapped(TraceCursor),
+  agent_id: optionalText("agent_id", LIMITS.shortFieldChars),
+  runner_id: optionalText("runner_id", LIMITS.shortFieldChars),
+  thread_id: optionalText("thread_id", LIMITS.shortFieldChars),
+  run_id: optionalText("run_id", LIMITS.shortFieldChars),
+  status: unmapped(enumOf("status", SPAN_STATUSES)),
+  q: optionalText("q", LIMITS.queryChars),
+});
+export type ListTracesQuery = z.output<typeof ListTracesQuery>;
+
+export const TraceListItem = z
+  .object({
+    id: z.string(),
+    org_id: z.string(),
+    agent_id: z.string().nullable(),
+    runner_id: z.string().nullable(),
+    thread_id: z.string().nullable(),
+    run_id: z.string().nullable(),
+    session_id: z.string().nullable(),
+    user_id: z.string().nullable(),
+    name: z.string(),
+    status: z.enum(SPAN_STATUSES),
+    started_at: z.string(),
+    ended_at: z.string().nullable(),
+    duration_ms: z.number().nullable(),
+    total_input_tokens: z.number(),
+    total_output_tokens: z.number(),
+    total_cost_usd: z.number(),
+    tags: z.array(z.string()),
+    span_count: z.number(),
+    error_count: z.number(),
+    llm_call_count: z.number(),
+    tool_call_count: z.number(),
+  })
+  .meta({ id: "TraceListItem" });
+export type TraceListItem = z.infer<typeof TraceListItem>;
+
+export const TraceList = z.object({ traces: z.array(TraceListItem), nextCursor: z.string().nullable() }).meta({ id: "TraceList" });
+export type TraceList = z.infer<typeof TraceList>;

@@ -113,13 +113,13 @@ WITH input AS (
 INSERT INTO logs (
   id, workspace_id, project_id, task_name, timestamp, session_id, subject_id, actor_id, model,
   latency_ms, cost_usd, confidence, input, input_text, output, metadata, tags, attachments,
-  callback_url, callback_events, eval_lease_owner, eval_lease_until, eval_attempts
+  callback_url, callback_events, eval_lease_owner, eval_lease_until, eval_attempts, started_at
 )
 SELECT input.id, input.workspace_id, project.id, input.task_name, COALESCE(input.ts, now()), input.session_id,
   input.subject_id, input.actor_id, input.model, input.latency_ms, input.cost_usd, input.confidence, input.input,
   input.input_text, input.output, input.metadata, COALESCE(input.tags::text[], '{}'), input.attachments,
   input.callback_url, input.callback_events, input.lease_owner, now() + input.lease_ms * interval '1 millisecond',
-  CASE WHEN input.lease_owner IS NULL THEN 0 ELSE 1 END
+  CASE WHEN input.lease_owner IS NULL THEN 0 ELSE 1 END, COALESCE(input.ts, now())
 FROM input JOIN project ON project.workspace_id = input.workspace_id AND project.name = input.project
 ON CONFLICT (id) DO NOTHING
 RETURNING id`;

@@ -1,4 +1,14 @@
-import type { SpanEventType, SpanKind, SpanStatus, TraceDetail, TraceEvaluation, TraceSpan } from "@tracira/shared";
+import type {
+  ListTracesQuery,
+  SpanEventType,
+  SpanKind,
+  SpanStatus,
+  TraceDetail,
+  TraceEvaluation,
+  TraceList,
+  TraceListItem,
+  TraceSpan,
+} from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 import { ApiError } from "../../lib/api-error";
 
@@ -48,9 +58,68 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 const ms = (from: Date | string | null, to: Date | string | null) =>
   from && to ? new Date(to).getTime() - new Date(from).getTime() : null;
 
-/** One trace as the trace API shows it: its header (a log's own fields and its rollups), spans in tree order, evaluations. */
+interface TraceListRow extends TraceRow {
+  workspace_id: string;
+  agent_id: string | null;
+  runner_id: string | null;
+  thread_id: string | null;
+  run_id: string | null;
+  session_id: string | null;
+  actor_id: string | null;
+  error_count: number;
+  llm_call_count: number;
+  tool_call_count: number;
+  sort_at: Date;
+}
+
+/** When a trace started, for sorting and cursors: its first span, or (no spans) the log's timestamp (set on insert). */
+const SORT_AT = `l.started_at`;
+const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Traces as the trace API shows them: headers (a log's own fields and its rollups), spans in tree order, evaluations. */
 export class TraceQueryService {
   constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Newest first, `limit` at a time; `nextCursor` resumes after the last one (by start time, then id), so a
+   * walk visits each trace once even while new ones arrive (they start after the walk's first page).
+   */
+  async list(workspaceId: string, q: ListTracesQuery): Promise<TraceList> {
+    const where = ["l.workspace_id = $1::uuid"];
+    const params: unknown[] = [workspaceId];
+    const add = (clause: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (q.agent_id !== undefined) add((n) => `l.agent_id = ${n}`, q.agent_id);
+    if (q.runner_id !== undefined) add((n) => `l.runner_id = ${n}`, q.runner_id);
+    if (q.thread_id !== undefined) add((n) => `l.thread_id = ${n}`, q.thread_id);
+    if (q.run_id !== undefined) add((n) => `l.run_id = ${n}`, q.run_id);
+    if (q.status !== undefined) add((n) => `l.trace_status = ${n}`, q.status);
+    if (q.q?.trim()) add((n) => `coalesce(l.trace_name, l.task_name, p.name) ILIKE ${n}`, `%${escapeLike(q.q.trim())}%`);
+    if (q.cursor) {
+      params.push(q.cursor.startedAt.toISOString(), q.cursor.traceId);
+      where.push(`(${SORT_AT}, l.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    params.push(q.limit + 1);
+    const rows = await this.sql.query<TraceListRow>(
+      `SELECT l.id, l.workspace_id, l.agent_id, l.runner_id, l.thread_id, l.run_id, l.session_id, l.actor_id,
+         coalesce(l.trace_name, l.task_name, p.name) AS name, l.trace_status, l.span_count, l.error_count, l.llm_call_count,
+         l.tool_call_count, l.started_at, l.ended_at, l.timestamp, l.latency_ms, l.total_input_tokens, l.total_output_tokens,
+         l.total_cost_usd, l.tags, l.metadata, ${SORT_AT} AS sort_at
+       FROM logs l JOIN projects p ON p.id = l.project_id
+       WHERE ${where.join(" AND ")}
+       ORDER BY ${SORT_AT} DESC, l.id DESC
+       LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      traces: page.map(toListItem),
+      nextCursor: rows.length > q.limit && last ? `${new Date(last.sort_at).toISOString()}|${last.id}` : null,
+    };
+  }
 
   async get(workspaceId: string, traceId: string): Promise<TraceDetail> {
     const [trace] = await this.sql.query<TraceRow>(
@@ -89,6 +158,33 @@ function header(t: TraceRow): TraceDetail["trace"] {
     total_cost_usd: t.total_cost_usd,
     tags: t.tags ?? [],
     metadata: t.metadata ?? {},
+  };
+}
+
+function toListItem(t: TraceListRow): TraceListItem {
+  const h = header(t);
+  return {
+    id: t.id,
+    org_id: t.workspace_id,
+    agent_id: t.agent_id,
+    runner_id: t.runner_id,
+    thread_id: t.thread_id,
+    run_id: t.run_id,
+    session_id: t.session_id,
+    user_id: t.actor_id,
+    name: h.name,
+    status: h.status,
+    started_at: h.started_at,
+    ended_at: h.ended_at,
+    duration_ms: h.duration_ms,
+    total_input_tokens: h.total_input_tokens,
+    total_output_tokens: h.total_output_tokens,
+    total_cost_usd: h.total_cost_usd,
+    tags: h.tags,
+    span_count: t.span_count,
+    error_count: t.error_count,
+    llm_call_count: t.llm_call_count,
+    tool_call_count: t.tool_call_count,
   };
 }
 
