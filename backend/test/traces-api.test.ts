@@ -271,7 +271,10 @@ describe("GET /api/traces", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await server.call("GET", `/api/traces?limit=${pageSize}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const res: { status: number; body: { traces: { id: string }[]; nextCursor: string | null } } = await server.call(
+        "GET",
+        `/api/traces?limit=${pageSize}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       expect(res.status).toBe(200);
       seen.push(...res.body.traces.map((t: { id: string }) => t.id));
       cursor = res.body.nextCursor;
