@@ -10,7 +10,8 @@ let server: TestServer;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_REGEX_TIMEOUT_MS: "1500" });
+  // Two workers: with one workspace kept off the last one, one pattern runs at a time beside the requests.
+  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_REGEX_TIMEOUT_MS: "1500", TRACIRA_REGEX_WORKERS: "2" });
   const rules = [
     { name: "Backtracker", type: "regex_match", value: "^(a+)+$", projectName: "bomb" },
     { name: "Polite", type: "keyword_required", value: "thanks", projectName: "normal" },

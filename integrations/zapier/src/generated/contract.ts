@@ -29,6 +29,8 @@ export const LIMITS = {
   ruleValueChars: 10000,
   secretChars: 500,
   tokenRotationsPerHour: 5,
+  spansPerRequest: 1000,
+  spanPayloadBytes: 262144,
   jsonDepth: 64,
 } as const;
 export const LOG_STATUSES = ["pending", "pass", "flagged", "error"] as const;
