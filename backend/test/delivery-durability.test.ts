@@ -41,13 +41,15 @@ test("SIGKILL between a receiver's 200 and its record: every event arrives, one 
   expect((await call("POST", "/api/hooks", { url: `${receiver.url}/hook`, events: ["log.flagged", "log.decided"] })).status).toBe(201);
 
   // Two failures per delivery, then success; the first success kills the server as soon as it is answered.
+  // Successes wait until every request below was answered, so the kill never cuts the test's own calls.
   const tries = new Map<string, number>();
   let killed: Promise<number | null> | undefined;
+  let armed = false;
   receiver.respond((req) => {
     const id = String(req.headers["x-tracira-delivery"]);
     const n = (tries.get(id) ?? 0) + 1;
     tries.set(id, n);
-    if (n <= 2) return { status: 503 };
+    if (n <= 2 || !armed) return { status: 503 };
     if (!killed) killed = new Promise((resolve) => setTimeout(() => void first.kill("SIGKILL").then(resolve), 1));
     return { status: 200 };
   });
@@ -64,6 +66,7 @@ test("SIGKILL between a receiver's 200 and its record: every event arrives, one 
     expect(res.status).toBe(200);
   }
   for (const id of ids.slice(0, 3)) expect((await call("PATCH", `/api/logs/${id}/decision`, { decision: "rejected" })).status).toBe(200);
+  armed = true;
 
   await receiver.waitFor(() => killed !== undefined, 30_000);
   await killed;
