@@ -35,6 +35,7 @@ import { SigningSecretRotationService } from "./services/signing-secret-rotation
 import { DiskGuard } from "./db/disk-guard";
 import { TraceQueryService } from "./services/traces/query";
 import { SpanAppendService } from "./services/traces/append";
+import { EvaluationService } from "./services/traces/evaluations";
 
 /**
  * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
@@ -149,5 +150,6 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     analytics: new AnalyticsService(db.sql),
     traces: new TraceQueryService(db.sql),
     spans: new SpanAppendService(db.sql),
+    evaluations: new EvaluationService(db.sql),
   };
 }

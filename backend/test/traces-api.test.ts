@@ -352,3 +352,53 @@ describe("GET /api/traces", () => {
     });
   });
 });
+
+test("a caller's own evaluations: on the trace or a span, stored once when posted twice, the verdict untouched", async () => {
+  const before = (await server.call("GET", "/api/logs/trace-1")).body;
+  const evaluation = {
+    id: "tone-1",
+    spanId: "llm-1",
+    evaluator: "acme.tone",
+    evaluatorVersion: "1.0",
+    name: "friendly",
+    score: 0.9,
+    label: "pass",
+    reason: "Warm wording",
+    metadata: { reviewer: "bot" },
+  };
+  const post = (evaluations: unknown[]) => server.call("POST", "/api/logs/trace-1/evaluations", { evaluations });
+  expect((await post([evaluation])).body).toEqual({ ok: true, traceId: "trace-1", stored: 1 });
+  expect((await post([evaluation])).body).toEqual({ ok: true, traceId: "trace-1", stored: 0 });
+  expect((await post([{ id: "whole-1", evaluator: "acme.length", name: "short enough", score: 1 }])).body.stored).toBe(1);
+
+  const { evaluations } = (await server.call("GET", "/api/traces/trace-1")).body;
+  expect(evaluations).toHaveLength(2);
+  expect(evaluations.find((e: { id: string }) => e.id === "tone-1")).toEqual({
+    id: "tone-1",
+    span_id: "llm-1",
+    trace_id: "trace-1",
+    evaluator: "acme.tone",
+    evaluator_version: "1.0",
+    name: "friendly",
+    score: 0.9,
+    label: "pass",
+    reason: "Warm wording",
+    metadata: { reviewer: "bot" },
+    created_at: expect.any(String),
+  });
+  const after = (await server.call("GET", "/api/logs/trace-1")).body;
+  expect({ status: after.status, appliedRules: after.appliedRules }).toEqual({ status: before.status, appliedRules: before.appliedRules });
+
+  const refused = [
+    [{ id: "x", evaluator: "rule.keyword_forbidden", name: "n" }, /evaluations\.0\.evaluator/],
+    [{ id: "x", evaluator: "acme", name: "n", score: 1.5 }, /evaluations\.0\.score/],
+    [{ id: "x", evaluator: "acme", name: "n", spanId: "no-such-span" }, /evaluations\.0\.spanId/],
+    [{ evaluator: "acme", name: "n" }, /evaluations\.0\.id/],
+  ] as const;
+  for (const [body, field] of refused) {
+    const res = await post([body]);
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.fields ?? {}).join(",")).toMatch(field);
+  }
+  expect((await server.call("POST", "/api/logs/nope/evaluations", { evaluations: [evaluation] })).status).toBe(404);
+});

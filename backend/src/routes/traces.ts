@@ -1,7 +1,28 @@
-import { AppendSpansBody, AppendSpansResponse, IdParams, ListTracesQuery, TraceDetail, TraceList, TraceParams } from "@tracira/shared";
+import {
+  AddEvaluationsBody,
+  AddEvaluationsResponse,
+  AppendSpansBody,
+  AppendSpansResponse,
+  IdParams,
+  ListTracesQuery,
+  TraceDetail,
+  TraceList,
+  TraceParams,
+} from "@tracira/shared";
 import { defineRoute } from "../http/route";
 
 export const traceRoutes = [
+  defineRoute({
+    method: "post",
+    path: "/api/logs/:id/evaluations",
+    tag: "Traces",
+    summary: "Attach your own evaluations (scores) to a log's trace or one of its spans; idempotent by id; never changes the verdict",
+    auth: "token",
+    params: IdParams,
+    body: AddEvaluationsBody,
+    response: AddEvaluationsResponse,
+    handler: ({ auth, params, body, deps }) => deps.services.evaluations.add(auth.workspaceId, params.id, body.evaluations),
+  }),
   defineRoute({
     method: "post",
     path: "/api/logs/:id/spans",

@@ -18,6 +18,7 @@ import type { WorkspaceService } from "./workspaces";
 import type { SigningSecretRotationService } from "./signing-secret-rotation";
 import type { TraceQueryService } from "./traces/query";
 import type { SpanAppendService } from "./traces/append";
+import type { EvaluationService } from "./traces/evaluations";
 
 /** What requests reach (REST routes and tRPC procedures alike); the background runtimes stay in `Runtime`. */
 export interface RequestServices {
@@ -35,6 +36,7 @@ export interface RequestServices {
   /** The trace API: a log as a trace root with its spans and evaluations. */
   traces: TraceQueryService;
   spans: SpanAppendService;
+  evaluations: EvaluationService;
   /** Attachments: stored during ingestion (local folder), served through signed links. */
   attachments: AttachmentService;
   mediaUrls: MediaUrlSigner;

@@ -237,3 +237,46 @@ export type TraceListItem = z.infer<typeof TraceListItem>;
 
 export const TraceList = z.object({ traces: z.array(TraceListItem), nextCursor: z.string().nullable() }).meta({ id: "TraceList" });
 export type TraceList = z.infer<typeof TraceList>;
+
+// ---------- POST /api/logs/:id/evaluations ----------
+
+/** A caller's own score on a trace (and one of its spans): never changes the verdict. */
+export const EvaluationInput = z
+  .object({
+    id: spanId("evaluations[].id"),
+    spanId: unmapped(spanId("evaluations[].spanId")),
+    evaluator: maxChars(
+      z.string({ error: 'evaluations[].evaluator is required: your evaluator\'s name, e.g. "my_team.tone_check"' }).trim().min(1),
+      LIMITS.shortFieldChars,
+      "evaluations[].evaluator is too long",
+    ),
+    evaluatorVersion: optionalText("evaluations[].evaluatorVersion", LIMITS.shortFieldChars),
+    name: maxChars(
+      z.string({ error: "evaluations[].name is required" }).trim().min(1),
+      LIMITS.shortFieldChars,
+      "evaluations[].name is too long",
+    ),
+    score: unmapped(
+      z.coerce
+        .number({ error: () => "evaluations[].score must be a number from 0 to 1" })
+        .min(0, { error: "evaluations[].score must be from 0 to 1" })
+        .max(1, { error: "evaluations[].score must be from 0 to 1" }),
+    ),
+    label: optionalText("evaluations[].label", LIMITS.shortFieldChars),
+    reason: optionalText("evaluations[].reason", LIMITS.ruleDescriptionChars),
+    metadata: unmapped(z.record(z.string(), z.unknown(), { error: () => "evaluations[].metadata must be an object" })),
+  })
+  .meta({ id: "EvaluationInput" });
+export type EvaluationInput = z.output<typeof EvaluationInput>;
+
+export const AddEvaluationsBody = z
+  .object({
+    evaluations: z
+      .array(EvaluationInput, { error: () => "evaluations must be an array" })
+      .min(1, { error: "evaluations must list at least one evaluation" })
+      .max(100, { error: "at most 100 evaluations per request" }),
+  })
+  .meta({ id: "AddEvaluationsBody" });
+export const AddEvaluationsResponse = z
+  .object({ ok: z.literal(true), traceId: z.string(), stored: z.number() })
+  .meta({ id: "EvaluationsAdded" });
