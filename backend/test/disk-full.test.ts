@@ -1,4 +1,5 @@
 import { startTestServerOn, type TestServer } from "./helpers/server";
+import { until } from "./helpers/until";
 
 /**
  * The embedded database on a (nearly) full disk: writes answer a clear 503 instead of driving PGlite into
@@ -15,20 +16,15 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const until = async (what: string, probe: () => Promise<boolean>) => {
-  for (let i = 0; i < 100; i++) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
+/** Polls a condition until it holds. */
+const eventually = (what: string, holds: () => Promise<boolean>) => until(what, async () => ((await holds()) ? true : undefined), 10_000);
 
 test("a nearly full disk: writes refused with 503 insufficient_storage, reads and health answer; room again, writes resume", async () => {
   const first = await server.call("POST", "/api/logs", { project: "disk", output: "before" });
   expect(first.status).toBe(200);
 
   free = 10 * 1024 * 1024; // 10 MiB left, below the 100 MiB floor
-  await until(
+  await eventually(
     "the guard to read the new free space",
     async () => (await server.call("POST", "/api/logs", { project: "disk", output: "x" })).status === 503,
   );
@@ -44,11 +40,11 @@ test("a nearly full disk: writes refused with 503 insufficient_storage, reads an
   expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
 
   free = 10 * 1024 * 1024 * 1024;
-  await until(
+  await eventually(
     "writes to resume",
     async () => (await server.call("POST", "/api/logs", { project: "disk", output: "after" })).status === 200,
   );
-  await until("the worker to evaluate again", async () => {
+  await eventually("the worker to evaluate again", async () => {
     const list = await server.call("GET", "/api/logs?project=disk&status=pending");
     return list.body.total === 0;
   });

@@ -2,6 +2,7 @@ import { Client } from "pg";
 import { startFakeLlm, type FakeLlm } from "./helpers/fake-llm";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
+import { until } from "./helpers/until";
 
 /**
  * Evaluation leases with the default settings: short (so a crashed process's logs are free again within
@@ -43,16 +44,6 @@ async function start(): Promise<ServerProcess> {
   return p;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const leaseOf = async (id: string) =>
   (
     await pg.query<{ owner: string | null; seconds_left: number | null; status: string }>(
@@ -77,10 +68,14 @@ async function judgedLog(p: ServerProcess, id: string, task: string, model: stri
 
 /** The log once it left pending. */
 const finalOf = (id: string) =>
-  until(`${id} to be evaluated`, async () => {
-    const lease = await leaseOf(id);
-    return lease && lease.status !== "pending" ? lease : undefined;
-  });
+  until(
+    `${id} to be evaluated`,
+    async () => {
+      const lease = await leaseOf(id);
+      return lease && lease.status !== "pending" ? lease : undefined;
+    },
+    60_000,
+  );
 
 test("a judge slower than the lease: the heartbeat keeps the lease, a second worker does not evaluate it again", async () => {
   const a = await start();
@@ -97,7 +92,7 @@ test("a crashed process's claimed log is free again within seconds (a short leas
   fake.reset();
   const a = await start();
   await judgedLog(a, "crash-1", "crash", "fake-slow-3000");
-  await until("crash-1 to be claimed and judged", async () => (fake.callsFor("fake-slow-3000").length > 0 ? true : undefined));
+  await until("crash-1 to be claimed and judged", () => (fake.callsFor("fake-slow-3000").length > 0 ? true : undefined), 60_000);
   const held = (await leaseOf("crash-1"))!;
   expect(held.owner).not.toBeNull();
   await a.kill("SIGKILL");

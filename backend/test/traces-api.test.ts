@@ -402,3 +402,15 @@ test("a caller's own evaluations: on the trace or a span, stored once when poste
   }
   expect((await server.call("POST", "/api/logs/nope/evaluations", { evaluations: [evaluation] })).status).toBe(404);
 });
+
+test("a span payload over 256 KB is stored cut, with a marker saying so", async () => {
+  const big = "x".repeat(300 * 1024);
+  const spans = [
+    { id: "big", kind: "tool", name: "dump", startedAt: at(0), endedAt: at(1), input: { small: true }, output: { text: big } },
+  ];
+  expect((await server.call("POST", "/api/logs", { id: "big-trace", project: "traces", output: "o", spans })).status).toBe(200);
+  const [span] = (await server.call("GET", "/api/traces/big-trace")).body.spans;
+  expect(span.input).toEqual({ small: true });
+  expect(span.output).toMatchObject({ truncated: true, original_bytes: JSON.stringify({ text: big }).length, preview: expect.any(String) });
+  expect(span.output.preview.length).toBe(2_000);
+});

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { component, readJson } from "./helpers/app";
 import { missingFields, perform, resolve } from "./helpers/iml";
 import { startBackend, type Backend } from "../n8n-tests/helpers/backend";
+import { until } from "../../backend/test/helpers/until";
 
 /**
  * Every module's, RPC's and webhook attach/detach's request, read from the app's IML files and performed
@@ -52,16 +53,6 @@ const iface = (name: string) => component("module", name).code.interface;
  */
 const OPTIONAL = /(^|\.)appliedRules\[\]\.(confidence|explanation)$/;
 const missing = (module: string, value: unknown) => missingFields(iface(module), value).filter((f) => !OPTIONAL.test(f));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`${what}: not after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("connection", () => {
   const comm = () => component("connection", "tracira").code.communication;

@@ -100,10 +100,10 @@ async function throttledFailure(err: unknown, req: Request, deps: AppDeps): Prom
   if (!(err instanceof ApiError) || err.code !== "unauthorized") return err;
   const decision = await deps.rateLimiter.hit(`auth-failure:${req.ip ?? "unknown"}`, AUTH_FAILURES.limit, AUTH_FAILURES.windowMs);
   if (decision.allowed) return err;
-  const retryAfter = Math.max(1, Math.ceil((decision.resetAt - Date.now()) / 1000));
-  return new ApiError("rate_limited", "Too many requests with a wrong or missing token from this address; try again shortly.", undefined, {
-    "Retry-After": String(retryAfter),
-  });
+  return ApiError.rateLimited(
+    decision.resetAt,
+    () => "Too many requests with a wrong or missing token from this address; try again shortly.",
+  );
 }
 
 function handle(route: RouteDef, deps: AppDeps) {

@@ -29,6 +29,11 @@ export class ApiError extends Error {
   static conflict(message: string, fields?: Record<string, string>) {
     return new ApiError("conflict", message, fields);
   }
+  /** A 429 whose Retry-After says when (epoch ms `retryAt`) the caller may try again; `message(minutes)` says it in words. */
+  static rateLimited(retryAt: number, message: (minutes: number) => string) {
+    const seconds = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
+    return new ApiError("rate_limited", message(Math.ceil(seconds / 60)), undefined, { "Retry-After": String(seconds) });
+  }
 
   /** Turns zod issues into `fields` (path → reason) and a sentence naming the first problem. */
   static fromZod(error: ZodError, where: "body" | "query" | "params"): ApiError {

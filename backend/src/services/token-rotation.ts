@@ -49,12 +49,10 @@ export class TokenRotationService {
         select: { createdAt: true },
       });
       if (recent.length >= LIMITS.tokenRotationsPerHour) {
-        const retryAfter = Math.max(1, Math.ceil((recent[0]!.createdAt.getTime() + HOUR_MS - Date.now()) / 1000));
-        throw new ApiError(
-          "rate_limited",
-          `The token was rotated ${recent.length} times in the last hour (at most ${LIMITS.tokenRotationsPerHour}). Try again in ${Math.ceil(retryAfter / 60)} minutes.`,
-          undefined,
-          { "Retry-After": String(retryAfter) },
+        throw ApiError.rateLimited(
+          recent[0]!.createdAt.getTime() + HOUR_MS,
+          (minutes) =>
+            `The token was rotated ${recent.length} times in the last hour (at most ${LIMITS.tokenRotationsPerHour}). Try again in ${minutes} minutes.`,
         );
       }
       await tx.workspace.update({

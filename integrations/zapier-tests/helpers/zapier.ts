@@ -16,13 +16,4 @@ export function bundleFor(backend: Backend, extra: Record<string, any> = {}): an
   return { authData: { baseUrl: `${backend.url}/`, apiToken: backend.token }, inputData: {}, ...extra };
 }
 
-/** Polls `probe` until it answers something other than undefined. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until } from "../../../backend/test/helpers/until";

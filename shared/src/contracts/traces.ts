@@ -208,9 +208,9 @@ export const ListTracesQuery = z.object({
 });
 export type ListTracesQuery = z.output<typeof ListTracesQuery>;
 
-export const TraceListItem = z
-  .object({
-    id: z.string(),
+/** A trace in the list: the header's fields (its metadata only in the detail), the ids it is grouped by, and its counts. */
+export const TraceListItem = TraceHeader.omit({ metadata: true })
+  .extend({
     org_id: z.string(),
     agent_id: z.string().nullable(),
     runner_id: z.string().nullable(),
@@ -218,15 +218,6 @@ export const TraceListItem = z
     run_id: z.string().nullable(),
     session_id: z.string().nullable(),
     user_id: z.string().nullable(),
-    name: z.string(),
-    status: z.enum(SPAN_STATUSES),
-    started_at: z.string(),
-    ended_at: z.string().nullable(),
-    duration_ms: z.number().nullable(),
-    total_input_tokens: z.number(),
-    total_output_tokens: z.number(),
-    total_cost_usd: z.number(),
-    tags: z.array(z.string()),
     span_count: z.number(),
     error_count: z.number(),
     llm_call_count: z.number(),

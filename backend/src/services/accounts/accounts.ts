@@ -188,10 +188,7 @@ export class AccountService {
   private async limit(key: string, { limit, windowMs }: { limit: number; windowMs: number }, what: string): Promise<void> {
     const attempt = await this.limiter.hit(key, limit, windowMs);
     if (attempt.allowed) return;
-    const retryAfter = Math.max(1, Math.ceil((attempt.resetAt - Date.now()) / 1000));
-    throw new ApiError("rate_limited", `Too many ${what}. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, undefined, {
-      "Retry-After": String(retryAfter),
-    });
+    throw ApiError.rateLimited(attempt.resetAt, (minutes) => `Too many ${what}. Try again in ${minutes} minutes.`);
   }
 
   /** Why a sign-up without an invite can join nothing, if it cannot (checked again, under the lock, on join). */

@@ -1,11 +1,10 @@
 import type { ListLogsQuery, ListLogsResponse, LogDetail } from "@tracira/shared";
 import type { PrismaClient } from "../../db/database";
+import { escapeLike } from "../../db/like";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import { fromPrisma, logWithProject, toDetail, toListItem } from "../../projections/log";
 
-/** `%` and `_` in the search text are matched as themselves, not as LIKE wildcards. */
-const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 const contains = (q: string) => ({ contains: escapeLike(q), mode: "insensitive" as const });
 
 export function listWhere(workspaceId: string, q: ListLogsQuery): Prisma.LogWhereInput {

@@ -10,7 +10,9 @@ import type {
   TraceSpan,
 } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
+import { escapeLike } from "../../db/like";
 import { ApiError } from "../../lib/api-error";
+import { isoOrNull as iso } from "../../lib/values";
 
 interface TraceRow {
   id: string;
@@ -54,7 +56,6 @@ interface SpanRow {
 
 type EvaluationRow = Omit<TraceEvaluation, "created_at" | "metadata"> & { created_at: Date; metadata: Record<string, unknown> | null };
 
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const ms = (from: Date | string | null, to: Date | string | null) =>
   from && to ? new Date(to).getTime() - new Date(from).getTime() : null;
 
@@ -74,7 +75,6 @@ interface TraceListRow extends TraceRow {
 
 /** When a trace started, for sorting and cursors: its first span, or (no spans) the log's timestamp (set on insert). */
 const SORT_AT = `l.started_at`;
-const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Traces as the trace API shows them: headers (a log's own fields and its rollups), spans in tree order, evaluations. */
 export class TraceQueryService {
@@ -162,9 +162,9 @@ function header(t: TraceRow): TraceDetail["trace"] {
 }
 
 function toListItem(t: TraceListRow): TraceListItem {
-  const h = header(t);
+  const { metadata: _metadata, ...h } = header(t);
   return {
-    id: t.id,
+    ...h,
     org_id: t.workspace_id,
     agent_id: t.agent_id,
     runner_id: t.runner_id,
@@ -172,15 +172,6 @@ function toListItem(t: TraceListRow): TraceListItem {
     run_id: t.run_id,
     session_id: t.session_id,
     user_id: t.actor_id,
-    name: h.name,
-    status: h.status,
-    started_at: h.started_at,
-    ended_at: h.ended_at,
-    duration_ms: h.duration_ms,
-    total_input_tokens: h.total_input_tokens,
-    total_output_tokens: h.total_output_tokens,
-    total_cost_usd: h.total_cost_usd,
-    tags: h.tags,
     span_count: t.span_count,
     error_count: t.error_count,
     llm_call_count: t.llm_call_count,

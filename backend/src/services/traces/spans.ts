@@ -18,21 +18,21 @@ export interface PreparedSpan {
   outputTokens: number | null;
   cachedInputTokens: number | null;
   costUsd: number | null;
-  input: string | null;
-  output: string | null;
-  error: string | null;
-  attributes: string | null;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  attributes: Record<string, unknown> | null;
   dottedOrder: string;
   eventType: SpanEventType;
   decisionKind: string | null;
 }
 
-/** A payload as stored: its JSON, or past the limit a marker that says it was cut and how large it was. */
-export function storedPayload(value: unknown): string | null {
+/** A payload as stored: as sent, or past the limit a marker that says it was cut and how large it was. */
+export function storedPayload(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   const json = JSON.stringify(value);
-  if (Buffer.byteLength(json) <= LIMITS.spanPayloadBytes) return json;
-  return JSON.stringify({ truncated: true, original_bytes: Buffer.byteLength(json), preview: json.slice(0, 2_000) });
+  const bytes = Buffer.byteLength(json);
+  return bytes <= LIMITS.spanPayloadBytes ? value : { truncated: true, original_bytes: bytes, preview: json.slice(0, 2_000) };
 }
 
 /** The session event a span is, when the caller did not say: from its kind, its status and its attributes. */
@@ -107,7 +107,7 @@ export function prepareSpans(spans: readonly SpanInput[], storedOrders: Readonly
       input: storedPayload(span.input),
       output: storedPayload(span.output),
       error: storedPayload(span.error),
-      attributes: span.attributes ? JSON.stringify(span.attributes) : null,
+      attributes: span.attributes ?? null,
       dottedOrder,
       eventType: eventTypeOf(span),
       decisionKind: span.decisionKind ?? null,
@@ -201,10 +201,10 @@ export async function insertSpans(tx: SqlClient, workspaceId: string, traceId: s
     output_tokens: s.outputTokens,
     cached_input_tokens: s.cachedInputTokens,
     cost_usd: s.costUsd,
-    input: s.input === null ? null : JSON.parse(s.input),
-    output: s.output === null ? null : JSON.parse(s.output),
-    error: s.error === null ? null : JSON.parse(s.error),
-    attributes: s.attributes === null ? null : JSON.parse(s.attributes),
+    input: s.input,
+    output: s.output,
+    error: s.error,
+    attributes: s.attributes,
     dotted_order: s.dottedOrder,
     event_type: s.eventType,
     decision_kind: s.decisionKind,
