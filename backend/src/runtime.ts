@@ -134,7 +134,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     workspaces,
     projects: new ProjectService(db.prisma, attachments, config.caps.projects),
     ingest: new LogIngestService(db.sql, evaluation.gate, attachments, outbound, () => evaluation.worker.notify(), config.caps.projects),
-    logs: new LogQueryService(db.prisma),
+    logs: new LogQueryService(db.prisma, db.sql),
     review: new LogReviewService(db.prisma, db.sql, delivery.outbox, attachments),
     rules,
     ruleEvaluation: new RuleEvaluationService(rules, evaluation.engine),

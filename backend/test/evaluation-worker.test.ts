@@ -54,8 +54,9 @@ function heldJudge(result: JudgeResult, held = true) {
   return { judge, calls, release: () => release?.() };
 }
 
-const PASS: JudgeResult = { ok: true, verdict: { pass: true, confidence: 0.9, explanation: "fine" } };
-const FAIL: JudgeResult = { ok: true, verdict: { pass: false, confidence: 0.7, explanation: "rude" } };
+const BY = { provider: "openai", model: "fake-model" } as const;
+const PASS: JudgeResult = { ok: true, verdict: { pass: true, confidence: 0.9, explanation: "fine" }, judgedBy: BY };
+const FAIL: JudgeResult = { ok: true, verdict: { pass: false, confidence: 0.7, explanation: "rude" }, judgedBy: BY };
 
 function worker(judge: Judge, options: { leaseMs?: number; maxAttempts?: number; pollMs?: number } = {}) {
   const engine: EngineDeps = { regex, judge };

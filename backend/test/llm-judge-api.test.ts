@@ -195,3 +195,69 @@ test("/api/rules/evaluate runs an unsaved judge rule", async () => {
   });
   expect(fake.requests[0]?.path).toBe("/api/v1/chat/completions");
 });
+
+test("rule outcomes, the judge's result and a human decision are evaluations of the trace; appliedRules is read from them", async () => {
+  const project = await judgeProject("openai", "fake-fail");
+  const keyword = await server.call("POST", "/api/rules", {
+    name: "No guarantees",
+    type: "keyword_forbidden",
+    value: "guarantee",
+    projectName: project,
+  });
+  expect(keyword.status).toBe(201);
+  const res = await gate(project, { output: "We are looking into it." });
+  expect(res.status).toBe("flagged");
+
+  const decided = await server.call("PATCH", `/api/logs/${res.id}/decision`, { decision: "approved", decidedBy: "ana@example.com" });
+  expect(decided.status).toBe(200);
+  // Deciding the same way again is not a new decision: one human evaluation.
+  await server.call("PATCH", `/api/logs/${res.id}/decision`, { decision: "approved", decidedBy: "ana@example.com" });
+
+  const trace = await server.call("GET", `/api/traces/${res.id}`);
+  expect(trace.status).toBe(200);
+  const evaluations = trace.body.evaluations as Record<string, unknown>[];
+  expect(evaluations).toEqual([
+    expect.objectContaining({
+      evaluator: "llm_judge.openai",
+      name: "Judge openai",
+      score: FAKE_FAIL.confidence,
+      label: "fail",
+      reason: FAKE_FAIL.explanation,
+      span_id: null,
+      evaluator_version: expect.stringMatching(/^[0-9a-f]{12}$/),
+      metadata: expect.objectContaining({ ruleType: "llm_judge", outcome: "triggered", model: "fake-fail" }),
+    }),
+    expect.objectContaining({ evaluator: "rule.keyword_forbidden", name: "No guarantees", score: 1, label: "pass" }),
+    expect.objectContaining({
+      evaluator: "human",
+      name: "review",
+      score: 1,
+      label: "approved",
+      metadata: expect.objectContaining({ decidedBy: "ana@example.com" }),
+    }),
+  ]);
+
+  const detail = LogDetail.parse((await server.call("GET", `/api/logs/${res.id}`)).body);
+  expect(detail.appliedRules).toEqual([
+    {
+      ruleId: expect.any(String),
+      ruleName: "Judge openai",
+      ruleType: "llm_judge",
+      ruleValue: expect.any(String),
+      scope: "project",
+      outcome: "triggered",
+      explanation: FAKE_FAIL.explanation,
+      confidence: FAKE_FAIL.confidence,
+    },
+    {
+      ruleId: keyword.body.id,
+      ruleName: "No guarantees",
+      ruleType: "keyword_forbidden",
+      ruleValue: "guarantee",
+      scope: "project",
+      outcome: "passed",
+      explanation: expect.any(String),
+    },
+  ]);
+  expect(res.verdict.rules).toEqual(detail.appliedRules.map((r) => ({ name: r.ruleName, triggered: r.outcome === "triggered" })));
+});

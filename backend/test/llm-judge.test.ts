@@ -88,7 +88,7 @@ describe.each(["openai", "anthropic", "openrouter"] as const)("through the %s wi
 
   test("a passing output: the verdict, and the request the SDK sent", async () => {
     const result = await judge("fake-pass");
-    expect(result).toEqual({ ok: true, verdict: FAKE_PASS });
+    expect(result).toEqual({ ok: true, verdict: FAKE_PASS, judgedBy: { provider, model: "fake-pass" } });
     expect(fake.requests).toHaveLength(1);
     const [sent] = fake.requests;
     expect(sent!.path).toBe(PATHS[provider]);
@@ -120,7 +120,7 @@ describe.each(["openai", "anthropic", "openrouter"] as const)("through the %s wi
   });
 
   test("a failing output", async () => {
-    expect(await judge("fake-fail")).toEqual({ ok: true, verdict: FAKE_FAIL });
+    expect(await judge("fake-fail")).toMatchObject({ ok: true, verdict: FAKE_FAIL });
   });
 
   test("a malformed answer is asked once more, then is an error outcome that says so", async () => {
@@ -131,12 +131,12 @@ describe.each(["openai", "anthropic", "openrouter"] as const)("through the %s wi
   });
 
   test("a 429 is retried (retry-after: 0), then the verdict", async () => {
-    expect(await judge("fake-429-then-pass")).toEqual({ ok: true, verdict: FAKE_PASS });
+    expect(await judge("fake-429-then-pass")).toMatchObject({ ok: true, verdict: FAKE_PASS });
     expect(fake.requests).toHaveLength(2);
   });
 
   test("a 500 is retried, then the verdict", async () => {
-    expect(await judge("fake-500-then-pass")).toEqual({ ok: true, verdict: FAKE_PASS });
+    expect(await judge("fake-500-then-pass")).toMatchObject({ ok: true, verdict: FAKE_PASS });
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -217,7 +217,7 @@ describe("retries and deadlines", () => {
   test("an attempt that stalls is retried while the deadline allows", async () => {
     fake.push({ hang: true });
     const result = await service({ timeoutMs: 2_000, attemptTimeoutMs: 100 }).judge(request());
-    expect(result).toEqual({ ok: true, verdict: FAKE_PASS });
+    expect(result).toMatchObject({ ok: true, verdict: FAKE_PASS });
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -231,7 +231,7 @@ describe("retries and deadlines", () => {
   });
 
   test("a slow answer inside the deadline is fine", async () => {
-    expect(await service({ timeoutMs: 1_000 }).judge(request({ model: "fake-slow-150" }))).toEqual({ ok: true, verdict: FAKE_PASS });
+    expect(await service({ timeoutMs: 1_000 }).judge(request({ model: "fake-slow-150" }))).toMatchObject({ ok: true, verdict: FAKE_PASS });
   });
 
   test("an unreachable provider is retried, then named with its URL", async () => {
@@ -269,7 +269,7 @@ describe("provider, model and key resolution", () => {
 
   test("the workspace's default provider and its model for that provider", async () => {
     const judge = service({}, { "ws-1": { defaultProvider: "anthropic", models: { anthropic: "fake-fail", openai: "fake-pass" } } });
-    expect(await judge.judge(request(unset))).toEqual({ ok: true, verdict: FAKE_FAIL });
+    expect(await judge.judge(request(unset))).toMatchObject({ ok: true, verdict: FAKE_FAIL });
     expect(fake.requests.map((r) => [r.path, r.model, r.apiKey])).toEqual([["/v1/messages", "fake-fail", "env-anthropic"]]);
   });
 
@@ -281,13 +281,13 @@ describe("provider, model and key resolution", () => {
 
   test("the rule's provider and model win over the workspace's", async () => {
     const judge = service({}, { "ws-1": { defaultProvider: "anthropic", models: { anthropic: "fake-fail", openai: "fake-fail" } } });
-    expect(await judge.judge(request({ provider: "openai", model: "fake-pass" }))).toEqual({ ok: true, verdict: FAKE_PASS });
+    expect(await judge.judge(request({ provider: "openai", model: "fake-pass" }))).toMatchObject({ ok: true, verdict: FAKE_PASS });
     expect(fake.requests.map((r) => [r.path, r.model])).toEqual([["/v1/chat/completions", "fake-pass"]]);
   });
 
   test("a rule naming only the provider gets the workspace's model for it", async () => {
     const judge = service({}, { "ws-1": { defaultProvider: "anthropic", models: { openrouter: "fake-fail" } } });
-    expect(await judge.judge(request({ provider: "openrouter", model: null }))).toEqual({ ok: true, verdict: FAKE_FAIL });
+    expect(await judge.judge(request({ provider: "openrouter", model: null }))).toMatchObject({ ok: true, verdict: FAKE_FAIL });
     expect(fake.requests.map((r) => r.path)).toEqual(["/api/v1/chat/completions"]);
   });
 
@@ -302,7 +302,7 @@ describe("provider, model and key resolution", () => {
 describe("answers and prompt", () => {
   test("a verdict fenced in prose is accepted", async () => {
     const result = await service().judge(request({ provider: "openrouter", model: "fake-fenced" }));
-    expect(result).toEqual({ ok: true, verdict: FAKE_PASS });
+    expect(result).toMatchObject({ ok: true, verdict: FAKE_PASS });
   });
 
   test("parseVerdict: objects, JSON text, fences, one object amid prose; clamped confidence", () => {

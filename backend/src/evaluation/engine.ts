@@ -1,4 +1,5 @@
 import type { AppliedRule, Verdict } from "@tracira/shared";
+import type { JudgedBy } from "../projections/rule-evaluations";
 import { checkConfidence } from "./checks/confidence";
 import { checkJsonField, checkJsonFieldForbids, checkJsonFieldRequires, parseOutputJson, type ParsedOutput } from "./checks/json-field";
 import { forbidKeywords, requireKeywords } from "./checks/keywords";
@@ -15,6 +16,8 @@ export interface Evaluation {
   confidenceScore: number;
   explanation: string;
   appliedRules: AppliedRule[];
+  /** Which provider and model answered each LLM-judge rule (by rule id), recorded with its evaluation. */
+  judgedBy?: JudgedBy;
 }
 
 interface RunContext {
@@ -98,5 +101,6 @@ export function summarize(rules: RuleDefinition[], results: RuleResult[]): Evalu
     : rules.length
       ? `All ${rules.length} rule${rules.length > 1 ? "s" : ""} passed.`
       : "No active rule applies to this log.";
-  return { status, confidenceScore: judged.length ? Math.min(...judged) : 1, explanation, appliedRules };
+  const judgedBy = Object.fromEntries(rules.flatMap((rule, i) => (results[i]!.judgedBy ? [[rule.id, results[i]!.judgedBy!]] : [])));
+  return { status, confidenceScore: judged.length ? Math.min(...judged) : 1, explanation, appliedRules, judgedBy };
 }

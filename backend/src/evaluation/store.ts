@@ -3,6 +3,7 @@ import type { SqlClient } from "../db/sql";
 import type { QueueDepth } from "../metrics";
 import type { Outbox } from "../deliveries/outbox";
 import { LOG_RECORD_COLUMNS, logColumns, type LogRecord } from "../projections/log";
+import { APPLIED_RULES_SQL, EVALUATION_RECORDSET, ruleEvaluationRows } from "../projections/rule-evaluations";
 import { arrayLiteral } from "../db/array-literal";
 import type { Evaluation } from "./engine";
 
@@ -149,22 +150,27 @@ export interface FinalResult {
 }
 
 /**
- * Writes final results in one statement. `status = 'pending'` in the WHERE makes the write happen once:
- * a worker that lost its lease and finishes late changes nothing.
+ * Writes final results and their rule evaluations in one statement. `status = 'pending'` in the WHERE makes
+ * the write happen once: a worker that lost its lease and finishes late changes nothing, and its rule
+ * evaluations join only the logs this statement finalized.
  */
-const finalizeReturning = (returning: string) => `
-UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
-  explanation = u.explanation, applied_rules = u.applied::jsonb, evaluated_at = now(), updated_at = now(),
-  eval_lease_until = NULL, eval_lease_owner = NULL
-FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::text[]) AS u(id, status, score, explanation, applied),
-  projects p
-WHERE l.id = u.id AND l.status = 'pending' AND p.id = l.project_id
-RETURNING ${returning}`;
+const FINALIZE = `
+WITH finalized AS (
+  UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
+    explanation = u.explanation, evaluated_at = now(), updated_at = now(), eval_lease_until = NULL, eval_lease_owner = NULL
+  FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[]) AS u(id, status, score, explanation)
+  WHERE l.id = u.id AND l.status = 'pending'
+  RETURNING l.id, l.workspace_id
+), recorded AS (
+  INSERT INTO evaluations (id, trace_id, workspace_id, evaluator, evaluator_version, name, score, label, reason, metadata, position)
+  SELECT e.id, f.id, f.workspace_id, e.evaluator, e.evaluator_version, e.name, e.score, e.label, e.reason, e.metadata, e.position
+  FROM jsonb_to_recordset($5::jsonb) AS ${EVALUATION_RECORDSET} JOIN finalized f ON f.id = e.trace_id
+  ON CONFLICT (trace_id, id) DO NOTHING
+)
+SELECT id FROM finalized`;
 
-/** When nobody listens: the ids it changed. */
-const FINALIZE = finalizeReturning("l.id");
-/** When someone listens: the rows as committed, for their `log.evaluated` events. */
-const FINALIZE_WITH_EVENTS = finalizeReturning(LOG_RECORD_COLUMNS);
+/** The finalized logs as committed, for their `log.evaluated` events (a new statement sees the rows above). */
+const FINALIZED_RECORDS = `SELECT ${LOG_RECORD_COLUMNS} FROM logs l JOIN projects p ON p.id = l.project_id WHERE l.id = ANY($1::text[])`;
 
 /**
  * Writes the final results; returns the ids this call finalized. When a log's event has a target (its
@@ -179,7 +185,7 @@ export async function finalize(sql: SqlClient, results: readonly FinalResult[], 
     column((r) => r.evaluation.status satisfies Verdict),
     column((r) => r.evaluation.confidenceScore),
     column((r) => r.evaluation.explanation),
-    column((r) => JSON.stringify(r.evaluation.appliedRules)),
+    JSON.stringify(results.flatMap((r) => ruleEvaluationRows(r.log.id, r.evaluation.appliedRules, r.evaluation.judgedBy))),
   ];
   const settings = await outbox.settingsFor(
     sql,
@@ -193,7 +199,10 @@ export async function finalize(sql: SqlClient, results: readonly FinalResult[], 
     return new Set(rows.map((r) => r.id));
   }
   const { ids, recorded } = await sql.transaction(async (tx) => {
-    const rows = await tx.query<LogRecord>(FINALIZE_WITH_EVENTS, params, "tracira_finalize_logs_events");
+    const finalized = await tx.query<{ id: string }>(FINALIZE, params, "tracira_finalize_logs");
+    const rows = finalized.length
+      ? await tx.query<LogRecord>(FINALIZED_RECORDS, [arrayLiteral(finalized.map((r) => r.id))], "tracira_finalized_records")
+      : [];
     const recorded = await outbox.record(
       tx,
       rows.map((row) => ({ type: "log.evaluated" as const, row })),
@@ -208,7 +217,7 @@ export async function finalize(sql: SqlClient, results: readonly FinalResult[], 
 /** A final log's stored evaluation; undefined while it is pending (or gone). */
 export async function loadStoredResult(sql: SqlClient, id: string): Promise<Evaluation | undefined> {
   const rows = await sql.query<{ status: string; confidence_score: number | null; explanation: string | null; applied_rules: unknown }>(
-    `SELECT status, confidence_score, explanation, applied_rules FROM logs WHERE id = $1`,
+    `SELECT status, confidence_score, explanation, ${APPLIED_RULES_SQL} AS applied_rules FROM logs l WHERE id = $1`,
     [id],
   );
   const row = rows[0];

@@ -27,6 +27,14 @@ export interface RuleResult {
   explanation: string;
   /** Set by LLM judges only: the judge's own confidence (0–1). */
   confidence?: number;
+  /** Set by LLM judges that reached a model: which one answered (recorded with the evaluation). */
+  judgedBy?: JudgeTarget;
+}
+
+/** The provider and model a judgement went to, once resolved from rule, workspace and server defaults. */
+export interface JudgeTarget {
+  provider: JudgeProvider;
+  model: string;
 }
 
 /** Outcome of one regex test run under a time budget. */
@@ -59,7 +67,7 @@ export interface JudgeVerdict {
 }
 
 /** A judge either gives a verdict or says, in a sentence, why it could not (missing key, timeout, bad answer). */
-export type JudgeResult = { ok: true; verdict: JudgeVerdict } | { ok: false; error: string };
+export type JudgeResult = { ok: true; verdict: JudgeVerdict; judgedBy: JudgeTarget } | { ok: false; error: string; judgedBy?: JudgeTarget };
 
 /** Resolves provider, model and key (workspace settings, else environment), then asks the model. */
 export interface Judge {

@@ -11,15 +11,16 @@ import {
 import type { Log } from "../generated/prisma/client";
 import { asArray, isoOrNull } from "../lib/values";
 import { mediaPath } from "../media/media-keys";
+import { APPLIED_RULES_SQL } from "./rule-evaluations";
 
 /**
  * The one row type of `logs`: every column as Prisma and the raw-SQL paths read it (camelCase), with
  * its project's name. The list item, the detail, the event payload and the evaluator's view of a log
  * are all derived from it here.
  */
-export type LogRecord = Omit<Log, JsonColumn> & { [K in JsonColumn]: unknown } & { projectName: string };
+export type LogRecord = Omit<Log, JsonColumn> & { [K in JsonColumn | "appliedRules"]: unknown } & { projectName: string };
 /** Read as whatever JSON was stored: pg parses it, and each projection says what it expects there. */
-type JsonColumn = "input" | "metadata" | "attachments" | "appliedRules";
+type JsonColumn = "input" | "metadata" | "attachments";
 
 /** `logs` column (alias `l`, its project `p`) behind each field of a record. */
 const COLUMNS: { [K in keyof LogRecord]-?: string } = {
@@ -51,7 +52,8 @@ const COLUMNS: { [K in keyof LogRecord]-?: string } = {
   verdict: "l.verdict",
   confidenceScore: "l.confidence_score",
   explanation: "l.explanation",
-  appliedRules: "l.applied_rules",
+  /** Not a column: rebuilt from the log's rule evaluations. */
+  appliedRules: APPLIED_RULES_SQL,
   evaluatedAt: "l.evaluated_at",
   evalLeaseUntil: "l.eval_lease_until",
   evalLeaseOwner: "l.eval_lease_owner",
@@ -88,11 +90,14 @@ export const LOG_RECORD_COLUMNS = logColumns();
 /** The Prisma `include` that reads the project's name with a log. */
 export const logWithProject = { project: { select: { name: true } } } as const;
 
-export function fromPrisma({ project, ...log }: Log & { project: { name: string } }): LogRecord {
+/** A log as list views read it: every field but `appliedRules` (detail views read that through LOG_RECORD_COLUMNS). */
+export type LogListRecord = Omit<LogRecord, "appliedRules">;
+
+export function fromPrisma({ project, ...log }: Log & { project: { name: string } }): LogListRecord {
   return { ...log, projectName: project.name };
 }
 
-export function toListItem(r: LogRecord, sessionTurnCount: number): LogListItem {
+export function toListItem(r: LogListRecord, sessionTurnCount: number): LogListItem {
   return {
     id: r.id,
     timestamp: isoOrNull(r.timestamp)!,

@@ -20,7 +20,7 @@ export async function checkWithJudge(
     },
     signal,
   );
-  if (!result.ok) return { outcome: "error", explanation: result.error };
+  if (!result.ok) return { outcome: "error", explanation: result.error, ...(result.judgedBy ? { judgedBy: result.judgedBy } : {}) };
   const { pass, confidence, explanation } = result.verdict;
-  return { outcome: pass ? "passed" : "triggered", explanation, confidence };
+  return { outcome: pass ? "passed" : "triggered", explanation, confidence, judgedBy: result.judgedBy };
 }

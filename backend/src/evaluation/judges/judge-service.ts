@@ -134,9 +134,11 @@ export class JudgeService implements Judge {
       this.policy,
       scope,
     );
-    if (outcome.ok) return { ok: true, verdict: outcome.value };
+    const judgedBy = { provider: target.provider, model: target.model };
+    if (outcome.ok) return { ok: true, verdict: outcome.value, judgedBy };
     return {
       ok: false,
+      judgedBy,
       error: describeFailure(outcome.failure, outcome.previous, {
         info: PROVIDERS[target.provider],
         model: target.model,

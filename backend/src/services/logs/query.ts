@@ -3,7 +3,8 @@ import type { PrismaClient } from "../../db/database";
 import { escapeLike } from "../../db/like";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
-import { fromPrisma, logWithProject, toDetail, toListItem } from "../../projections/log";
+import type { SqlClient } from "../../db/sql";
+import { fromPrisma, LOG_RECORD_COLUMNS, logWithProject, toDetail, toListItem, type LogRecord } from "../../projections/log";
 
 const contains = (q: string) => ({ contains: escapeLike(q), mode: "insensitive" as const });
 
@@ -53,7 +54,10 @@ function orderBy(q: ListLogsQuery): Prisma.LogOrderByWithRelationInput[] {
 }
 
 export class LogQueryService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: SqlClient,
+  ) {}
 
   async list(workspaceId: string, q: ListLogsQuery): Promise<ListLogsResponse> {
     const where = listWhere(workspaceId, q);
@@ -90,10 +94,13 @@ export class LogQueryService {
   }
 
   async get(workspaceId: string, id: string): Promise<LogDetail> {
-    const row = await this.prisma.log.findFirst({ where: { id, workspaceId }, include: logWithProject });
+    const [row] = await this.sql.query<LogRecord>(
+      `SELECT ${LOG_RECORD_COLUMNS} FROM logs l JOIN projects p ON p.id = l.project_id WHERE l.id = $1 AND l.workspace_id = $2::uuid`,
+      [id, workspaceId],
+    );
     if (!row) throw ApiError.notFound("Log");
     const turns = await this.sessionTurns(workspaceId, [row.sessionId]);
-    return toDetail(fromPrisma(row), row.sessionId ? (turns.get(row.sessionId) ?? 1) : 0);
+    return toDetail(row, row.sessionId ? (turns.get(row.sessionId) ?? 1) : 0);
   }
 
   async status(workspaceId: string, id: string) {

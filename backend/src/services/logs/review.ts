@@ -25,6 +25,13 @@ FROM projects p
 WHERE l.workspace_id = $1 AND l.id = ANY($2::text[]) AND p.id = l.project_id
 RETURNING ${LOG_RECORD_COLUMNS}`;
 
+/** A changed decision is also the trace's `human` evaluation (1 approved, 0 rejected), written in the same transaction. */
+const HUMAN_EVALUATION = `
+INSERT INTO evaluations (id, trace_id, workspace_id, evaluator, name, score, label, metadata)
+SELECT 'human:' || gen_random_uuid(), l.id, l.workspace_id, 'human', 'review', CASE WHEN $2 = 'approved' THEN 1 ELSE 0 END, $2,
+  jsonb_build_object('decidedBy', $3::text, 'source', $4::text)
+FROM logs l WHERE l.id = ANY($1::text[])`;
+
 /** Human review: approve/reject one or many logs, and deletions. */
 export class LogReviewService {
   constructor(
@@ -54,6 +61,9 @@ export class LogReviewService {
       const previous = new Map(before.map((r) => [r.id, r.human_decision]));
       const rows = await tx.query<LogRecord>(DECIDE, [workspaceId, arrayLiteral(ids), decision, actor.decidedBy, actor.source]);
       const changed = rows.filter((r) => previous.get(r.id) !== decision);
+      if (changed.length) {
+        await tx.query(HUMAN_EVALUATION, [arrayLiteral(changed.map((r) => r.id)), decision, actor.decidedBy, actor.source]);
+      }
       const recorded = await this.outbox.record(
         tx,
         changed.map((row) => ({ type: "log.decided" as const, row })),

@@ -133,7 +133,7 @@ export class TraceQueryService {
       this.sql.query<SpanRow>(`SELECT * FROM spans WHERE trace_id = $1 ORDER BY dotted_order, id`, [traceId]),
       this.sql.query<EvaluationRow>(
         `SELECT id, span_id, trace_id, evaluator, evaluator_version, name, score, label, reason, metadata, created_at
-         FROM evaluations WHERE trace_id = $1 ORDER BY created_at, id`,
+         FROM evaluations WHERE trace_id = $1 ORDER BY created_at, position, id`,
         [traceId],
       ),
     ]);
