@@ -1,5 +1,5 @@
 import path from "node:path";
-import { JUDGE_PROVIDERS, type JudgeProvider } from "@tracira/shared";
+import { JUDGE_PROVIDERS, RETENTION_DAYS, type JudgeProvider } from "@tracira/shared";
 import { z } from "zod";
 import { parseSecretKey } from "./secrets/secret-key";
 
@@ -122,6 +122,16 @@ const EnvSchema = z.object({
   TRACIRA_MAX_RULES_PER_WORKSPACE: z.coerce.number().int().min(1).max(1_000_000).default(500),
   TRACIRA_MAX_ATTACHMENT_MB_PER_WORKSPACE: z.coerce.number().min(1).max(100_000_000).default(10_240),
   TRACIRA_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(15),
+  TRACIRA_RETENTION_DAYS: z.coerce
+    .number()
+    .int({ error: "must be a whole number of days" })
+    .min(RETENTION_DAYS.min, { error: `must be ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max} days (unset: logs are kept forever)` })
+    .max(RETENTION_DAYS.max, { error: `must be ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max} days (unset: logs are kept forever)` })
+    .optional(),
+  TRACIRA_RETENTION_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  TRACIRA_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  TRACIRA_OTLP_MAX_BODY_MB: z.coerce.number().min(1).max(512).default(16),
+  TRACIRA_OTLP_ROOT_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -152,6 +162,8 @@ export interface Config {
   bootstrapToken: string | undefined;
   bootstrapWorkspaceName: string;
   maxBodyBytes: number;
+  /** OTLP/HTTP trace ingest (`POST /v1/traces`). */
+  otlp: OtlpConfig;
   /** How many of each a workspace may have (hook subscriptions, projects, rules): past it, a 409 that says so. */
   caps: WorkspaceCaps;
   /** After a rotation of the workspace signing secret, how long the previous one still signs too. */
@@ -173,6 +185,27 @@ export interface Config {
   deliveries: DeliveryConfig;
   media: MediaConfig;
   accounts: AccountsConfig;
+  retention: RetentionConfig;
+}
+
+/** The purge of expired logs (with their spans, evaluations and files), run by the worker. */
+export interface RetentionConfig {
+  /**
+   * Days a workspace without a `retentionDays` setting of its own keeps its logs; undefined: forever.
+   * A workspace's own setting (1–3650) wins, longer or shorter.
+   */
+  defaultDays: number | undefined;
+  /** How often the purge runs (the first run comes after this, at most a minute after the start). */
+  intervalMs: number;
+  /** Logs deleted per statement, each batch its own short transaction. */
+  batchSize: number;
+}
+
+export interface OtlpConfig {
+  /** Largest export body (after decompression). */
+  maxBodyBytes: number;
+  /** How long a trace whose root span has not come waits before it is evaluated with what it has. */
+  rootWaitMs: number;
 }
 
 /** Dashboard users and their sessions. */
@@ -285,6 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapToken: e.TRACIRA_BOOTSTRAP_TOKEN,
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
+    otlp: { maxBodyBytes: Math.round(e.TRACIRA_OTLP_MAX_BODY_MB * 1024 * 1024), rootWaitMs: e.TRACIRA_OTLP_ROOT_WAIT_MS },
     shutdownTimeoutMs: e.TRACIRA_SHUTDOWN_TIMEOUT_MS,
     signingSecretOverlapMs: e.TRACIRA_SIGNING_SECRET_OVERLAP_HOURS * 3_600_000,
     caps: {
@@ -338,6 +372,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTtlMs: Math.round(e.TRACIRA_SESSION_DAYS * 86_400_000),
       openSignup: e.TRACIRA_OPEN_SIGNUP ?? false,
       passwordCost: e.TRACIRA_PASSWORD_COST,
+    },
+    retention: {
+      defaultDays: e.TRACIRA_RETENTION_DAYS,
+      intervalMs: e.TRACIRA_RETENTION_INTERVAL_MS,
+      batchSize: e.TRACIRA_RETENTION_BATCH,
     },
   };
 }

@@ -9,12 +9,15 @@ import { clearStaleLeases } from "./evaluation/store";
 import type { Logger } from "./logger";
 import { Metrics } from "./metrics";
 import { createUrlGuard, type UrlGuard } from "./outbound";
+import { RetentionPurge } from "./retention/purge";
+import { RetentionWorker } from "./retention/worker";
 import { createSecretBox } from "./secrets";
 import type { SecretBox } from "./secrets/secret-box";
 import { LocalMediaStorage } from "./media/local-storage";
 import { MediaUrlSigner } from "./media/signed-url";
 import type { RateLimiter } from "./ratelimit/types";
 import type { RequestServices } from "./services";
+import { OtlpIngestService } from "./services/traces/otlp/ingest";
 import { AccountService } from "./services/accounts/accounts";
 import { SessionService } from "./services/accounts/sessions";
 import { AnalyticsService } from "./services/analytics";
@@ -40,8 +43,8 @@ import { EvaluationService } from "./services/traces/evaluations";
 /**
  * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
  * database (migrated), secrets, the outbound guard, metrics, and the two background runtimes —
- * evaluation (sync gate and worker) and deliveries (outbox and sender). Request services are built on
- * top of it by the server only.
+ * evaluation (sync gate and worker) and deliveries (outbox and sender) — and the retention purge.
+ * Request services are built on top of it by the server only.
  */
 export interface Runtime {
   config: Config;
@@ -54,9 +57,13 @@ export interface Runtime {
   metrics: Metrics;
   evaluation: EvaluationRuntime;
   delivery: DeliveryRuntime;
+  /** Stores, lists and removes attachment files (ingestion, deletions and the retention purge share it). */
+  attachments: AttachmentService;
+  /** The purge of expired logs (workspace `retentionDays`, else TRACIRA_RETENTION_DAYS); runs with the worker. */
+  retention: RetentionWorker;
   /** Refuses writes while the embedded database's disk is nearly full. */
   disk: DiskGuard;
-  /** Starts the evaluation worker and the delivery sender where the config enables them. */
+  /** Starts the evaluation worker, the delivery sender and the retention purge where the config enables them. */
   startLoops(): void;
   /** Stops the loops (with their grace periods), then closes the database. */
   close(): Promise<void>;
@@ -83,7 +90,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   }
   const secrets = createSecretBox(config, logger);
   const outbound = createUrlGuard(config.outbound);
-  const settings = new SettingsService(db.prisma, secrets, outbound);
+  const settings = new SettingsService(db.prisma, secrets, outbound, config.retention.defaultDays);
   const metrics = new Metrics();
   const delivery = createDeliveries(db.sql, config, logger, secrets, outbound, (id) => settings.slackWebhookUrl(id), metrics);
   const evaluation = createEvaluation(db.sql, config, logger, (id) => settings.judgeSettings(id), delivery.outbox, metrics);
@@ -91,6 +98,20 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   // On a nearly full disk the background loops write nothing either (they resume by themselves).
   evaluation.worker.claimOnlyWhen(() => disk.writable());
   delivery.sender.claimOnlyWhen(() => disk.writable());
+  const attachments = new AttachmentService(
+    new LocalMediaStorage(config.media.dir),
+    outbound,
+    db.sql,
+    logger,
+    LIMITS.attachmentBytes,
+    config.caps.attachmentBytes,
+  );
+  const retention = new RetentionWorker(
+    new RetentionPurge(db.sql, attachments, logger, { defaultDays: config.retention.defaultDays, batchSize: config.retention.batchSize }),
+    logger,
+    config.retention.intervalMs,
+  );
+  retention.runOnlyWhen(() => disk.writable());
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -102,13 +123,17 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     metrics,
     evaluation,
     delivery,
+    attachments,
+    retention,
     disk,
     startLoops() {
       if (config.evaluation.workerEnabled) evaluation.worker.start();
+      if (config.evaluation.workerEnabled) retention.start();
       if (config.deliveries.senderEnabled) delivery.sender.start();
     },
     close: () =>
       (closing ??= (async () => {
+        await retention.stop();
         await evaluation.close();
         await delivery.close();
         await db.close();
@@ -118,22 +143,23 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
 
 /** The composition root's upper half, for the server: the services requests reach. */
 export function createRequestServices(runtime: Runtime, limiter: RateLimiter): RequestServices {
-  const { db, config, logger, secrets, outbound, settings, evaluation, delivery } = runtime;
+  const { db, config, secrets, outbound, settings, evaluation, delivery, attachments } = runtime;
   const rules = new RuleService(db.prisma, config.caps.rules);
-  const attachments = new AttachmentService(
-    new LocalMediaStorage(config.media.dir),
-    outbound,
-    db.sql,
-    logger,
-    LIMITS.attachmentBytes,
-    config.caps.attachmentBytes,
-  );
   const workspaces = new WorkspaceService(db.prisma, secrets);
+  const ingest = new LogIngestService(
+    db.sql,
+    evaluation.gate,
+    attachments,
+    outbound,
+    () => evaluation.worker.notify(),
+    config.caps.projects,
+  );
   return {
     tokens: new TokenService(db.sql),
     workspaces,
     projects: new ProjectService(db.prisma, attachments, config.caps.projects),
-    ingest: new LogIngestService(db.sql, evaluation.gate, attachments, outbound, () => evaluation.worker.notify(), config.caps.projects),
+    ingest,
+    otlp: new OtlpIngestService(ingest, config.otlp.rootWaitMs),
     logs: new LogQueryService(db.prisma, db.sql),
     review: new LogReviewService(db.prisma, db.sql, delivery.outbox, attachments),
     rules,

@@ -4,9 +4,9 @@ import { createLogger } from "./logger";
 import { openRuntime } from "./runtime";
 
 /**
- * `npm run worker`: the evaluation worker and the delivery sender only, for scaling them apart from the
- * API (run the API with TRACIRA_WORKER=false). Any number may run against one Postgres; they share the
- * pending logs and the outbox.
+ * `npm run worker`: the evaluation worker, the delivery sender and the retention purge only, for scaling
+ * them apart from the API (run the API with TRACIRA_WORKER=false). Any number may run against one
+ * Postgres; they share the pending logs and the outbox, and their purges split the expired logs.
  */
 async function main() {
   const config = loadConfig();
@@ -32,7 +32,11 @@ async function main() {
   stop = () => runtime.close();
   runtime.evaluation.worker.start();
   runtime.delivery.sender.start();
-  logger.info("evaluation worker and delivery sender started", { concurrency: config.evaluation.workerConcurrency });
+  runtime.retention.start();
+  logger.info("evaluation worker and delivery sender started", {
+    concurrency: config.evaluation.workerConcurrency,
+    retentionIntervalMs: config.retention.intervalMs,
+  });
 }
 
 main().catch((err: unknown) => {

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { ERROR_CODES, ERROR_STATUS, LIMITS, type ErrorCode } from "@tracira/shared";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
-import { startTestServer, type TestServer } from "./helpers/server";
+import { startTestServer, waitForFinal, type TestServer } from "./helpers/server";
 
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE" | "PROPFIND";
 
@@ -900,7 +900,227 @@ const settingsCases: Case[] = [
   project("GET", "/api/settings/rotate-token", undefined, undefined, "GET on rotate-token", { expectStatus: 404 }),
 ];
 
+// ---------------------------------------------------------------- traces: spans, evaluations, the trace API, OTLP
+
+const SPAN = { id: "span-1", kind: "llm", name: "step", startedAt: "2026-05-01T12:00:00Z" };
+/** One span with one field replaced (undefined removes it). */
+const spanWith = (field: string, value: unknown) => {
+  const span: Record<string, unknown> = { ...SPAN, [field]: value };
+  if (value === undefined) delete span[field];
+  return span;
+};
+const SPAN_BREAKS: [string, unknown, string?][] = [
+  ["id", undefined, "without id"],
+  ["id", ""],
+  ["id", "has space"],
+  ["id", x(201), "id over 200 chars"],
+  ["id", 5],
+  ["id", null],
+  ["id", "a/b"],
+  ["parentSpanId", 5],
+  ["parentSpanId", "bad id!"],
+  ["parentSpanId", {}],
+  ["kind", undefined, "without kind"],
+  ["kind", "robot"],
+  ["kind", ""],
+  ["kind", 3],
+  ["kind", null],
+  ["name", undefined, "without name"],
+  ["name", ""],
+  ["name", "   "],
+  ["name", x(201), "name over 200 chars"],
+  ["name", 7],
+  ["status", "done"],
+  ["status", 1],
+  ["startedAt", undefined, "without startedAt"],
+  ["startedAt", "yesterday"],
+  ["startedAt", "2026-13-45T00:00:00Z"],
+  ["startedAt", ""],
+  ["startedAt", null],
+  ["startedAt", true],
+  ["endedAt", "nope"],
+  ["endedAt", true],
+  ["provider", x(201), "provider over 200 chars"],
+  ["provider", 5],
+  ["model", x(201), "model over 200 chars"],
+  ["model", []],
+  ["inputTokens", -1],
+  ["inputTokens", 1.5],
+  ["inputTokens", "many"],
+  ["inputTokens", {}],
+  ["outputTokens", -5],
+  ["outputTokens", "x"],
+  ["cachedInputTokens", -1],
+  ["costUsd", -0.01],
+  ["costUsd", "free"],
+  ["attributes", "text"],
+  ["attributes", [1]],
+  ["attributes", 5],
+  ["dottedOrder", x(10_001), "dottedOrder over 10,000 chars"],
+  ["dottedOrder", 5],
+  ["eventType", "click"],
+  ["eventType", 5],
+  ["decisionKind", x(201), "decisionKind over 200 chars"],
+];
+
+const append = (body: unknown, field?: string, name?: string, extra: Partial<Case> = {}): Case => ({
+  name: `spans: ${name ?? show(body)}`,
+  method: "POST",
+  path: "/api/logs/{log}/spans",
+  body,
+  field,
+  ...extra,
+});
+const manySpans = (n: number) => Array.from({ length: n }, (_, i) => ({ ...SPAN, id: `s-${i}` }));
+
+const spanCases: Case[] = [
+  ...SPAN_BREAKS.map(([field, value, name]) =>
+    append({ spans: [spanWith(field, value)] }, `spans.0.${field}`, `${field} ${name ?? show(value)}`),
+  ),
+  append({}, "spans", "empty object"),
+  append({ spans: [] }, "spans", "no spans"),
+  append({ spans: "span" }, "spans", "spans as text"),
+  append({ spans: { 0: SPAN } }, "spans", "spans as an object"),
+  append({ spans: [5] }, "spans.0", "a span as a number"),
+  append({ spans: manySpans(LIMITS.spansPerRequest + 1) }, "spans", "over the span limit"),
+  append({ spans: [SPAN, SPAN] }, "spans.1.id", "the same id twice"),
+  append(
+    { spans: [spanWith("parentSpanId", "span-2"), { ...SPAN, id: "span-2", parentSpanId: "span-1" }] },
+    "spans",
+    "parents in a circle",
+  ),
+  { ...append(undefined, "body", "broken JSON"), raw: '{"spans":[' },
+  { ...append(undefined, "body", "a JSON array"), raw: "[]" },
+  { ...append({ spans: [SPAN] }, undefined, "an unknown log"), path: "/api/logs/no-such-log/spans", expectStatus: 404 },
+  { ...append({ spans: [SPAN] }, undefined, "another workspace's log"), path: "/api/logs/{foreignLog}/spans", expectStatus: 404 },
+  { ...append({ spans: [SPAN] }, undefined, "without a token"), auth: null, expectStatus: 401 },
+  { ...append({ spans: [SPAN] }, "id", "an id over 200 chars"), path: `/api/logs/${x(201)}/spans` },
+  // The same breaks sent with a new log: nothing of the log is stored either.
+  ...SPAN_BREAKS.filter((_, i) => i % 3 === 0).map(([field, value, name]) =>
+    logWith("spans", [spanWith(field, value)], `with a span whose ${field} is ${name ?? show(value)}`, { field: `spans.0.${field}` }),
+  ),
+  logWith("spans", "x", "as text"),
+  logWith("spans", manySpans(LIMITS.spansPerRequest + 1), "over the span limit"),
+  logWith("spans", [SPAN, SPAN], "with the same id twice", { field: "spans.1.id" }),
+  logWith("trace", "x", "as text"),
+  logWith("trace", { name: x(201) }, "name over 200 chars", { field: "trace.name" }),
+  logWith("trace", { agentId: 5 }, "agentId as a number", { field: "trace.agentId" }),
+  logWith("trace", { runnerId: [] }, "runnerId as an array", { field: "trace.runnerId" }),
+  logWith("trace", { threadId: x(201) }, "threadId over 200 chars", { field: "trace.threadId" }),
+  logWith("trace", { runId: {} }, "runId as an object", { field: "trace.runId" }),
+];
+
+const EVALUATION = { id: "eval-1", evaluator: "team.tone", name: "tone", score: 0.5 };
+const evaluate = (body: unknown, field?: string, name?: string, extra: Partial<Case> = {}): Case => ({
+  name: `evaluations: ${name ?? show(body)}`,
+  method: "POST",
+  path: "/api/logs/{log}/evaluations",
+  body,
+  field,
+  ...extra,
+});
+const evaluationWith = (change: Record<string, unknown>, field: string, name?: string) =>
+  evaluate({ evaluations: [{ ...EVALUATION, ...change }] }, `evaluations.0.${field}`, name ?? show(change));
+
+const evaluationCases: Case[] = [
+  evaluate({}, "evaluations", "empty object"),
+  evaluate({ evaluations: "x" }, "evaluations", "evaluations as text"),
+  evaluate({ evaluations: [] }, "evaluations", "no evaluations"),
+  evaluate({ evaluations: Array.from({ length: 101 }, (_, i) => ({ ...EVALUATION, id: `e-${i}` })) }, "evaluations", "over 100"),
+  evaluationWith({ id: undefined }, "id", "without id"),
+  evaluationWith({ id: "two words" }, "id"),
+  evaluationWith({ id: x(201) }, "id", "id over 200 chars"),
+  evaluationWith({ evaluator: undefined }, "evaluator", "without evaluator"),
+  evaluationWith({ evaluator: "" }, "evaluator"),
+  evaluationWith({ evaluator: x(201) }, "evaluator", "evaluator over 200 chars"),
+  evaluationWith({ evaluator: "rule.keyword_forbidden" }, "evaluator", "a rule's evaluator name"),
+  evaluationWith({ evaluator: "llm_judge.openai" }, "evaluator", "a judge's evaluator name"),
+  evaluationWith({ evaluator: "human" }, "evaluator", "the human evaluator name"),
+  evaluationWith({ name: undefined }, "name", "without name"),
+  evaluationWith({ name: 5 }, "name"),
+  evaluationWith({ name: x(201) }, "name", "name over 200 chars"),
+  evaluationWith({ score: 1.5 }, "score"),
+  evaluationWith({ score: -0.1 }, "score"),
+  evaluationWith({ score: "high" }, "score"),
+  evaluationWith({ label: 5 }, "label"),
+  evaluationWith({ label: x(201) }, "label", "label over 200 chars"),
+  evaluationWith({ reason: 5 }, "reason"),
+  evaluationWith({ metadata: "x" }, "metadata"),
+  evaluationWith({ metadata: [1] }, "metadata"),
+  evaluationWith({ evaluatorVersion: 5 }, "evaluatorVersion"),
+  evaluationWith({ spanId: "bad span!" }, "spanId"),
+  evaluationWith({ spanId: "not-a-span-here" }, "spanId", "a span the trace does not have"),
+  { ...evaluate({ evaluations: [EVALUATION] }, undefined, "an unknown log"), path: "/api/logs/no-such-log/evaluations", expectStatus: 404 },
+  {
+    ...evaluate({ evaluations: [EVALUATION] }, undefined, "another workspace's log"),
+    path: "/api/logs/{foreignLog}/evaluations",
+    expectStatus: 404,
+  },
+  { ...evaluate({ evaluations: [EVALUATION] }, undefined, "without a token"), auth: null, expectStatus: 401 },
+  { ...evaluate(undefined, "body", "broken JSON"), raw: '{"evaluations":' },
+];
+
+const traceList = (query: string, field?: string, extra: Partial<Case> = {}): Case => ({
+  name: `traces ?${query.length > 60 ? `${query.slice(0, 50)}…` : query}`,
+  method: "GET",
+  path: `/api/traces?${query}`,
+  field,
+  ...extra,
+});
+
+const traceApiCases: Case[] = [
+  traceList("limit=0", "limit"),
+  traceList("limit=201", "limit"),
+  traceList("limit=abc", "limit"),
+  traceList("limit=-1", "limit"),
+  traceList("limit=1.5", "limit"),
+  traceList("cursor=garbage", "cursor"),
+  traceList("cursor=not-a-date%7Cid", "cursor"),
+  traceList("cursor=2026-01-01T00:00:00Z%7C", "cursor"),
+  traceList(`cursor=${x(401)}`, "cursor"),
+  traceList("status=done", "status"),
+  traceList(`agent_id=${x(201)}`, "agent_id"),
+  traceList(`runner_id=${x(201)}`, "runner_id"),
+  traceList(`thread_id=${x(201)}`, "thread_id"),
+  traceList(`run_id=${x(201)}`, "run_id"),
+  traceList(`q=${x(201)}`, "q"),
+  traceList("limit=10", undefined, { auth: null, expectStatus: 401, name: "traces without a token" }),
+  { name: "a trace of another workspace", method: "GET", path: "/api/traces/{foreignLog}", expectStatus: 404 },
+  { name: "an unknown trace", method: "GET", path: "/api/traces/no-such-trace", expectStatus: 404 },
+  { name: "a trace id over 200 chars", method: "GET", path: `/api/traces/${x(201)}`, field: "traceId" },
+  { name: "a trace without a token", method: "GET", path: "/api/traces/{log}", auth: null, expectStatus: 401 },
+  notFound("POST", "/api/traces", { body: {} }),
+  notFound("DELETE", "/api/traces/{log}"),
+];
+
+const PROTOBUF = { "content-type": "application/x-protobuf" };
+const otlpCases: Case[] = ["/v1/traces", "/api/otel/v1/traces"].flatMap((path): Case[] => {
+  const otlp = (name: string, extra: Partial<Case>): Case => ({ name: `OTLP ${path} ${name}`, method: "POST", path, ...extra });
+  return [
+    otlp("without a token", { body: { resourceSpans: [] }, auth: null, expectStatus: 401 }),
+    otlp("with a wrong token", { body: { resourceSpans: [] }, auth: "Bearer wh-not-a-real-token", expectStatus: 401 }),
+    otlp("protobuf without a token", { raw: new Uint8Array(), headers: PROTOBUF, auth: null, expectStatus: 401 }),
+    otlp("broken JSON", { raw: '{"resourceSpans":[', field: "body" }),
+    otlp("resourceSpans as text", { body: { resourceSpans: "spans" }, field: "resourceSpans" }),
+    otlp("scopeSpans as a number", { body: { resourceSpans: [{ scopeSpans: 5 }] }, field: "resourceSpans.0.scopeSpans" }),
+    otlp("spans as an object", { body: { resourceSpans: [{ scopeSpans: [{ spans: {} }] }] }, field: "resourceSpans.0.scopeSpans.0.spans" }),
+    otlp("resource attributes as text", {
+      body: { resourceSpans: [{ resource: { attributes: "x" } }] },
+      field: "resourceSpans.0.resource.attributes",
+    }),
+    otlp("JSON nested too deep", { raw: `{"resourceSpans":[${deepObject(100)}]}`, field: "resourceSpans" }),
+    otlp("truncated protobuf", { raw: new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), headers: PROTOBUF, field: "body" }),
+    otlp("random bytes as protobuf", { raw: new Uint8Array(randomBytes(512)), headers: PROTOBUF, field: "body" }),
+    otlp("gzip that is not gzip", { raw: "not gzip at all", headers: { ...PROTOBUF, "content-encoding": "gzip" }, field: "body" }),
+    otlp("over the OTLP body limit", { raw: new Uint8Array(16 * MIB + 1), headers: PROTOBUF, expectStatus: 413 }),
+    { name: `OTLP GET ${path}`, method: "GET", path, expectStatus: 404 },
+  ];
+});
+
+const traceCases: Case[] = [...spanCases, ...evaluationCases, ...traceApiCases, ...otlpCases];
+
 const cases: Case[] = [
+  ...traceCases,
   ...ingestCases,
   ...listCases,
   ...reviewCases,
@@ -957,6 +1177,13 @@ async function snapshot(token: string) {
     rules: rules.body,
     settings: settingsWithoutUsage,
     hooks: hooks.body,
+    // Spans and evaluations of the seeded traces (a 404 for the workspaces that do not hold them).
+    traces: await Promise.all(
+      [SEEDED_LOG_ID, ids.foreignLog].map(async (id) => {
+        const res = await server.call("GET", `/api/traces/${id}`, undefined, { token });
+        return { status: res.status, spans: res.body.spans, evaluations: res.body.evaluations };
+      }),
+    ),
   };
 }
 
@@ -970,6 +1197,11 @@ beforeAll(async () => {
   const log = await server.call("POST", "/api/logs", { id: SEEDED_LOG_ID, project: "alpha", task: "seeded-task", output: "seeded" });
   const other = await server.newWorkspace("Someone else");
   const foreign = await server.call("POST", "/api/projects", { name: "theirs" }, { token: other });
+  const foreignLog = await server.call("POST", "/api/logs", { project: "theirs", output: "theirs", spans: [SPAN] }, { token: other });
+  expect(foreignLog.status).toBe(200);
+  // Evaluated before the snapshots, so its rule evaluations are in both.
+  await waitForFinal(server.call, SEEDED_LOG_ID);
+  await waitForFinal((m, p, b, o) => server.call(m, p, b, { ...o, token: other }), foreignLog.body.id);
   const seededRule = await server.call("POST", "/api/rules", RULE);
   const foreignRule = await server.call("POST", "/api/rules", RULE, { token: other });
   for (const res of [alpha, beta, task, foreign, seededRule, foreignRule]) expect(res.status).toBe(201);
@@ -981,6 +1213,7 @@ beforeAll(async () => {
     foreign: foreign.body.id,
     rule: seededRule.body.id,
     foreignRule: foreignRule.body.id,
+    foreignLog: foreignLog.body.id,
   });
   // The 413 cases are sized for the default TRACIRA_MAX_BODY_BYTES.
   expect(server.running.deps.config.maxBodyBytes).toBe(MAX_BODY);
@@ -1022,8 +1255,9 @@ async function send(c: Case): Promise<{ status: number; text: string; contentTyp
 
 const STACK_TRACE = /\n\s+at |\bat \S+ \(|node_modules|\.(?:ts|js):\d+:\d+|\/work\//;
 
-test(`the batch has at least 200 hostile requests (${cases.length})`, () => {
+test(`the batch has at least 200 hostile requests (${cases.length}), 150 of them on the trace routes (${traceCases.length})`, () => {
   expect(cases.length).toBeGreaterThanOrEqual(200);
+  expect(traceCases.length).toBeGreaterThanOrEqual(150);
   expect(new Set(cases.map((c) => `${c.method} ${c.name}`)).size).toBe(cases.length);
 });
 

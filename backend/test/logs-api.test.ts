@@ -416,9 +416,30 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
         ["/api/hooks", "get"],
         ["/api/hooks/{id}", "delete"],
         ["/api/deliveries", "get"],
+        ["/api/logs/{id}/spans", "post"],
+        ["/api/logs/{id}/evaluations", "post"],
+        ["/api/traces", "get"],
+        ["/api/traces/{traceId}", "get"],
+        ["/v1/traces", "post"],
+        ["/api/otel/v1/traces", "post"],
       ] as [string, string][]) {
         expect(doc.paths[path]?.[method]).toBeDefined();
       }
+      // The trace routes' shapes come from their zod contracts: snake_case answers, the OTLP body in both encodings.
+      const span = doc.components.schemas.TraceSpan;
+      expect(Object.keys(span.properties)).toEqual(
+        expect.arrayContaining(["parent_span_id", "dotted_order", "cached_input_tokens", "event_type"]),
+      );
+      const otlp = doc.paths["/v1/traces"].post.requestBody.content;
+      expect(Object.keys(otlp)).toEqual(["application/json", "application/x-protobuf"]);
+      expect(JSON.stringify(otlp["application/json"].schema)).toMatch(/OtlpExportTraceServiceRequest/);
+      const appendBody = doc.paths["/api/logs/{id}/spans"].post.requestBody.content["application/json"].schema;
+      expect(appendBody.$ref).toBe("#/components/schemas/AppendSpansBodyInput");
+      expect(JSON.stringify(doc.components.schemas.AppendSpansBodyInput)).toMatch(/SpanInputInput/);
+      const traceParams = doc.paths["/api/traces"].get.parameters.map((p: { name: string }) => p.name);
+      expect(traceParams).toEqual(
+        expect.arrayContaining(["limit", "cursor", "agent_id", "runner_id", "thread_id", "run_id", "status", "q"]),
+      );
       const body = doc.paths["/api/logs"].post.requestBody.content["application/json"].schema;
       expect(body.required).toEqual(expect.arrayContaining(["project", "output"]));
       expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["callbackEvents", "conversationId", "timestamp", "tags"]));

@@ -11,3 +11,4 @@ export * from "./contracts/settings";
 export * from "./contracts/utilities";
 export * from "./contracts/dashboard";
 export * from "./contracts/traces";
+export * from "./contracts/otlp";

@@ -231,12 +231,20 @@ export async function loadStoredResult(sql: SqlClient, id: string): Promise<Eval
 }
 
 /**
- * Clears every evaluation lease. Only for the embedded database, which one process owns at a time (the
+ * The lease owner of an OTLP trace whose root span has not arrived: nobody evaluates it until the root
+ * comes (and the hold is lifted) or the hold runs out, when the worker evaluates what it has.
+ */
+export const AWAITING_ROOT = "otlp:awaiting-root";
+
+/**
+ * Clears every evaluation lease (but not an OTLP trace's wait for its root). Only for the embedded database, which one process owns at a time (the
  * data-folder lock): any lease found at start belonged to a process that died, so waiting it out is pointless.
  */
 export async function clearStaleLeases(sql: SqlClient): Promise<number> {
   const rows = await sql.query(
-    `UPDATE logs SET eval_lease_until = NULL, eval_lease_owner = NULL WHERE status = 'pending' AND eval_lease_owner IS NOT NULL RETURNING id`,
+    `UPDATE logs SET eval_lease_until = NULL, eval_lease_owner = NULL
+     WHERE status = 'pending' AND eval_lease_owner IS NOT NULL AND eval_lease_owner <> $1 RETURNING id`,
+    [AWAITING_ROOT],
   );
   return rows.length;
 }

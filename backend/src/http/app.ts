@@ -4,7 +4,7 @@ import type { Config } from "../config";
 import { ApiError } from "../lib/api-error";
 import { authenticate } from "./auth";
 import type { AppDeps } from "./deps";
-import type { RouteDef } from "./route";
+import type { BinaryBody, RouteDef } from "./route";
 import { toApiError } from "./error-mapping";
 import { assertStorableInput } from "./input-guard";
 import { enforceRateLimit } from "./rate-limit";
@@ -44,6 +44,7 @@ const bodyBytes = new WeakMap<IncomingMessage, number>();
  * valid JSON and only its bulky parts may make it larger.
  */
 function readJson(route: RouteDef | undefined, config: Config): RequestHandler {
+  if (route?.binary) return readBinaryOrJson(route.binary, config);
   const limit = route?.bodyLimit;
   if (!limit) return express.json({ limit: config.maxBodyBytes, type: () => true, strict: false });
   const parser = express.json({
@@ -68,6 +69,18 @@ function readJson(route: RouteDef | undefined, config: Config): RequestHandler {
       }
       next(err);
     });
+}
+
+/** Bytes for the route's binary content types, JSON for the rest; both up to the route's own limit. */
+function readBinaryOrJson(binary: BinaryBody, config: Config): RequestHandler {
+  const limit = binary.maxBytes(config);
+  const isBinary = (req: IncomingMessage) => {
+    const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    return binary.contentTypes.includes(type);
+  };
+  const raw = express.raw({ limit, type: () => true });
+  const json = express.json({ limit, type: () => true, strict: false });
+  return (req, res, next) => (isBinary(req) ? raw(req, res, next) : json(req, res, next));
 }
 
 const shorten = (text: string) => (text.length > 120 ? `${text.slice(0, 120)}…` : text);
@@ -111,7 +124,7 @@ function handle(route: RouteDef, deps: AppDeps) {
     const auth = res.locals.auth as Awaited<ReturnType<typeof authenticate>>;
     const params = parse(route.params, req.params, "params", req);
     const query = parse(route.query, req.query, "query", req);
-    const body = parse(route.body, req.body, "body", req);
+    const body = route.binary ? readBinaryBody(req) : parse(route.body, req.body, "body", req);
     const result = await route.handler({ params, query, body, auth, deps, req, res } as never);
     if (result === undefined || res.headersSent) return;
     if (deps.config.validateResponses) {
@@ -126,6 +139,13 @@ function handle(route: RouteDef, deps: AppDeps) {
     }
     res.status(route.status ?? 200).json(result);
   };
+}
+
+/** A binary route's body: the bytes as sent, or JSON checked for what no stored value may hold. */
+function readBinaryBody(req: Request): unknown {
+  if (Buffer.isBuffer(req.body)) return req.body;
+  assertStorableInput(req.body, "body");
+  return req.body ?? {};
 }
 
 function parse(schema: RouteDef["body"], value: unknown, where: "body" | "query" | "params", req: Request) {

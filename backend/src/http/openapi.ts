@@ -34,6 +34,17 @@ export function buildOpenApi(routes: RouteDef[], version: string): JsonSchema {
       ...(route.auth === "public" ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: convert(route.body, "input") } } } } : {}),
+      ...(route.binary
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": { schema: convert(route.binary.schema, "input") },
+                ...Object.fromEntries(route.binary.contentTypes.map((type) => [type, { schema: { type: "string", format: "binary" } }])),
+              },
+            },
+          }
+        : {}),
       responses: {
         [status]: { description: "Success", content: { "application/json": { schema: convert(route.response, "output") } } },
         default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },

@@ -42,6 +42,12 @@ export interface RouteDef<
   auth: A;
   /** A larger body than `config.maxBodyBytes`, for routes that take files (see BodyLimit). */
   bodyLimit?: BodyLimit;
+  /**
+   * A route that also takes bytes (OTLP's protobuf): bodies of these content types reach the handler as a
+   * Buffer, others as parsed JSON; either way unvalidated (the handler checks them), up to `maxBytes`, gzip
+   * or deflate inflated. `schema` is the JSON body OpenAPI documents.
+   */
+  binary?: BinaryBody;
   /** Rate-limit bucket this route counts against, if any. */
   rateLimit?: "ingest" | "verify" | "evaluate";
   /** Also accept the dashboard's session cookie (for GET routes the browser opens itself, e.g. media links). */
@@ -56,6 +62,12 @@ export interface RouteDef<
   status?: number;
   /** Returns the response body; returning `undefined` means the handler answered itself (redirects). */
   handler: (ctx: HandlerContext<P, Q, B, A>) => Promise<z.input<R> | undefined> | z.input<R> | undefined;
+}
+
+export interface BinaryBody {
+  contentTypes: readonly string[];
+  maxBytes: (config: Config) => number;
+  schema: z.ZodType;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { RouteDef } from "../http/route";
 import { hookRoutes } from "./hooks";
 import { logRoutes } from "./logs";
 import { mediaRoutes } from "./media";
+import { otlpRoutes } from "./otlp";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
 import { settingsRoutes } from "./settings";
@@ -18,4 +19,5 @@ export const routes: RouteDef[] = [
   ...hookRoutes,
   ...mediaRoutes,
   ...traceRoutes,
+  ...otlpRoutes,
 ];

@@ -19,6 +19,7 @@ import type { SigningSecretRotationService } from "./signing-secret-rotation";
 import type { TraceQueryService } from "./traces/query";
 import type { SpanAppendService } from "./traces/append";
 import type { EvaluationService } from "./traces/evaluations";
+import type { OtlpIngestService } from "./traces/otlp/ingest";
 
 /** What requests reach (REST routes and tRPC procedures alike); the background runtimes stay in `Runtime`. */
 export interface RequestServices {
@@ -37,6 +38,8 @@ export interface RequestServices {
   traces: TraceQueryService;
   spans: SpanAppendService;
   evaluations: EvaluationService;
+  /** OTLP/HTTP trace export: traces as logs. */
+  otlp: OtlpIngestService;
   /** Attachments: stored during ingestion (local folder), served through signed links. */
   attachments: AttachmentService;
   mediaUrls: MediaUrlSigner;

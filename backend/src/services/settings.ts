@@ -22,6 +22,8 @@ export class SettingsService {
     private readonly prisma: PrismaClient,
     private readonly secrets: SecretBox,
     private readonly guard: UrlGuard,
+    /** TRACIRA_RETENTION_DAYS: what applies to a workspace without a retention of its own (undefined: forever). */
+    private readonly defaultRetentionDays: number | undefined = undefined,
   ) {}
 
   async get(workspaceId: string, role: MemberRole): Promise<Settings> {
@@ -67,6 +69,8 @@ export class SettingsService {
       openrouterJudgeModel: ws.openrouterJudgeModel,
       defaultJudgeProvider: ws.defaultJudgeProvider,
       color: ws.color,
+      retentionDays: ws.retentionDays,
+      effectiveRetentionDays: ws.retentionDays ?? this.defaultRetentionDays ?? null,
     };
   }
 

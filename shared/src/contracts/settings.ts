@@ -21,7 +21,15 @@ const modelName = (field: string) =>
     .min(1)
     .max(LIMITS.shortFieldChars, { error: `${field} is too long` });
 
-/** The fields of `PATCH /api/settings`, as the reference names them. */
+/**
+ * How long a workspace keeps its logs, in days (`retentionDays`): older logs are purged with their spans,
+ * evaluations and files. `null` means the deployment's default (`TRACIRA_RETENTION_DAYS`; unset: forever).
+ */
+export const RETENTION_DAYS = { min: 1, max: 3650 } as const;
+
+const retentionDaysError = `retentionDays must be a whole number of days from ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max}, or null for the deployment's default`;
+
+/** The fields of `PATCH /api/settings`, as the reference names them (and Tracira's own after them). */
 export const SETTINGS_FIELDS = [
   "onboardingDismissed",
   "workspaceName",
@@ -46,6 +54,7 @@ export const SETTINGS_FIELDS = [
   "openrouterJudgeModel",
   "defaultJudgeProvider",
   "color",
+  "retentionDays",
 ] as const;
 
 export const UpdateSettingsBody = z
@@ -92,6 +101,16 @@ export const UpdateSettingsBody = z
       openrouterJudgeModel: clearable(modelName("openrouterJudgeModel")),
       defaultJudgeProvider: clearable(enumOf("defaultJudgeProvider", JUDGE_PROVIDERS)),
       color: clearable(z.string().regex(/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i, { error: 'color must be a hex color like "#4f46e5"' })),
+      retentionDays: clearable(
+        z.preprocess(
+          (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+          z
+            .number({ error: () => retentionDaysError })
+            .int({ error: retentionDaysError })
+            .min(RETENTION_DAYS.min, { error: retentionDaysError })
+            .max(RETENTION_DAYS.max, { error: retentionDaysError }),
+        ),
+      ),
     },
     { error: (iss) => (iss.code === "unrecognized_keys" ? `unknown setting; the settings are: ${SETTINGS_FIELDS.join(", ")}` : undefined) },
   )
@@ -146,6 +165,10 @@ export const Settings = z
     openrouterJudgeModel: z.string().nullable(),
     defaultJudgeProvider: z.enum(JUDGE_PROVIDERS).nullable(),
     color: z.string().nullable(),
+    /** The workspace's own retention in days; null: the deployment's default applies. */
+    retentionDays: z.number().int().nullable(),
+    /** What the purge applies: `retentionDays`, else the deployment's default; null: logs are kept forever. */
+    effectiveRetentionDays: z.number().int().nullable(),
   })
   .meta({ id: "Settings" });
 export type Settings = z.infer<typeof Settings>;

@@ -5,6 +5,7 @@ import type { SyncGate } from "../../evaluation/sync-gate";
 import { ApiError } from "../../lib/api-error";
 import { assertUnderCap } from "../../lib/caps";
 import { prepareSpans } from "../traces/spans";
+import { insertSpans } from "../traces/spans";
 import { writeTrace, type TraceWrite } from "../traces/write";
 import type { UrlGuard } from "../../outbound";
 import type { AttachmentService } from "../attachments";
@@ -130,19 +131,44 @@ export class LogIngestService {
   }
 
   /**
+   * A trace that arrives in parts (OTLP exports): the first part creates its log, each later one adds its
+   * spans to it; then `settle` brings the log up to date with all its spans, in the same transaction.
+   * Returns whether this part created the log.
+   */
+  async storeTracePart(ctx: IngestContext, row: LogInsert, trace: TraceWrite, settle: (tx: SqlClient) => Promise<void>): Promise<boolean> {
+    const stored = await this.insertOne(ctx, row, trace, settle);
+    this.onPending();
+    return stored.inserted;
+  }
+
+  /**
    * One log in its own transaction, locked on its id: requests sending the same caller id one after another
    * find it stored and answer it as is, and only the request that stores it creates its project and task.
+   * With `settle` (a trace sent in parts) a stored log takes this part's spans instead.
    */
-  private async insertOne(ctx: IngestContext, row: LogInsert, trace?: TraceWrite): Promise<Stored> {
+  private async insertOne(
+    ctx: IngestContext,
+    row: LogInsert,
+    trace?: TraceWrite,
+    settle?: (tx: SqlClient) => Promise<void>,
+  ): Promise<Stored> {
     return this.sql.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [row.id]);
       const existing = await this.existing(tx, ctx, row.id);
-      if (existing) return existing;
+      if (existing) {
+        if (settle && trace) {
+          await tx.query(`SELECT id FROM logs WHERE id = $1 FOR UPDATE`, [row.id]);
+          await insertSpans(tx, row.workspaceId, row.id, trace.spans);
+          await settle(tx);
+        }
+        return existing;
+      }
       // A concurrent first use of the same project can hide the new row from this statement's snapshot
       // (ON CONFLICT waits, then the SELECT misses it); a second run sees it.
       for (let attempt = 0; attempt < 3; attempt++) {
         if ((await insertLogs(tx, [row], this.maxProjects)).has(row.id)) {
           if (trace) await writeTrace(tx, row.workspaceId, row.id, trace);
+          if (settle) await settle(tx);
           return { id: row.id, status: "pending" as const, inserted: true };
         }
         await this.assertProjectAllowed(tx, row);

@@ -1,0 +1,366 @@
+import { gzipSync } from "node:zlib";
+import { context, trace, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace-node";
+import { TraceDetail } from "@tracira/shared";
+import { FAST_DELIVERIES } from "./helpers/deliveries";
+import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
+import { startReceiver, type Receiver } from "./helpers/receiver";
+import { startTestServer, waitForFinal, type TestServer } from "./helpers/server";
+import { until } from "./helpers/until";
+import { mapExport } from "../src/services/traces/otlp/map";
+
+/**
+ * OTLP/HTTP ingest with the real OpenTelemetry JS SDK: a NodeTracerProvider whose OTLP exporters (protobuf
+ * and JSON) point at the running server, GenAI-convention spans, the workspace's keyword rule and a hook.
+ */
+jest.setTimeout(60_000);
+
+let db: TestDatabase;
+let server: TestServer;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_OTLP_ROOT_WAIT_MS: "60000", ...FAST_DELIVERIES });
+  receiver = await startReceiver();
+  const rule = await server.call("POST", "/api/rules", {
+    name: "No refunds promised",
+    type: "keyword_forbidden",
+    value: "full refund",
+    projectName: "support-agent",
+  });
+  expect(rule.status).toBe(201);
+  const hook = await server.call("POST", "/api/hooks", { url: `${receiver.url}/flagged`, events: ["log.flagged"] });
+  expect(hook.status).toBe(201);
+});
+afterAll(async () => {
+  await server?.close();
+  await receiver?.close();
+  await db?.drop();
+});
+
+/** A provider exporting to the server with the first workspace's token, as OTEL_EXPORTER_OTLP_* would set it up. */
+function provider(exporter: SpanExporter, serviceName = "support-agent") {
+  const p = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": serviceName }),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  return { tracer: p.getTracer("otlp-test"), flush: () => p.forceFlush(), shutdown: () => p.shutdown() };
+}
+
+const headers = () => ({ Authorization: `Bearer ${server.token}` });
+
+/** An agent turn: invoke_agent → (chat, execute_tool → chat), as GenAI instrumentation records one. */
+function agentTurn(tracer: Tracer, answer: string): string {
+  // Steps milliseconds apart, as real ones are (spans started in the same millisecond sort by id).
+  const t0 = Date.now() - 1_000;
+  const at = (ms: number) => new Date(t0 + ms);
+  const root = tracer.startSpan("invoke_agent support", {
+    startTime: at(0),
+    kind: SpanKind.INTERNAL,
+    attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.id": "agent-7", "session.id": "sess-otlp" },
+  });
+  const inRoot = trace.setSpan(context.active(), root);
+  const plan = tracer.startSpan(
+    "chat gpt-4o-mini",
+    {
+      startTime: at(10),
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": "openai",
+        "gen_ai.request.model": "gpt-4o-mini",
+        "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+        "gen_ai.usage.input_tokens": 120,
+        "gen_ai.usage.output_tokens": 30,
+        "gen_ai.input.messages": JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Where is my order?" }] }]),
+      },
+    },
+    inRoot,
+  );
+  plan.end(at(200));
+  const tool = tracer.startSpan(
+    "execute_tool lookup_order",
+    { startTime: at(210), attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "lookup_order" } },
+    inRoot,
+  );
+  const inTool = trace.setSpan(inRoot, tool);
+  const reply = tracer.startSpan(
+    "chat claude",
+    {
+      startTime: at(220),
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.system": "anthropic",
+        "gen_ai.request.model": "claude-haiku-4-5",
+        "gen_ai.usage.input_tokens": 400,
+        "gen_ai.usage.output_tokens": 80,
+        "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: answer }] }]),
+      },
+    },
+    inTool,
+  );
+  reply.end(at(500));
+  tool.setStatus({ code: SpanStatusCode.ERROR, message: "order service slow" });
+  tool.end(at(510));
+  root.setAttribute("output.value", answer);
+  root.end(at(600));
+  return root.spanContext().traceId;
+}
+
+describe.each([
+  ["protobuf", "/v1/traces", (url: string) => new ProtoExporter({ url, headers: headers() })],
+  [
+    "JSON, gzip",
+    "/api/otel/v1/traces",
+    (url: string) => new JsonExporter({ url, headers: headers(), compression: CompressionAlgorithm.GZIP }),
+  ],
+] as const)("the OTLP %s exporter", (_name, path, exporter) => {
+  test("a GenAI trace is stored with kinds, model and tokens mapped, flagged by the keyword rule, and the hook hears it", async () => {
+    const otel = provider(exporter(`${server.url}${path}`));
+    const answer = `We will send you a full refund today (${path}).`;
+    const traceId = agentTurn(otel.tracer, answer);
+    await otel.flush();
+    await otel.shutdown();
+
+    expect(await waitForFinal(server.call, traceId)).toBe("flagged");
+    const res = await server.call("GET", `/api/traces/${traceId}`);
+    expect(res.status).toBe(200);
+    const detail = TraceDetail.parse(res.body);
+    expect(detail.trace).toMatchObject({ id: traceId, name: "invoke_agent support", total_input_tokens: 520, total_output_tokens: 110 });
+    expect(detail.spans.map((s) => [s.name, s.kind, s.parent_span_id === null])).toEqual([
+      ["invoke_agent support", "agent", true],
+      ["chat gpt-4o-mini", "llm", false],
+      ["execute_tool lookup_order", "tool", false],
+      ["chat claude", "llm", false],
+    ]);
+    const [, plan, tool, reply] = detail.spans;
+    expect(plan).toMatchObject({ provider: "openai", model: "gpt-4o-mini-2024-07-18", input_tokens: 120, output_tokens: 30 });
+    expect(plan!.input).toEqual([{ role: "user", parts: [{ type: "text", content: "Where is my order?" }] }]);
+    expect(reply).toMatchObject({ provider: "anthropic", model: "claude-haiku-4-5", input_tokens: 400, output_tokens: 80 });
+    expect(tool).toMatchObject({ status: "error", error: { message: "order service slow" }, event_type: "error" });
+    expect(reply!.parent_span_id).toBe(tool!.id);
+    expect(detail.evaluations).toContainEqual(expect.objectContaining({ evaluator: "rule.keyword_forbidden", label: "fail" }));
+
+    const log = await server.call("GET", `/api/logs/${traceId}`);
+    expect(log.body).toMatchObject({ projectName: "support-agent", output: answer, sessionId: "sess-otlp", status: "flagged" });
+    const list = await server.call("GET", `/api/traces?agent_id=agent-7`);
+    expect(list.body.traces.map((t: { id: string }) => t.id)).toContain(traceId);
+
+    await receiver.waitFor((got) =>
+      got.some((r) => r.path === "/flagged" && r.body?.id === traceId && r.body?.hookEvent === "log.flagged"),
+    );
+  });
+});
+
+test("children exported before their root wait for it; the root's arrival settles the output and starts the evaluation", async () => {
+  const traceId = "5b8efff798038103d269b633813fc60c";
+  const span = (spanId: string, parentSpanId: string, name: string, attrs: Record<string, string>, startS: number, endS: number) => ({
+    traceId,
+    spanId,
+    parentSpanId,
+    name,
+    startTimeUnixNano: String(BigInt(1_780_000_000 + startS) * 1_000_000_000n),
+    endTimeUnixNano: String(BigInt(1_780_000_000 + endS) * 1_000_000_000n),
+    attributes: Object.entries(attrs).map(([key, value]) => ({ key, value: { stringValue: value } })),
+  });
+  const send = (spans: unknown[]) =>
+    fetch(`${server.url}/v1/traces`, {
+      method: "POST",
+      headers: { ...headers(), "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipSync(
+        JSON.stringify({
+          resourceSpans: [
+            { resource: { attributes: [{ key: "service.name", value: { stringValue: "support-agent" } }] }, scopeSpans: [{ spans }] },
+          ],
+        }),
+      ),
+    });
+  const child = await send([
+    span(
+      "00f067aa0ba902b7",
+      "1111111111111111",
+      "chat",
+      { "gen_ai.operation.name": "chat", "gen_ai.completion": "A full refund is on its way." },
+      1,
+      2,
+    ),
+  ]);
+  expect(child.status).toBe(200);
+  expect(await child.json()).toEqual({});
+  // Without its root the trace waits (the worker runs, but the log is held).
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect((await server.call("GET", `/api/logs/${traceId}/status`)).body.status).toBe("pending");
+
+  const root = await send([
+    span(
+      "1111111111111111",
+      "",
+      "agent turn",
+      { "gen_ai.operation.name": "invoke_agent", "output.value": "All good, nothing owed." },
+      0,
+      3,
+    ),
+  ]);
+  expect(root.status).toBe(200);
+  expect(await waitForFinal(server.call, traceId)).toBe("pass");
+  const log = await server.call("GET", `/api/logs/${traceId}`);
+  expect(log.body.output).toBe("All good, nothing owed.");
+  const detail = TraceDetail.parse((await server.call("GET", `/api/traces/${traceId}`)).body);
+  expect(detail.spans.map((s) => s.name)).toEqual(["agent turn", "chat"]);
+  expect(detail.spans[1]!.dotted_order.startsWith(`${detail.spans[0]!.dotted_order}.`)).toBe(true);
+});
+
+test("partial success: a bad span is rejected alone and counted; no token is a 401; a broken protobuf a 400", async () => {
+  const good = {
+    traceId: "0af7651916cd43dd8448eb211c80319c",
+    spanId: "b7ad6b7169203331",
+    name: "ok span",
+    startTimeUnixNano: "1780000000000000000",
+    endTimeUnixNano: "1780000001000000000",
+  };
+  const bad = { ...good, spanId: "xyz" };
+  const res = await fetch(`${server.url}/v1/traces`, {
+    method: "POST",
+    headers: { ...headers(), "content-type": "application/json" },
+    body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [good, bad] }] }] }),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+  expect(body.partialSuccess.rejectedSpans).toBe("1");
+  expect(body.partialSuccess.errorMessage).toMatch(/spanId must be 16 hex characters/);
+  const stored = await server.call("GET", `/api/traces/${good.traceId}`);
+  expect(stored.body.spans).toHaveLength(1);
+  expect((await server.call("GET", `/api/logs/${good.traceId}`)).body.projectName).toBe("default");
+
+  const anonymous = await fetch(`${server.url}/v1/traces`, {
+    method: "POST",
+    headers: { "content-type": "application/x-protobuf" },
+    body: Buffer.from([]),
+  });
+  expect(anonymous.status).toBe(401);
+  const broken = await fetch(`${server.url}/v1/traces`, {
+    method: "POST",
+    headers: { ...headers(), "content-type": "application/x-protobuf" },
+    body: Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]),
+  });
+  expect(broken.status).toBe(400);
+  expect(await broken.json()).toMatchObject({ code: "invalid_request", fields: { body: expect.any(String) } });
+});
+
+test("a trace id another workspace holds is rejected for this one, and never shown to it", async () => {
+  const other = await server.newWorkspace("OTLP other");
+  const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const spans = [
+    { traceId, spanId: "00f067aa0ba902b8", name: "root", startTimeUnixNano: "1780000000000000000", endTimeUnixNano: "1780000001000000000" },
+  ];
+  const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+  const mine = await fetch(`${server.url}/v1/traces`, {
+    method: "POST",
+    headers: { ...headers(), "content-type": "application/json" },
+    body,
+  });
+  expect(await mine.json()).toEqual({});
+  const theirs = await fetch(`${server.url}/v1/traces`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${other}`, "content-type": "application/json" },
+    body,
+  });
+  expect(((await theirs.json()) as { partialSuccess: { rejectedSpans: string } }).partialSuccess.rejectedSpans).toBe("1");
+  const seen = await fetch(`${server.url}/api/traces/${traceId}`, { headers: { Authorization: `Bearer ${other}` } });
+  expect(seen.status).toBe(404);
+  await until("the first workspace's trace evaluated", async () =>
+    (await server.call("GET", `/api/logs/${traceId}/status`)).body.status !== "pending" ? true : undefined,
+  );
+});
+
+describe("mapping (pure)", () => {
+  const kv = (attrs: Record<string, string | number>) =>
+    Object.entries(attrs).map(([key, value]) => ({
+      key,
+      value: typeof value === "number" ? { intValue: String(value) } : { stringValue: value },
+    }));
+  const one = (attrs: Record<string, string | number>, extra: Record<string, unknown> = {}) =>
+    mapExport(
+      {
+        resourceSpans: [
+          {
+            resource: { attributes: kv({ "service.name": "unknown_service:node", "tracira.project": "picked" }) },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: "A".repeat(32),
+                    spanId: "B".repeat(16),
+                    name: "step",
+                    startTimeUnixNano: "1780000000000000000",
+                    endTimeUnixNano: "1780000000500000000",
+                    attributes: kv(attrs),
+                    ...extra,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      "default",
+    );
+
+  test.each([
+    [{ "openinference.span.kind": "LLM" }, "llm"],
+    [{ "openinference.span.kind": "RETRIEVER" }, "tool"],
+    [{ "openinference.span.kind": "EMBEDDING" }, "embedding"],
+    [{ "openinference.span.kind": "GUARDRAIL" }, "guardrail"],
+    [{ "openinference.span.kind": "AGENT" }, "agent"],
+    [{ "gen_ai.operation.name": "embeddings" }, "embedding"],
+    [{ "gen_ai.operation.name": "execute_tool" }, "tool"],
+    [{ "mcp.method.name": "tools/call" }, "mcp"],
+    [{ "tracira.span.kind": "condition" }, "condition"],
+    [{}, "chain"],
+  ])("%j is a %s span", (attrs, kind) => {
+    expect(one(attrs).traces[0]!.spans[0]!.kind).toBe(kind);
+  });
+
+  test("OpenInference's model, tokens, input and output; ids lower-cased; the project from tracira.project", () => {
+    const { traces } = one({
+      "openinference.span.kind": "LLM",
+      "llm.model_name": "gpt-4.1",
+      "llm.provider": "openai",
+      "llm.token_count.prompt": 11,
+      "llm.token_count.completion": 7,
+      "llm.token_count.prompt_details.cache_read": 3,
+      "input.value": "hi",
+      "output.value": '{"answer":"hello"}',
+    });
+    expect(traces[0]).toMatchObject({ traceId: "a".repeat(32), project: "picked", hasRoot: true });
+    expect(traces[0]!.spans[0]).toMatchObject({
+      id: "b".repeat(16),
+      model: "gpt-4.1",
+      provider: "openai",
+      inputTokens: 11,
+      outputTokens: 7,
+      cachedInputTokens: 3,
+      input: "hi",
+      output: { answer: "hello" },
+      status: "ok",
+    });
+    expect(traces[0]!.spans[0]!.attributes).not.toHaveProperty("output.value");
+  });
+
+  test("an exception event and an error status make an error span", () => {
+    const span = one(
+      {},
+      {
+        status: { code: 2 },
+        events: [{ name: "exception", attributes: kv({ "exception.type": "TimeoutError", "exception.message": "took too long" }) }],
+      },
+    ).traces[0]!.spans[0]!;
+    expect(span).toMatchObject({ status: "error", error: { message: "took too long", type: "TimeoutError" } });
+  });
+});
