@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { Pool } from "pg";
 import { migrate, MIGRATIONS_DIR, readMigrations, type Migration } from "../src/db/migrate";
 import { pgSql } from "../src/db/pg-sql";
+import { APPLIED_RULES_SQL } from "../src/projections/rule-evaluations";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 
 let db: TestDatabase;
@@ -84,3 +85,57 @@ test("schema.prisma and the migrations agree (Prisma's own diff engine finds no 
   });
   expect(stdout).toMatch(/No schema changes/);
 }, 150_000);
+
+test("rule outcomes stored in logs.applied_rules before the evaluations migration become evaluation rows, read back as appliedRules", async () => {
+  const all = readMigrations();
+  const at = all.findIndex((m) => m.name.endsWith("_rule_outcomes_as_evaluations"));
+  expect(at).toBeGreaterThan(0);
+  await migrate(sqlOver(pool), all.slice(0, at));
+  const { rows: ws } = await pool.query(
+    `INSERT INTO workspaces (id, name, token_hash, token_prefix, updated_at) VALUES (gen_random_uuid(), 'w', 'h', 'wh-h', now()) RETURNING id`,
+  );
+  const { rows: pr } = await pool.query(`INSERT INTO projects (id, workspace_id, name) VALUES (gen_random_uuid(), $1, 'p') RETURNING id`, [
+    ws[0].id,
+  ]);
+  const applied = [
+    {
+      ruleId: "r-1",
+      ruleName: "No refunds",
+      ruleType: "keyword_forbidden",
+      ruleValue: "refund",
+      scope: "global",
+      outcome: "triggered",
+      explanation: "found",
+    },
+    {
+      ruleId: "r-2",
+      ruleName: "Judge",
+      ruleType: "llm_judge",
+      ruleValue: "polite",
+      scope: "project",
+      outcome: "passed",
+      explanation: "ok",
+      confidence: 0.8,
+    },
+  ];
+  await pool.query(
+    `INSERT INTO logs (id, workspace_id, project_id, output, status, verdict, applied_rules, human_decision, decided_by, updated_at)
+     VALUES ('old-log', $1, $2, 'x', 'flagged', 'flagged', $3::jsonb, 'rejected', 'ana', now())`,
+    [ws[0].id, pr[0].id, JSON.stringify(applied)],
+  );
+  await migrate(sqlOver(pool), all);
+  const { rows } = await pool.query(
+    `SELECT id, evaluator, name, score, label, reason, position FROM evaluations WHERE trace_id = 'old-log' ORDER BY evaluator = 'human', position`,
+  );
+  expect(rows).toEqual([
+    { id: "rule:r-1", evaluator: "rule.keyword_forbidden", name: "No refunds", score: 0, label: "fail", reason: "found", position: 0 },
+    { id: "rule:r-2", evaluator: "llm_judge.unresolved", name: "Judge", score: 0.8, label: "pass", reason: "ok", position: 1 },
+    { id: "human:old-log", evaluator: "human", name: "review", score: 0, label: "rejected", reason: null, position: 0 },
+  ]);
+  const { rows: back } = await pool.query(`SELECT ${APPLIED_RULES_SQL} AS applied FROM logs l WHERE id = 'old-log'`);
+  expect(back[0].applied).toEqual(applied);
+  const { rows: column } = await pool.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_name = 'logs' AND column_name = 'applied_rules'`,
+  );
+  expect(column).toEqual([]);
+});
