@@ -54,6 +54,21 @@ function provider(exporter: SpanExporter, serviceName = "support-agent") {
 
 const headers = () => ({ Authorization: `Bearer ${server.token}` });
 
+/** An OTLP/JSON export of these spans, sent by hand (as a collector would), optionally gzipped. */
+function exportJson(spans: unknown[], options: { token?: string; gzip?: boolean; serviceName?: string } = {}) {
+  const resource = options.serviceName ? { attributes: [{ key: "service.name", value: { stringValue: options.serviceName } }] } : undefined;
+  const json = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ spans }] }] });
+  return fetch(`${server.url}/v1/traces`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${options.token ?? server.token}`,
+      "content-type": "application/json",
+      ...(options.gzip ? { "content-encoding": "gzip" } : {}),
+    },
+    body: options.gzip ? gzipSync(json) : json,
+  });
+}
+
 /** An agent turn: invoke_agent → (chat, execute_tool → chat), as GenAI instrumentation records one. */
 function agentTurn(tracer: Tracer, answer: string): string {
   // Steps milliseconds apart, as real ones are (spans started in the same millisecond sort by id).
@@ -169,18 +184,7 @@ test("children exported before their root wait for it; the root's arrival settle
     endTimeUnixNano: String(BigInt(1_780_000_000 + endS) * 1_000_000_000n),
     attributes: Object.entries(attrs).map(([key, value]) => ({ key, value: { stringValue: value } })),
   });
-  const send = (spans: unknown[]) =>
-    fetch(`${server.url}/v1/traces`, {
-      method: "POST",
-      headers: { ...headers(), "content-type": "application/json", "content-encoding": "gzip" },
-      body: gzipSync(
-        JSON.stringify({
-          resourceSpans: [
-            { resource: { attributes: [{ key: "service.name", value: { stringValue: "support-agent" } }] }, scopeSpans: [{ spans }] },
-          ],
-        }),
-      ),
-    });
+  const send = (spans: unknown[]) => exportJson(spans, { gzip: true, serviceName: "support-agent" });
   const child = await send([
     span(
       "00f067aa0ba902b7",
@@ -225,11 +229,7 @@ test("partial success: a bad span is rejected alone and counted; no token is a 4
     endTimeUnixNano: "1780000001000000000",
   };
   const bad = { ...good, spanId: "xyz" };
-  const res = await fetch(`${server.url}/v1/traces`, {
-    method: "POST",
-    headers: { ...headers(), "content-type": "application/json" },
-    body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [good, bad] }] }] }),
-  });
+  const res = await exportJson([good, bad]);
   expect(res.status).toBe(200);
   const body = (await res.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
   expect(body.partialSuccess.rejectedSpans).toBe("1");
@@ -259,18 +259,9 @@ test("a trace id another workspace holds is rejected for this one, and never sho
   const spans = [
     { traceId, spanId: "00f067aa0ba902b8", name: "root", startTimeUnixNano: "1780000000000000000", endTimeUnixNano: "1780000001000000000" },
   ];
-  const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
-  const mine = await fetch(`${server.url}/v1/traces`, {
-    method: "POST",
-    headers: { ...headers(), "content-type": "application/json" },
-    body,
-  });
+  const mine = await exportJson(spans);
   expect(await mine.json()).toEqual({});
-  const theirs = await fetch(`${server.url}/v1/traces`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${other}`, "content-type": "application/json" },
-    body,
-  });
+  const theirs = await exportJson(spans, { token: other });
   expect(((await theirs.json()) as { partialSuccess: { rejectedSpans: string } }).partialSuccess.rejectedSpans).toBe("1");
   const seen = await fetch(`${server.url}/api/traces/${traceId}`, { headers: { Authorization: `Bearer ${other}` } });
   expect(seen.status).toBe(404);
