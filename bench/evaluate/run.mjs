@@ -39,9 +39,11 @@ import { stopIfAborted } from "../lib/procs.mjs";
 import { runBench } from "../lib/session.mjs";
 import { DEFAULT_SERVER, DEFAULT_WORKER, startServer, startWorker } from "../lib/tracira.mjs";
 
-// The outbox's settings read, from the build, so the baseline runs exactly what the worker runs.
+// The outbox's settings read and the evaluation rows' column list, from the build, so the baseline runs
+// exactly what the worker runs.
 const require = createRequire(import.meta.url);
 const { NOTIFY_SETTINGS } = require("../../backend/dist/deliveries/outbox.js");
+const { EVALUATION_RECORDSET } = require("../../backend/dist/projections/rule-evaluations.js");
 
 const USAGE = `
 usage: node bench/evaluate/run.mjs [options]     (npm run bench:evaluate -- [options]; build first)
@@ -156,12 +158,19 @@ async function loadPending(database, seed, count) {
   await settle(database);
 }
 
-/** Every log ended `pass` with `rules` applied rules, and there are `count` of them (when given). */
+/**
+ * Every log ended `pass` with `rules` applied rules (its rule evaluation rows, as APPLIED_RULES_SQL reads
+ * them back), and there are `count` of them (when given).
+ */
 async function checkAllPass(database, { rules, count }) {
   const groups = await query(
     database,
-    `SELECT status::text AS status, coalesce(jsonb_array_length(applied_rules), -1) AS rules, count(*)::int AS n
-     FROM logs GROUP BY 1, 2 ORDER BY 3 DESC`,
+    `SELECT l.status::text AS status, coalesce(e.n, 0) AS rules, count(*)::int AS n
+     FROM logs l LEFT JOIN (
+       SELECT trace_id, count(*)::int AS n FROM evaluations
+       WHERE span_id IS NULL AND evaluator ~ '^(rule|llm_judge)\\.' GROUP BY trace_id
+     ) e ON e.trace_id = l.id
+     GROUP BY 1, 2 ORDER BY 3 DESC`,
   );
   const ok =
     groups.length === 1 && groups[0].status === "pass" && groups[0].rules === rules && (count === undefined || groups[0].n === count);
@@ -237,9 +246,11 @@ async function measureWorker({ opts, database, count, cpuProfDir }) {
 /**
  * The worker's statements for one batch, as a pgbench script. The claim is store.ts's CLAIM with the same
  * parameters; its rows (every column the worker reads is read) are folded into one row of FINALIZE
- * parameters: the ids, then the final values the worker wrote, as the same text arrays. \gset keeps them
- * (as p_*) for the next commands. Then the worker's rules read,
- * then the outbox's settings read and store.ts's FINALIZE, as the worker runs them when nobody listens.
+ * parameters: the ids, then the final values the worker wrote, as the same text arrays, and the rule
+ * evaluation rows the worker wrote for one log repeated for each claimed log (trace_id set), as the same
+ * JSON text (ruleEvaluationRows). \gset keeps them (as p_*) for the next commands. Then the worker's rules
+ * read, then the outbox's settings read and store.ts's FINALIZE (the UPDATE and the INSERT of the
+ * evaluation rows in one statement), as the worker runs them when nobody listens.
  */
 function baselineScript() {
   const claim = `
@@ -262,7 +273,8 @@ function baselineScript() {
       array_fill(:status::text, ARRAY[count(*)::int])::text AS statuses,
       array_fill(:score::float8, ARRAY[count(*)::int])::text AS scores,
       array_fill(:explanation::text, ARRAY[count(*)::int])::text AS explanations,
-      array_fill(:applied::text, ARRAY[count(*)::int])::text AS applied,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('trace_id', r.id) || t.row ORDER BY r.id, t.n), '[]'::jsonb)
+         FROM rows r CROSS JOIN jsonb_array_elements(:evaluations::jsonb) WITH ORDINALITY AS t(row, n))::text AS evaluations,
       max(length(output) + coalesce(length(input_text), 0) + eval_attempts + coalesce(length(callback_url), 0) + length(callback_events::text)) AS touched
     FROM rows \\gset p_`;
   const rules = `
@@ -275,13 +287,19 @@ function baselineScript() {
   // nobody listening (this run configures no callback, hook or alert) the write is one statement.
   const notify = `${NOTIFY_SETTINGS.replace("$1", ":workspaces")};`;
   const finalize = `
-    UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
-      explanation = u.explanation, applied_rules = u.applied::jsonb, evaluated_at = now(), updated_at = now(),
-      eval_lease_until = NULL, eval_lease_owner = NULL
-    FROM unnest(:p_ids::text[], :p_statuses::text[], :p_scores::float8[], :p_explanations::text[], :p_applied::text[]) AS u(id, status, score, explanation, applied),
-      projects p
-    WHERE l.id = u.id AND l.status = 'pending' AND p.id = l.project_id
-    RETURNING l.id;`;
+    WITH finalized AS (
+      UPDATE logs l SET status = u.status::log_status, verdict = u.status::log_status, confidence_score = u.score,
+        explanation = u.explanation, evaluated_at = now(), updated_at = now(), eval_lease_until = NULL, eval_lease_owner = NULL
+      FROM unnest(:p_ids::text[], :p_statuses::text[], :p_scores::float8[], :p_explanations::text[]) AS u(id, status, score, explanation)
+      WHERE l.id = u.id AND l.status = 'pending'
+      RETURNING l.id, l.workspace_id
+    ), recorded AS (
+      INSERT INTO evaluations (id, trace_id, workspace_id, evaluator, evaluator_version, name, score, label, reason, metadata, position)
+      SELECT e.id, f.id, f.workspace_id, e.evaluator, e.evaluator_version, e.name, e.score, e.label, e.reason, e.metadata, e.position
+      FROM jsonb_to_recordset(:p_evaluations::jsonb) AS ${EVALUATION_RECORDSET} JOIN finalized f ON f.id = e.trace_id
+      ON CONFLICT (trace_id, id) DO NOTHING
+    )
+    SELECT id FROM finalized;`;
   return [claim, rules, notify, finalize].map(oneLine).join("\n") + "\n";
 }
 
@@ -309,7 +327,7 @@ async function measureBaseline({ opts, database, tmp, count, final }) {
         status: "pass",
         score: 1,
         explanation: final.explanation,
-        applied: final.applied,
+        evaluations: final.evaluations,
       },
     }).then(
       (r) => (result = r),
@@ -455,7 +473,17 @@ async function main(opts, { stamp, database, tmp, postgres }) {
   await loadPending(database, seed, opts.logs);
   const worker = await measureWorker({ opts, database, count: opts.logs, cpuProfDir: profileDir("worker") });
   expect(await checkAllPass(database, { rules: RULES.length, count: opts.logs }));
-  const [final] = await query(database, "SELECT workspace_id, explanation, applied_rules::text AS applied FROM logs LIMIT 1");
+  // The final values the worker wrote for one log, and its evaluation rows as ruleEvaluationRows sends them
+  // (trace_id aside: the baseline sets it per claimed log).
+  const [final] = await query(
+    database,
+    `SELECT l.workspace_id, l.explanation,
+       (SELECT jsonb_agg(jsonb_build_object('id', e.id, 'evaluator', e.evaluator, 'evaluator_version', e.evaluator_version,
+          'name', e.name, 'score', e.score, 'label', e.label, 'reason', e.reason, 'metadata', e.metadata, 'position', e.position)
+          ORDER BY e.position)
+        FROM evaluations e WHERE e.trace_id = l.id)::text AS evaluations
+     FROM logs l LIMIT 1`,
+  );
 
   log(`worker, 0 rules: ${opts.logs} logs`);
   await setRulesActive(database, false);
@@ -472,9 +500,11 @@ async function main(opts, { stamp, database, tmp, postgres }) {
     database,
     tmp,
     count: opts.logs,
-    final: { workspaceId: final.workspace_id, explanation: final.explanation, applied: final.applied },
+    final: { workspaceId: final.workspace_id, explanation: final.explanation, evaluations: final.evaluations },
   });
   stopIfAborted();
+  // The baseline wrote what the worker writes: every log `pass`, with its five evaluation rows.
+  expect(await checkAllPass(database, { rules: RULES.length, count: opts.logs }));
 
   await loadPending(database, seed, 0);
   const latency = await measureLatency({ opts, database, token, cpuProfDir: profileDir("server") });

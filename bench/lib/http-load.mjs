@@ -38,19 +38,21 @@ export function requestJson(url, { method = "GET", token, body } = {}) {
 
 /**
  * Drives `clients` concurrent keep-alive loops of `POST path` with `body` for `seconds`; bounded in time.
- * An answer counts as ok when its status is 200 and `check(text)` (if given) returns nothing; otherwise it
- * is an error, and the first one is kept as `firstError`. Latencies are those of ok answers. `server`
- * (`{ pid, alive }`) is watched: the loops stop if it exits, and its CPU is reported.
+ * `body` is a value sent as JSON in every request, or a function returning each request's bytes (sent as
+ * `contentType`). An answer counts as ok when its status is 200 and `check(text, bytes)` (if given) returns
+ * nothing; otherwise it is an error, and the first one is kept as `firstError`. Latencies are those of ok
+ * answers. `server` (`{ pid, alive }`) is watched: the loops stop if it exits, and its CPU is reported.
  */
-export async function drive({ url, path = "/api/logs", token, body, clients, seconds, server, check }) {
+export async function drive({ url, path = "/api/logs", token, body, contentType = "application/json", clients, seconds, server, check }) {
   const target = new URL(path, url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
-  const payload = Buffer.from(JSON.stringify(body));
-  const headers = {
+  const fixed = typeof body === "function" ? undefined : Buffer.from(JSON.stringify(body));
+  const nextPayload = typeof body === "function" ? body : () => fixed;
+  const headersFor = (payload) => ({
     authorization: `Bearer ${token}`,
-    "content-type": "application/json",
+    "content-type": contentType,
     "content-length": payload.length,
-  };
+  });
   const latencies = [];
   const statuses = new Map();
   let ok = 0;
@@ -59,13 +61,14 @@ export async function drive({ url, path = "/api/logs", token, body, clients, sec
 
   const once = () =>
     new Promise((resolve) => {
+      const payload = nextPayload(); // made before the clock starts
       const start = performance.now();
       let answered = false;
-      const done = (status, detail) => {
+      const done = (status, detail, bytes) => {
         if (answered) return;
         answered = true;
         const ms = performance.now() - start;
-        const problem = status === 200 ? check?.(detail) : `${status}: ${detail}`;
+        const problem = status === 200 ? check?.(detail, bytes) : `${status}: ${detail}`;
         if (problem === undefined) {
           ok++;
           latencies.push(ms);
@@ -77,11 +80,14 @@ export async function drive({ url, path = "/api/logs", token, body, clients, sec
         resolve();
       };
       const req = http.request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: "POST", agent, headers },
+        { host: target.hostname, port: target.port, path: target.pathname, method: "POST", agent, headers: headersFor(payload) },
         (res) => {
           const chunks = [];
           res.on("data", (c) => chunks.push(c));
-          res.on("end", () => done(res.statusCode, Buffer.concat(chunks).toString()));
+          res.on("end", () => {
+            const bytes = Buffer.concat(chunks);
+            done(res.statusCode, bytes.toString(), bytes);
+          });
           res.on("error", (e) => done("error", e.message));
         },
       );
