@@ -124,7 +124,7 @@ test("SIGKILL during a burst of 1,000 async logs: after restart all reach a fina
 
   const { rows: logs } = await pg.query<{ id: string; status: string; attempts: number; rules: number }>(
     `SELECT id, status, eval_attempts AS attempts,
-       (SELECT count(*)::int FROM evaluations e WHERE e.trace_id = logs.id AND e.evaluator LIKE 'rule.%') AS rules FROM logs`,
+       (SELECT count(*)::int FROM evaluations e WHERE e.trace_id = logs.id AND e.evaluator ~ '^(rule|llm_judge)[.]') AS rules FROM logs`,
   );
   expect(logs).toHaveLength(TOTAL);
   expect(new Set(logs.map((l) => l.id))).toEqual(new Set(ids));

@@ -158,7 +158,7 @@ export class LogIngestService {
       if (existing) {
         if (settle && trace) {
           await tx.query(`SELECT id FROM logs WHERE id = $1 FOR UPDATE`, [row.id]);
-          await insertSpans(tx, row.workspaceId, row.id, trace.spans);
+          await insertSpans(tx, row.workspaceId, row.id, trace.spans, { fields: trace.fields });
           await settle(tx);
         }
         return existing;

@@ -1,4 +1,4 @@
-import { LIMITS, type SpanEventType, type SpanInput, type SpanStatus } from "@tracira/shared";
+import { LIMITS, type SpanEventType, type SpanInput, type SpanStatus, type TraceInput } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 import { arrayLiteral } from "../../db/array-literal";
 import { ApiError } from "../../lib/api-error";
@@ -137,9 +137,14 @@ ON CONFLICT (trace_id, id) DO UPDATE SET
   attributes = coalesce(spans.attributes, '{}'::jsonb) || coalesce(EXCLUDED.attributes, '{}'::jsonb),
   parent_span_id = coalesce(EXCLUDED.parent_span_id, spans.parent_span_id)`;
 
-/** The trace's rollups from its spans, recomputed in the same transaction as the spans' write. */
+/**
+ * The trace's rollups from its spans, recomputed in the same transaction as the spans' write; the trace's
+ * own fields ($2…$6) ride along when given (one row version per write instead of two).
+ */
 const REFRESH_ROLLUPS = `
 UPDATE logs l SET
+  trace_name = coalesce($2, l.trace_name), agent_id = coalesce($3, l.agent_id), runner_id = coalesce($4, l.runner_id),
+  thread_id = coalesce($5, l.thread_id), run_id = coalesce($6, l.run_id),
   span_count = s.n, error_count = s.errors, llm_call_count = s.llm, tool_call_count = s.tools,
   total_input_tokens = s.input_tokens, total_output_tokens = s.output_tokens, total_cost_usd = s.cost,
   started_at = s.started, ended_at = CASE WHEN s.open > 0 THEN NULL ELSE s.ended END,
@@ -184,8 +189,21 @@ async function settleOrders(tx: SqlClient, traceId: string): Promise<void> {
   await tx.query(SET_ORDERS, [traceId, arrayLiteral(changed.map((r) => r.id)), arrayLiteral(changed.map((r) => settled.get(r.id)!))]);
 }
 
+export interface SpanWriteOptions {
+  /** The trace's own fields to set with the rollups. */
+  fields?: TraceInput;
+  /** The trace was created in this transaction: no stored span can change the orders prepareSpans gave. */
+  fresh?: boolean;
+}
+
 /** Writes the spans of one trace (a span already stored under its id is completed, never duplicated), then its order and rollups. */
-export async function insertSpans(tx: SqlClient, workspaceId: string, traceId: string, spans: readonly PreparedSpan[]): Promise<void> {
+export async function insertSpans(
+  tx: SqlClient,
+  workspaceId: string,
+  traceId: string,
+  spans: readonly PreparedSpan[],
+  options: SpanWriteOptions = {},
+): Promise<void> {
   if (spans.length === 0) return;
   const rows = spans.map((s) => ({
     id: s.id,
@@ -210,6 +228,14 @@ export async function insertSpans(tx: SqlClient, workspaceId: string, traceId: s
     decision_kind: s.decisionKind,
   }));
   await tx.query(INSERT_SPANS, [traceId, workspaceId, JSON.stringify(rows)]);
-  await settleOrders(tx, traceId);
-  await tx.query(REFRESH_ROLLUPS, [traceId]);
+  if (!options.fresh) await settleOrders(tx, traceId);
+  const f = options.fields;
+  await tx.query(REFRESH_ROLLUPS, [
+    traceId,
+    f?.name ?? null,
+    f?.agentId ?? null,
+    f?.runnerId ?? null,
+    f?.threadId ?? null,
+    f?.runId ?? null,
+  ]);
 }

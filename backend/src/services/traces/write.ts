@@ -8,9 +8,13 @@ export interface TraceWrite {
   fields: TraceInput | undefined;
 }
 
-/** Inside the log's own transaction: the trace's fields, then its spans and their rollups. */
+/** Inside the just-created log's own transaction: its spans and rollups with the trace's fields, or the fields alone. */
 export async function writeTrace(tx: SqlClient, workspaceId: string, traceId: string, trace: TraceWrite): Promise<void> {
   const f = trace.fields;
+  if (trace.spans.length) {
+    await insertSpans(tx, workspaceId, traceId, trace.spans, { fields: f, fresh: true });
+    return;
+  }
   if (f && (f.name || f.agentId || f.runnerId || f.threadId || f.runId)) {
     await tx.query(`UPDATE logs SET trace_name = $2, agent_id = $3, runner_id = $4, thread_id = $5, run_id = $6 WHERE id = $1`, [
       traceId,
@@ -21,5 +25,4 @@ export async function writeTrace(tx: SqlClient, workspaceId: string, traceId: st
       f.runId ?? null,
     ]);
   }
-  await insertSpans(tx, workspaceId, traceId, trace.spans);
 }
