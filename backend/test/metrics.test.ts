@@ -117,7 +117,7 @@ test("delivery failures count while a receiver answers 500, and stop counting on
   receiver.respond(() => ({ status: 200 }));
   await receiver.waitFor((r) => new Set(r.filter((x) => x.answered === 200).map((x) => x.headers["x-tracira-delivery"])).size === 3);
   // The sender counts an attempt once its answer is read, a moment after the receiver has answered it.
-  const settled = (m: string) =>
+  const settled = (m: Awaited<ReturnType<typeof scrape>>) =>
     metric(m, 'tracira_queue_depth{queue="deliveries"}') === 0 &&
     metric(m, 'tracira_queue_processed_total{queue="deliveries"}') === receiver.received.length;
   let recovered = await scrape();
