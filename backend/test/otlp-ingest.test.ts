@@ -1,10 +1,7 @@
 import { gzipSync } from "node:zlib";
-import { context, trace, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
-import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { CompressionAlgorithm } from "@opentelemetry/otlp-exporter-base";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace-node";
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { TraceDetail } from "@tracira/shared";
 import { FAST_DELIVERIES } from "./helpers/deliveries";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
@@ -14,10 +11,13 @@ import { until } from "./helpers/until";
 import { mapExport } from "../src/services/traces/otlp/map";
 
 /**
- * OTLP/HTTP ingest with the real OpenTelemetry JS SDK: a NodeTracerProvider whose OTLP exporters (protobuf
- * and JSON) point at the running server, GenAI-convention spans, the workspace's keyword rule and a hook.
+ * OTLP/HTTP ingest with the real OpenTelemetry JS SDK: an instrumented process whose NodeTracerProvider's OTLP
+ * exporters (protobuf, and JSON with gzip) point at the running server, GenAI-convention spans, the workspace's keyword rule and a hook.
  */
 jest.setTimeout(60_000);
+
+const run = promisify(execFile);
+const FIXTURE = path.join(__dirname, "fixtures", "otel-agent-turn.mjs");
 
 let db: TestDatabase;
 let server: TestServer;
@@ -43,15 +43,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** A provider exporting to the server with the first workspace's token, as OTEL_EXPORTER_OTLP_* would set it up. */
-function provider(exporter: SpanExporter, serviceName = "support-agent") {
-  const p = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": serviceName }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
-  });
-  return { tracer: p.getTracer("otlp-test"), flush: () => p.forceFlush(), shutdown: () => p.shutdown() };
-}
-
 const headers = () => ({ Authorization: `Bearer ${server.token}` });
 
 /** An OTLP/JSON export of these spans, sent by hand (as a collector would), optionally gzipped. */
@@ -69,79 +60,20 @@ function exportJson(spans: unknown[], options: { token?: string; gzip?: boolean;
   });
 }
 
-/** An agent turn: invoke_agent → (chat, execute_tool → chat), as GenAI instrumentation records one. */
-function agentTurn(tracer: Tracer, answer: string): string {
-  // Steps milliseconds apart, as real ones are (spans started in the same millisecond sort by id).
-  const t0 = Date.now() - 1_000;
-  const at = (ms: number) => new Date(t0 + ms);
-  const root = tracer.startSpan("invoke_agent support", {
-    startTime: at(0),
-    kind: SpanKind.INTERNAL,
-    attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.id": "agent-7", "session.id": "sess-otlp" },
-  });
-  const inRoot = trace.setSpan(context.active(), root);
-  const plan = tracer.startSpan(
-    "chat gpt-4o-mini",
-    {
-      startTime: at(10),
-      kind: SpanKind.CLIENT,
-      attributes: {
-        "gen_ai.operation.name": "chat",
-        "gen_ai.provider.name": "openai",
-        "gen_ai.request.model": "gpt-4o-mini",
-        "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
-        "gen_ai.usage.input_tokens": 120,
-        "gen_ai.usage.output_tokens": 30,
-        "gen_ai.input.messages": JSON.stringify([{ role: "user", parts: [{ type: "text", content: "Where is my order?" }] }]),
-      },
-    },
-    inRoot,
-  );
-  plan.end(at(200));
-  const tool = tracer.startSpan(
-    "execute_tool lookup_order",
-    { startTime: at(210), attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "lookup_order" } },
-    inRoot,
-  );
-  const inTool = trace.setSpan(inRoot, tool);
-  const reply = tracer.startSpan(
-    "chat claude",
-    {
-      startTime: at(220),
-      kind: SpanKind.CLIENT,
-      attributes: {
-        "gen_ai.operation.name": "chat",
-        "gen_ai.system": "anthropic",
-        "gen_ai.request.model": "claude-haiku-4-5",
-        "gen_ai.usage.input_tokens": 400,
-        "gen_ai.usage.output_tokens": 80,
-        "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: answer }] }]),
-      },
-    },
-    inTool,
-  );
-  reply.end(at(500));
-  tool.setStatus({ code: SpanStatusCode.ERROR, message: "order service slow" });
-  tool.end(at(510));
-  root.setAttribute("output.value", answer);
-  root.end(at(600));
-  return root.spanContext().traceId;
+/** The SDK in its own process (backend/test/fixtures/otel-agent-turn.mjs): answers the exported trace id. */
+async function exportAgentTurn(encoding: "proto" | "json-gzip", url: string, answer: string): Promise<string> {
+  const { stdout } = await run(process.execPath, [FIXTURE, encoding, url, server.token, answer], { timeout: 45_000 });
+  return stdout.trim();
 }
 
 describe.each([
-  ["protobuf", "/v1/traces", (url: string) => new ProtoExporter({ url, headers: headers() })],
-  [
-    "JSON, gzip",
-    "/api/otel/v1/traces",
-    (url: string) => new JsonExporter({ url, headers: headers(), compression: CompressionAlgorithm.GZIP }),
-  ],
-] as const)("the OTLP %s exporter", (_name, path, exporter) => {
+  ["protobuf", "proto", "/v1/traces"],
+  ["JSON, gzip", "json-gzip", "/api/otel/v1/traces"],
+] as const)("the OTLP %s exporter", (_name, encoding, endpoint) => {
   test("a GenAI trace is stored with kinds, model and tokens mapped, flagged by the keyword rule, and the hook hears it", async () => {
-    const otel = provider(exporter(`${server.url}${path}`));
-    const answer = `We will send you a full refund today (${path}).`;
-    const traceId = agentTurn(otel.tracer, answer);
-    await otel.flush();
-    await otel.shutdown();
+    const answer = `We will send you a full refund today (${endpoint}).`;
+    const traceId = await exportAgentTurn(encoding, `${server.url}${endpoint}`, answer);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
     expect(await waitForFinal(server.call, traceId)).toBe("flagged");
     const res = await server.call("GET", `/api/traces/${traceId}`);
