@@ -107,7 +107,12 @@ test("delivery failures count while a receiver answers 500, and stop counting on
     expect((await server.call("POST", "/api/logs", { project: "deliveries", output: `thanks ${i}`, sync: true })).status).toBe(200);
 
   await receiver.waitFor((r) => r.filter((x) => x.answered === 500).length >= 9);
-  const failing = await scrape();
+  // The sender counts an attempt once it has read the answer, a moment after the receiver sent it.
+  let failing = await scrape();
+  for (let i = 0; i < 50 && metric(failing, 'tracira_queue_failures_total{queue="deliveries"}') < 9; i++) {
+    await sleep(50);
+    failing = await scrape();
+  }
   const failures = metric(failing, 'tracira_queue_failures_total{queue="deliveries"}');
   expect(failures).toBeGreaterThanOrEqual(9);
   // Each failure is one attempt the receiver saw answered 500 (an attempt may be in flight while scraping).
