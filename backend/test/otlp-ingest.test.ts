@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
+import { Root } from "protobufjs";
 import { TraceDetail } from "@tracira/shared";
 import { FAST_DELIVERIES } from "./helpers/deliveries";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
@@ -286,4 +287,38 @@ describe("mapping (pure)", () => {
     ).traces[0]!.spans[0]!;
     expect(span).toMatchObject({ status: "error", error: { message: "took too long", type: "TimeoutError" } });
   });
+});
+
+test("protobuf: a bad span is rejected alone and the answer is an ExportTraceServiceResponse with its partial success", async () => {
+  const root = new Root();
+  root.resolvePath = (_origin, target) => path.join(__dirname, "..", "proto", target);
+  root.loadSync("opentelemetry/proto/collector/trace/v1/trace_service.proto");
+  const Request = root.lookupType("opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest");
+  const Response = root.lookupType("opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse");
+  const traceId = Buffer.from("7d1f8e2a9b3c4d5e6f708192a3b4c5d6", "hex");
+  const span = (spanId: Buffer) => ({
+    traceId,
+    spanId,
+    name: "proto span",
+    startTimeUnixNano: "1780000000000000000",
+    endTimeUnixNano: "1780000001000000000",
+  });
+  const body = Request.encode(
+    Request.fromObject({
+      resourceSpans: [{ scopeSpans: [{ spans: [span(Buffer.from("c0ffee00c0ffee00", "hex")), span(Buffer.from([1, 2, 3]))] }] }],
+    }),
+  ).finish();
+  const res = await fetch(`${server.url}/v1/traces`, {
+    method: "POST",
+    headers: { ...headers(), "content-type": "application/x-protobuf" },
+    body,
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^application\/x-protobuf/);
+  const answer = Response.toObject(Response.decode(new Uint8Array(await res.arrayBuffer())), { longs: String });
+  expect(answer).toEqual({
+    partialSuccess: { rejectedSpans: "1", errorMessage: expect.stringMatching(/spanId must be 16 hex characters/) },
+  });
+  const stored = await server.call("GET", "/api/traces/7d1f8e2a9b3c4d5e6f708192a3b4c5d6");
+  expect(stored.body.spans.map((s: { id: string }) => s.id)).toEqual(["c0ffee00c0ffee00"]);
 });
