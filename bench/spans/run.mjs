@@ -476,50 +476,13 @@ async function measureRead({ opts, database, token }) {
 
 // ---------- 3. the baseline ----------
 
-/** A span payload as the log's text (otlp/ingest.ts). */
-const asText = (column) => `CASE WHEN jsonb_typeof(${column}) = 'string' THEN ${column} #>> '{}' ELSE ${column}::text END`;
-
-/** spans.ts's REFRESH_ROLLUPS, unchanged. */
-const REFRESH_ROLLUPS = `
-UPDATE logs l SET
-  span_count = s.n, error_count = s.errors, llm_call_count = s.llm, tool_call_count = s.tools,
-  total_input_tokens = s.input_tokens, total_output_tokens = s.output_tokens, total_cost_usd = s.cost,
-  started_at = s.started, ended_at = CASE WHEN s.open > 0 THEN NULL ELSE s.ended END,
-  trace_status = CASE WHEN s.errors > 0 THEN 'error' WHEN s.open > 0 THEN 'running' ELSE 'ok' END
-FROM (
-  SELECT count(*)::int AS n, (count(*) FILTER (WHERE status = 'error'))::int AS errors,
-    (count(*) FILTER (WHERE kind = 'llm'))::int AS llm, (count(*) FILTER (WHERE kind IN ('tool', 'mcp')))::int AS tools,
-    coalesce(sum(input_tokens), 0)::int AS input_tokens, coalesce(sum(output_tokens), 0)::int AS output_tokens,
-    coalesce(sum(cost_usd), 0)::float8 AS cost, min(started_at) AS started, max(ended_at) AS ended,
-    (count(*) FILTER (WHERE ended_at IS NULL))::int AS open
-  FROM spans WHERE trace_id = $1
-) s
-WHERE l.id = $1`;
-
-/** otlp/ingest.ts's SETTLE, unchanged. */
-const SETTLE = `
-UPDATE logs l SET
-  output = left(coalesce(${asText("r.output")}, ${asText("m.output")}, ''), $3),
-  input_text = coalesce(left(coalesce(${asText("r.input")}, ${asText("f.input")}), $4), l.input_text),
-  model = coalesce(m.model, l.model),
-  trace_name = coalesce(r.name, l.trace_name),
-  latency_ms = CASE WHEN l.ended_at IS NULL THEN l.latency_ms ELSE EXTRACT(EPOCH FROM (l.ended_at - l.started_at)) * 1000 END,
-  cost_usd = CASE WHEN l.total_cost_usd > 0 THEN l.total_cost_usd ELSE l.cost_usd END,
-  eval_lease_until = CASE WHEN r.name IS NULL THEN l.eval_lease_until END,
-  eval_lease_owner = CASE WHEN r.name IS NULL THEN l.eval_lease_owner END,
-  eval_attempts = CASE WHEN r.name IS NULL THEN l.eval_attempts ELSE 0 END,
-  updated_at = now()
-FROM (SELECT 1) AS one
-LEFT JOIN LATERAL (SELECT name, input, output FROM spans WHERE trace_id = $1 AND parent_span_id IS NULL
-  ORDER BY started_at, id LIMIT 1) r ON true
-LEFT JOIN LATERAL (SELECT output, model FROM spans WHERE trace_id = $1 AND kind = 'llm' AND output IS NOT NULL
-  ORDER BY coalesce(ended_at, started_at) DESC, id DESC LIMIT 1) m ON true
-LEFT JOIN LATERAL (SELECT input FROM spans WHERE trace_id = $1 AND kind = 'llm' AND input IS NOT NULL
-  ORDER BY started_at, id LIMIT 1) f ON true
-WHERE l.id = $1 AND l.status = 'pending' AND (l.eval_lease_owner IS NULL OR l.eval_lease_owner = $2)`;
-const AWAITING_ROOT = "otlp:awaiting-root"; // evaluation/store.ts
-const OUTPUT_CHARS = 50_000; // LIMITS.outputChars
-const INPUT_TEXT_CHARS = 50_000; // otlp/ingest.ts
+/** The server's own statements (from the build the default server runs), so the baseline cannot drift from them. */
+const backend = createRequire(path.join(ROOT, "backend/package.json"));
+const { REFRESH_ROLLUPS } = backend("./dist/services/traces/spans.js");
+const { SETTLE, INPUT_TEXT_CHARS } = backend("./dist/services/traces/otlp/ingest.js");
+const { AWAITING_ROOT } = backend("./dist/evaluation/store.js");
+const { LIMITS } = backend("@tracira/shared");
+const OUTPUT_CHARS = LIMITS.outputChars;
 
 const SPAN_COLUMNS = [
   "id",
@@ -620,7 +583,8 @@ function baselineScript(logRow, spans) {
     "BEGIN;",
     insertLog,
     insertSpans,
-    bind(REFRESH_ROLLUPS, [trace]),
+    // The trace's fields went in with the row above; the rollup statement's field parameters stay null.
+    bind(REFRESH_ROLLUPS, [trace, "NULL", "NULL", "NULL", "NULL", "NULL"]),
     bind(SETTLE, [trace, ":awaiting_root", OUTPUT_CHARS, INPUT_TEXT_CHARS]),
     "END;",
   ]

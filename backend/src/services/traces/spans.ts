@@ -141,7 +141,7 @@ ON CONFLICT (trace_id, id) DO UPDATE SET
  * The trace's rollups from its spans, recomputed in the same transaction as the spans' write; the trace's
  * own fields ($2…$6) ride along when given (one row version per write instead of two).
  */
-const REFRESH_ROLLUPS = `
+export const REFRESH_ROLLUPS = `
 UPDATE logs l SET
   trace_name = coalesce($2, l.trace_name), agent_id = coalesce($3, l.agent_id), runner_id = coalesce($4, l.runner_id),
   thread_id = coalesce($5, l.thread_id), run_id = coalesce($6, l.run_id),

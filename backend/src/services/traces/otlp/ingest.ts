@@ -2,6 +2,7 @@ import { LIMITS, type OtlpExportResponse } from "@tracira/shared";
 import type { SqlClient } from "../../../db/sql";
 import { AWAITING_ROOT } from "../../../evaluation/store";
 import { ApiError } from "../../../lib/api-error";
+import { toLogInsert } from "../../logs/batch-insert";
 import type { LogIngestService } from "../../logs/ingest";
 import { prepareSpans } from "../spans";
 import { readEnvelope } from "./decode";
@@ -15,7 +16,7 @@ const asText = (column: string) => `CASE WHEN jsonb_typeof(${column}) = 'string'
  * last LLM span), the prompt from the root (else the first LLM span), model, latency and cost from the
  * rollups. Once the root has come, the wait for it is lifted so the worker evaluates the log.
  */
-const SETTLE = `
+export const SETTLE = `
 UPDATE logs l SET
   output = left(coalesce(${asText("r.output")}, ${asText("m.output")}, ''), $3),
   input_text = coalesce(left(coalesce(${asText("r.input")}, ${asText("f.input")}), $4), l.input_text),
@@ -37,7 +38,7 @@ LEFT JOIN LATERAL (SELECT input FROM spans WHERE trace_id = $1 AND kind = 'llm' 
 WHERE l.id = $1 AND l.status = 'pending' AND (l.eval_lease_owner IS NULL OR l.eval_lease_owner = $2)`;
 
 /** Prompt text kept on the log for judges (the span keeps the whole input). */
-const INPUT_TEXT_CHARS = 50_000;
+export const INPUT_TEXT_CHARS = 50_000;
 
 /**
  * OTLP/HTTP trace export: each trace of an export becomes (or adds to) a log, so the workspace's rules
@@ -77,29 +78,22 @@ export class OtlpIngestService {
     const spans = prepareSpans(trace.spans);
     await this.ingest.storeTracePart(
       { workspaceId },
-      {
-        id: trace.traceId,
+      toLogInsert(
         workspaceId,
-        project: trace.project,
-        task: trace.task,
-        timestamp: trace.startedAt,
-        sessionId: trace.sessionId,
-        subjectId: null,
-        actorId: trace.actorId,
-        model: null,
-        latencyMs: null,
-        costUsd: null,
-        confidence: null,
-        input: null,
-        inputText: null,
-        output: "",
-        metadata: null,
-        tags: null,
-        callbackUrl: null,
-        callbackEvents: "all",
-        attachments: null,
-        lease: trace.hasRoot ? null : { owner: AWAITING_ROOT, ms: this.rootWaitMs },
-      },
+        trace.traceId,
+        {
+          project: trace.project,
+          output: "",
+          task: trace.task ?? undefined,
+          timestamp: trace.startedAt,
+          sessionId: trace.sessionId ?? undefined,
+          subjectId: undefined,
+          actorId: trace.actorId ?? undefined,
+          sync: false,
+          callbackEvents: "all",
+        },
+        trace.hasRoot ? null : { owner: AWAITING_ROOT, ms: this.rootWaitMs },
+      ),
       { spans, fields: trace.fields },
       async (tx: SqlClient) => {
         await tx.query(SETTLE, [trace.traceId, AWAITING_ROOT, LIMITS.outputChars, INPUT_TEXT_CHARS]);
