@@ -123,3 +123,52 @@ export async function drive({ url, path = "/api/logs", token, body, contentType 
     cores,
   };
 }
+
+/** p50/p95/p99/max/mean of a list of latencies (ms). */
+export function latencySummary(ms) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.at(-1) ?? NaN,
+    meanMs: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
+  };
+}
+
+/**
+ * `count` sequential keep-alive requests (GET, or POST of `body` as JSON); resolves each one's time (ms,
+ * until the last byte), status and body bytes. `onData` sees each chunk as it arrives (for streamed answers).
+ */
+export async function timedRequests(url, token, count, { method = "GET", body, onData } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const headers = {
+    authorization: `Bearer ${token}`,
+    ...(data && { "content-type": "application/json", "content-length": data.length }),
+  };
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const start = performance.now();
+      const req = http.request(url, { method, agent, headers }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => (onData ? onData(c) : chunks.push(c)));
+        res.on("error", reject);
+        res.on("end", () => resolve({ ms: performance.now() - start, status: res.statusCode, body: Buffer.concat(chunks) }));
+      });
+      req.setTimeout(120_000, () => req.destroy(new Error("timeout after 120 s")));
+      req.on("error", reject);
+      req.end(data);
+    });
+  const out = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      if (aborted) throw new Error("interrupted");
+      out.push(await once());
+    }
+  } finally {
+    agent.destroy();
+  }
+  return out;
+}

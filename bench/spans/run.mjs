@@ -5,7 +5,7 @@
  *
  *   npm run bench:spans -- [--seconds 10] [--clients 32] [--warmup 3] [--spans-per-export 10] [--protobuf]
  *                          [--reads 200] [--read-warmup 20] [--read-spans 1000] [--worker-off] [--json] [--cpu-prof]
- *                          [--server main.js]
+ *                          [--server main.js] [--only ingest,read,queries] [--search-spans 1000000] [--export-events 100000]
  *
  * One run, on a fresh database (dropped at the end, also on failure or Ctrl-C; 127.0.0.1 only):
  *
@@ -25,14 +25,22 @@
  *    spans.ts) and the settle UPDATE (SETTLE of otlp/ingest.ts), in one transaction.
  *    Ratio = server spans/s ÷ pgbench spans/s (tps × spans per export).
  *
- * Goals (issue): ingest ≥ 0.7 × pgbench; p95 of GET /api/traces/:id of a 1,000-span trace ≤ 50 ms. A missed
+ * 4. Queries (bench/spans/queries.mjs), last, on the same database: three projects seeded by SQL (bench/spans/
+ *    seed.mjs) — `--search-spans` spans in traces of 10, a session of 10 traces × 20 spans, `--export-events`
+ *    events — then POST /api/traces/search with three typed filters beside the same search written by hand in
+ *    SQL and the bare index lookup of the first page; GET …/sessions/:id/metrics of the 200-event session
+ *    beside reading its events in one query; and GET …/sessions/export?format=csv of the export project,
+ *    streamed, with rows/s beside Postgres' own COPY … TO STDOUT (CSV) of the same rows and the server's
+ *    peak resident memory over its idle figure (sampled every 20 ms from /proc).
+ *
+ * Goals (issues): ingest ≥ 0.7 × pgbench; p95 of GET /api/traces/:id of a 1,000-span trace ≤ 50 ms; search
+ * p95 ≤ 100 ms over ≥ 1M spans; session metrics p95 ≤ 50 ms; export memory flat, < 100 MB over idle. A missed
  * goal is reported, not an error; the exit code is non-zero only for errors (bad answers, missing rows).
  *
  * --cpu-prof writes a V8 profile of the server of run 1 to bench/results/profile-<time>/. Env: BENCH_PG_URL,
  * PGBENCH, DATABASE_POOL_SIZE (passed on), as for bench:ingest.
  */
 import { randomBytes } from "node:crypto";
-import http from "node:http";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -40,11 +48,12 @@ import pg from "pg";
 import { parseArgs } from "../lib/args.mjs";
 import { fmt, formatCores, log, RESULTS_DIR, ROOT, sleep, writeResults } from "../lib/common.mjs";
 import { commits, dbUrl, query, settle } from "../lib/db.mjs";
-import { drive, percentile, requestJson } from "../lib/http-load.mjs";
+import { drive, latencySummary, requestJson, timedRequests } from "../lib/http-load.mjs";
 import { oneLine, pgbench } from "../lib/pgbench.mjs";
 import { stopIfAborted } from "../lib/procs.mjs";
 import { runBench } from "../lib/session.mjs";
 import { DEFAULT_SERVER, startServer } from "../lib/tracira.mjs";
+import { measureQueries, QUERY_GOALS } from "./queries.mjs";
 
 const USAGE = `
 usage: node bench/spans/run.mjs [options]     (npm run bench:spans -- [options]; build first)
@@ -61,6 +70,9 @@ usage: node bench/spans/run.mjs [options]     (npm run bench:spans -- [options];
   --json                 write bench/results/spans-<time>.json
   --cpu-prof             write a V8 CPU profile of the ingest server to bench/results/profile-<time>/
   --server PATH          server entry (default backend/dist/main.js)
+  --only PHASES          comma-separated: ingest (with its pgbench baseline), read, queries (default all)
+  --search-spans N       spans of the searched project (default 1000000)
+  --export-events N      events of the exported project (default 100000)
 
 Needs Postgres at 127.0.0.1:5432 (user postgres, trust; BENCH_PG_URL overrides) and pgbench.
 `;
@@ -77,7 +89,11 @@ const OPTIONS = {
   json: { kind: "flag" },
   cpuProf: { kind: "flag" },
   server: { kind: "path", default: DEFAULT_SERVER },
+  only: { kind: "string", default: "ingest,read,queries" },
+  searchSpans: { kind: "number", default: 1_000_000, min: 10 },
+  exportEvents: { kind: "number", default: 100_000, min: 10 },
 };
+const PHASES = ["ingest", "read", "queries"];
 
 const GOALS = { ingestRatio: 0.7, readP95Ms: 50 };
 /** LIMITS.spansPerRequest: the most spans one export may carry for one trace. */
@@ -362,49 +378,6 @@ const READ_SPANS = `SELECT * FROM spans WHERE trace_id = $1 ORDER BY dotted_orde
 const READ_EVALUATIONS = `SELECT id, span_id, trace_id, evaluator, evaluator_version, name, score, label, reason, metadata, created_at
          FROM evaluations WHERE trace_id = $1 ORDER BY created_at, position, id`;
 
-const summarize = (ms) => {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.at(-1) ?? NaN,
-    meanMs: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
-  };
-};
-
-/** `count` sequential keep-alive GETs; resolves each one's time (ms, until the last byte) and its body. */
-async function timedGets(url, token, count) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const target = new URL(url);
-  const once = () =>
-    new Promise((resolve, reject) => {
-      const start = performance.now();
-      const req = http.get(
-        { host: target.hostname, port: target.port, path: target.pathname, agent, headers: { authorization: `Bearer ${token}` } },
-        (res) => {
-          const chunks = [];
-          res.on("data", (c) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => resolve({ ms: performance.now() - start, status: res.statusCode, body: Buffer.concat(chunks) }));
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error("timeout after 30 s")));
-      req.on("error", reject);
-    });
-  const out = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      stopIfAborted();
-      out.push(await once());
-    }
-  } finally {
-    agent.destroy();
-  }
-  return out;
-}
-
 async function measureRead({ opts, database, token }) {
   const server = startServer({ main: opts.server, database, token });
   const url = await server.url;
@@ -440,14 +413,14 @@ async function measureRead({ opts, database, token }) {
   const problems = [];
   if (stored.span_count !== n) problems.push(`the read trace has ${stored.span_count} spans, expected ${n}`);
   const traceUrl = new URL(`/api/traces/${traceId}`, url).toString();
-  await timedGets(traceUrl, token, opts.readWarmup);
-  const gets = await timedGets(traceUrl, token, opts.reads);
+  await timedRequests(traceUrl, token, opts.readWarmup);
+  const gets = await timedRequests(traceUrl, token, opts.reads);
   if (!server.alive()) throw new Error(`the server exited during the reads:\n${server.output()}`);
   const bad = gets.filter((g) => g.status !== 200 || g.body.length !== gets[0].body.length);
   if (bad.length) problems.push(`GET /api/traces/:id: ${bad.length} answers not 200 or of another size (first: ${bad[0].status})`);
   const detail = JSON.parse(gets[0].body.toString());
   if (detail.spans?.length !== n) problems.push(`GET /api/traces/:id answered ${detail.spans?.length} spans, expected ${n}`);
-  const http_ = { ...summarize(gets.map((g) => g.ms)), responseBytes: gets[0].body.length };
+  const http_ = { ...latencySummary(gets.map((g) => g.ms)), responseBytes: gets[0].body.length };
 
   // The same reads straight through pg: header, then spans and evaluations at once (the service's Promise.all).
   const pool = new pg.Pool({ connectionString: dbUrl(database), max: 2 });
@@ -469,7 +442,7 @@ async function measureRead({ opts, database, token }) {
   } finally {
     await pool.end();
   }
-  const sql = { ...summarize(sqlMs), rows: sqlRows };
+  const sql = { ...latencySummary(sqlMs), rows: sqlRows };
   await server.stop();
   return { traceId, spans: stored.span_count, evaluations: stored.evaluations, backlogSeconds, http: http_, sql, problems };
 }
@@ -703,6 +676,39 @@ function printRead({ opts, read }) {
   );
 }
 
+function printQueries({ opts, queries }) {
+  const { search, session, exported, seeded } = queries;
+  const row = (label, r) =>
+    console.log(
+      `${label.padEnd(44)}${fmt(r.p50Ms, 2).padStart(9)}${fmt(r.p95Ms, 2).padStart(9)}${fmt(r.p99Ms, 2).padStart(9)}${fmt(r.maxMs, 2).padStart(9)}`,
+    );
+  const goal = (what, value, limit, unit) =>
+    console.log(`goal ${what} <= ${limit} ${unit}: ${value <= limit ? "met" : "NOT met"} (${fmt(value, 2)} ${unit})`);
+  console.log("");
+  console.log(`3. Queries over ${seeded.logs} traces and ${seeded.spans} spans (seeded by SQL), ${opts.reads} sequential requests each`);
+  console.log("                                               p50 ms   p95 ms   p99 ms   max ms");
+  row(`POST /api/traces/search (3 filters, ${search.returned})`, search.http);
+  row("  the same search by hand in SQL", search.byHand);
+  row("  first page by index alone (floor)", search.floor);
+  console.log(
+    `ratio server/by hand p95 ${fmt(search.http.p95Ms / search.byHand.p95Ms, 2)}, server/floor p95 ${fmt(search.http.p95Ms / search.floor.p95Ms, 2)}`,
+  );
+  goal("search p95", search.http.p95Ms, QUERY_GOALS.searchP95Ms, "ms");
+  row(`GET …/sessions/:id/metrics (${session.eventCount} events)`, session.http);
+  row("  the session's events in one SQL read", session.events);
+  console.log(`ratio server/SQL read p95 ${fmt(session.http.p95Ms / session.events.p95Ms, 2)}`);
+  goal("session metrics p95", session.http.p95Ms, QUERY_GOALS.sessionMetricsP95Ms, "ms");
+  console.log(
+    `GET …/sessions/export?format=csv: ${exported.events} events, ${fmt(exported.megabytes)} MB in ${fmt(exported.seconds, 2)} s = ` +
+      `${fmt(exported.rowsPerSecond, 0)} rows/s; Postgres COPY of the same rows ${fmt(exported.copy.rowsPerSecond, 0)} rows/s ` +
+      `(ratio ${fmt(exported.rowsPerSecond / exported.copy.rowsPerSecond, 2)})`,
+  );
+  console.log(
+    `server memory: idle ${fmt(exported.idleMb)} MB, peak ${fmt(exported.peakMb)} MB during the export (+${fmt(exported.overIdleMb)} MB)`,
+  );
+  goal("export memory over idle", exported.overIdleMb, QUERY_GOALS.exportPeakMb, "MB");
+}
+
 // ---------- main ----------
 
 async function main(opts, { stamp, database, tmp, postgres }) {
@@ -716,28 +722,43 @@ async function main(opts, { stamp, database, tmp, postgres }) {
   const expect = (list) => list.forEach((p) => (problems.push(p), log(`ERROR ${p}`)));
   log(`database ${database} (Postgres ${postgres.version}, synchronous_commit=${postgres.sync}, max_connections=${postgres.maxconn})`);
 
-  const { served, problems: ingestProblems } = await measureIngest({ opts, database, token, cpuProfDir, types });
-  expect(ingestProblems);
-  if (cpuProfDir) log(`server CPU profile in ${path.relative(ROOT, cpuProfDir)}`);
-  stopIfAborted();
+  const phases = new Set(opts.only.split(",").map((p) => p.trim()));
+  const unknown = [...phases].filter((p) => !PHASES.includes(p));
+  if (unknown.length) throw new Error(`--only: unknown phase ${unknown.join(", ")} (phases: ${PHASES.join(", ")})`);
+  const results = {};
 
-  const read = await measureRead({ opts, database, token });
-  expect(read.problems);
-  stopIfAborted();
+  if (phases.has("ingest")) {
+    const { served, problems: ingestProblems } = await measureIngest({ opts, database, token, cpuProfDir, types });
+    expect(ingestProblems);
+    if (cpuProfDir) log(`server CPU profile in ${path.relative(ROOT, cpuProfDir)}`);
+    results.server = served;
+    stopIfAborted();
+  }
+  if (phases.has("read")) {
+    results.read = await measureRead({ opts, database, token });
+    expect(results.read.problems);
+    stopIfAborted();
+  }
+  if (phases.has("ingest")) {
+    results.pgbench = await measureBaseline({ opts, database, tmp });
+    expect(results.pgbench.problems);
+    stopIfAborted();
+  }
+  if (phases.has("queries")) {
+    results.queries = await measureQueries({
+      opts,
+      database,
+      token,
+      startServer: () => startServer({ main: opts.server, database, token }),
+    });
+    expect(results.queries.problems);
+  }
 
-  const bench = await measureBaseline({ opts, database, tmp });
-  expect(bench.problems);
-  stopIfAborted();
-
-  const ratio = printIngest({ opts, served, bench });
-  printRead({ opts, read });
+  if (results.server) results.ratio = printIngest({ opts, served: results.server, bench: results.pgbench });
+  if (results.read) printRead({ opts, read: results.read });
+  if (results.queries) printQueries({ opts, queries: results.queries });
   if (opts.json) {
-    const file = writeResults(
-      "spans",
-      stamp,
-      { options: opts, goals: GOALS, server: served, pgbench: bench, ratio, read, problems },
-      postgres,
-    );
+    const file = writeResults("spans", stamp, { options: opts, goals: { ...GOALS, ...QUERY_GOALS }, ...results, problems }, postgres);
     log(`results in ${path.relative(ROOT, file)}`);
   }
   if (problems.length) throw new Error(`${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
