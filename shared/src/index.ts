@@ -11,4 +11,6 @@ export * from "./contracts/settings";
 export * from "./contracts/utilities";
 export * from "./contracts/dashboard";
 export * from "./contracts/traces";
+export * from "./contracts/trace-filters";
+export * from "./contracts/trace-search";
 export * from "./contracts/otlp";
