@@ -13,4 +13,5 @@ export * from "./contracts/dashboard";
 export * from "./contracts/traces";
 export * from "./contracts/trace-filters";
 export * from "./contracts/trace-search";
+export * from "./contracts/sessions";
 export * from "./contracts/otlp";
