@@ -29,6 +29,10 @@ export type RuleType = (typeof RULE_TYPES)[number];
 export const RULE_SCOPES = ["global", "project", "task"] as const;
 export type RuleScope = (typeof RULE_SCOPES)[number];
 
+/** What a rule checks: the log's output, or each matching span of its trace. */
+export const RULE_TARGETS = ["output", "spans"] as const;
+export type RuleTarget = (typeof RULE_TARGETS)[number];
+
 export const RULE_OUTCOMES = ["passed", "triggered", "error"] as const;
 export type RuleOutcome = (typeof RULE_OUTCOMES)[number];
 

@@ -1,5 +1,6 @@
 import type { AppliedRule, Verdict } from "@tracira/shared";
-import type { JudgedBy } from "../projections/rule-evaluations";
+import { mapLimited } from "../lib/map-limited";
+import type { JudgedBy, SpanOutcomes } from "../projections/rule-evaluations";
 import { checkConfidence } from "./checks/confidence";
 import { checkJsonField, checkJsonFieldForbids, checkJsonFieldRequires, parseOutputJson, type ParsedOutput } from "./checks/json-field";
 import { forbidKeywords, requireKeywords } from "./checks/keywords";
@@ -7,7 +8,8 @@ import { checkLength } from "./checks/length";
 import { checkWithJudge } from "./checks/llm-judge";
 import { checkRegex } from "./checks/regex";
 import { parseRuleValue } from "./rule-values";
-import type { EngineDeps, EvaluationSubject, RuleDefinition, RuleResult } from "./types";
+import { foldSpanResults, matchesSpan, spanSubject } from "./span-rules";
+import type { EngineDeps, EvaluationSubject, RuleDefinition, RuleResult, SpanFilter, SpanRecord } from "./types";
 
 /** The result of evaluating a log (or one output) against the rules that apply to it. */
 export interface Evaluation {
@@ -18,40 +20,52 @@ export interface Evaluation {
   appliedRules: AppliedRule[];
   /** Which provider and model answered each LLM-judge rule (by rule id), recorded with its evaluation. */
   judgedBy?: JudgedBy;
+  /** Each span rule's result on every span it checked (by rule id), recorded as span evaluations. */
+  spanOutcomes?: SpanOutcomes;
 }
 
 interface RunContext {
   deps: EngineDeps;
   workspaceId: string;
   signal: AbortSignal | undefined;
-  /** Parsed once per output, shared by every JSON rule. */
+}
+
+/** A text rules check (the output, or one span's), with its JSON parsed once for every JSON rule. */
+interface Checked {
+  subject: EvaluationSubject;
   json: () => ParsedOutput;
 }
 
+function checked(subject: EvaluationSubject): Checked {
+  let json: ParsedOutput | undefined;
+  return { subject, json: () => (json ??= parseOutputJson(subject.output)) };
+}
+
 /** One rule against one subject. Never throws: a rule that cannot run ends `error` with the reason. */
-async function runRule(rule: RuleDefinition, subject: EvaluationSubject, ctx: RunContext): Promise<RuleResult> {
+async function runRule(rule: RuleDefinition, { subject, json }: Checked, ctx: RunContext): Promise<RuleResult> {
   const parsed = parseRuleValue(rule.type, rule.value);
   if (!parsed.ok) return { outcome: "error", explanation: `The rule's value is invalid: ${parsed.error}.` };
   const v = parsed.value;
   const output = subject.output;
+  const what = subject.what ?? "the output";
   try {
     switch (v.type) {
       case "keyword_required":
-        return requireKeywords(output, v.keywords, "the output");
+        return requireKeywords(output, v.keywords, what);
       case "keyword_forbidden":
-        return forbidKeywords(output, v.keywords, "the output");
+        return forbidKeywords(output, v.keywords, what);
       case "regex_match":
-        return await checkRegex(ctx.deps.regex, output, v.source, v.flags, ctx.workspaceId);
+        return await checkRegex(ctx.deps.regex, output, v.source, v.flags, ctx.workspaceId, what);
       case "length_limit":
-        return checkLength(output, v.min, v.max);
+        return checkLength(output, v.min, v.max, what);
       case "confidence_threshold":
         return checkConfidence(subject.confidence, v.minimum);
       case "json_field":
-        return checkJsonField(ctx.json(), v.path, v.pathText);
+        return checkJsonField(json(), v.path, v.pathText, what);
       case "json_field_keyword_required":
-        return checkJsonFieldRequires(ctx.json(), v.path, v.pathText, v.keywords);
+        return checkJsonFieldRequires(json(), v.path, v.pathText, v.keywords, what);
       case "json_field_keyword_forbidden":
-        return checkJsonFieldForbids(ctx.json(), v.path, v.pathText, v.keywords);
+        return checkJsonFieldForbids(json(), v.path, v.pathText, v.keywords, what);
       case "llm_judge":
         return await checkWithJudge(ctx.deps.judge, rule, v.criteria, subject, ctx.workspaceId, ctx.signal);
     }
@@ -60,21 +74,42 @@ async function runRule(rule: RuleDefinition, subject: EvaluationSubject, ctx: Ru
   }
 }
 
-/** Every rule against one subject (concurrently, so judges overlap), folded into one verdict. */
+/** Most spans one span rule checks at once (a trace may have hundreds; judges and the regex pool are shared). */
+const SPANS_AT_ONCE = 4;
+
+/** A span rule: the rule on each matching span, in tree order, folded into one outcome for the trace. */
+async function runOnSpans(
+  rule: RuleDefinition,
+  filter: SpanFilter,
+  spans: readonly { span: SpanRecord; checked: Checked }[],
+  ctx: RunContext,
+): Promise<RuleResult> {
+  const matching = spans.filter(({ span }) => matchesSpan(filter, span));
+  const judged = await mapLimited(matching, SPANS_AT_ONCE, async ({ span, checked }) => ({
+    span,
+    result: await runRule(rule, checked, ctx),
+  }));
+  return foldSpanResults(filter, judged);
+}
+
+/**
+ * Every rule against one subject (concurrently, so judges overlap), folded into one verdict. Span rules
+ * check `spans` (the trace's spans in tree order; none when absent).
+ */
 export async function evaluate(
   rules: RuleDefinition[],
   subject: EvaluationSubject,
   deps: EngineDeps,
-  options: { workspaceId: string; signal?: AbortSignal },
+  options: { workspaceId: string; signal?: AbortSignal; spans?: readonly SpanRecord[] },
 ): Promise<Evaluation> {
-  let json: ParsedOutput | undefined;
-  const ctx: RunContext = {
-    deps,
-    workspaceId: options.workspaceId,
-    signal: options.signal,
-    json: () => (json ??= parseOutputJson(subject.output)),
-  };
-  const results = await Promise.all(rules.map((rule) => runRule(rule, subject, ctx)));
+  const ctx: RunContext = { deps, workspaceId: options.workspaceId, signal: options.signal };
+  const output = checked(subject);
+  const spans = rules.some((rule) => rule.spans)
+    ? (options.spans ?? []).map((span) => ({ span, checked: checked(spanSubject(span)) }))
+    : [];
+  const results = await Promise.all(
+    rules.map((rule) => (rule.spans ? runOnSpans(rule, rule.spans, spans, ctx) : runRule(rule, output, ctx))),
+  );
   return summarize(rules, results);
 }
 
@@ -102,5 +137,15 @@ export function summarize(rules: RuleDefinition[], results: RuleResult[]): Evalu
       ? `All ${rules.length} rule${rules.length > 1 ? "s" : ""} passed.`
       : "No active rule applies to this log.";
   const judgedBy = Object.fromEntries(rules.flatMap((rule, i) => (results[i]!.judgedBy ? [[rule.id, results[i]!.judgedBy!]] : [])));
-  return { status, confidenceScore: judged.length ? Math.min(...judged) : 1, explanation, appliedRules, judgedBy };
+  const spanOutcomes = Object.fromEntries(
+    rules.flatMap((rule, i) => (rule.spans ? [[rule.id, { filter: rule.spans, spans: results[i]!.spans ?? [] }]] : [])),
+  );
+  return {
+    status,
+    confidenceScore: judged.length ? Math.min(...judged) : 1,
+    explanation,
+    appliedRules,
+    judgedBy,
+    ...(Object.keys(spanOutcomes).length ? { spanOutcomes } : {}),
+  };
 }

@@ -3,8 +3,8 @@ import type { Outbox } from "../deliveries/outbox";
 import { GroupCommit } from "../lib/group-commit";
 import { evaluate, type Evaluation } from "./engine";
 import { applicableRules } from "./scope";
-import { finalize, loadActiveRules, type ActiveRule, type FinalResult, type PendingLog } from "./store";
-import type { EngineDeps, EvaluationSubject } from "./types";
+import { finalize, loadActiveRules, loadTraceSpans, type ActiveRule, type FinalResult, type PendingLog } from "./store";
+import type { EngineDeps, EvaluationSubject, RuleDefinition, SpanRecord } from "./types";
 
 export interface EvaluatorOptions {
   /** A log claimed this many times without finishing (the process died each time) ends `error`. */
@@ -44,23 +44,33 @@ export class Evaluator {
 
   /**
    * Evaluates and stores each log; rules are read once for the whole batch. `rules` may be read already
-   * (the sync gate reads them while the log is being inserted).
+   * (the sync gate reads them while the log is being inserted). Spans are read, in one statement, only for
+   * the logs a span rule applies to.
    */
   async processAll(logs: PendingLog[], signal?: AbortSignal, rules?: Promise<ActiveRule[]>): Promise<Processed[]> {
     if (!logs.length) return [];
     const active = await (rules ?? this.activeRules(logs.map((l) => l.workspaceId)));
-    return Promise.all(logs.map((log) => this.process(log, active, signal)));
+    const applicable = logs.map((log) => (this.givenUp(log) ? [] : applicableRules(active, log)));
+    const spans = await loadTraceSpans(
+      this.sql,
+      logs.filter((_, i) => applicable[i]!.some((rule) => rule.spans)).map((log) => log.id),
+    );
+    return Promise.all(logs.map((log, i) => this.process(log, applicable[i]!, spans.get(log.id) ?? [], signal)));
   }
 
   activeRules(workspaceIds: string[]): Promise<ActiveRule[]> {
     return loadActiveRules(this.sql, [...new Set(workspaceIds)]);
   }
 
-  private async process(log: PendingLog, rules: ActiveRule[], signal?: AbortSignal): Promise<Processed> {
-    const evaluation =
-      log.evalAttempts > this.options.maxAttempts
-        ? interrupted(log.evalAttempts - 1)
-        : await evaluate(applicableRules(rules, log), subjectOf(log), this.engine, { workspaceId: log.workspaceId, signal });
+  /** Claimed too many times without finishing: the log ends `error` without being evaluated again. */
+  private givenUp(log: PendingLog): boolean {
+    return log.evalAttempts > this.options.maxAttempts;
+  }
+
+  private async process(log: PendingLog, rules: RuleDefinition[], spans: SpanRecord[], signal?: AbortSignal): Promise<Processed> {
+    const evaluation = this.givenUp(log)
+      ? interrupted(log.evalAttempts - 1)
+      : await evaluate(rules, subjectOf(log), this.engine, { workspaceId: log.workspaceId, signal, spans });
     // Stopped mid-way (graceful shutdown): the outcome is incomplete, so the log stays pending for the next worker.
     if (signal?.aborted) throw new Error("evaluation stopped before it finished");
     const written = await this.finals.submit({ log, evaluation });

@@ -20,7 +20,10 @@ export function applicableRules(rules: ActiveRule[], log: Pick<PendingLog, "work
 
 /** A stored rule as the engine reads it. */
 export function toDefinition(
-  r: Pick<ActiveRule, "id" | "name" | "type" | "value" | "projectId" | "taskName" | "llmJudgeProvider" | "llmJudgeModel">,
+  r: Pick<
+    ActiveRule,
+    "id" | "name" | "type" | "value" | "projectId" | "taskName" | "llmJudgeProvider" | "llmJudgeModel" | "target" | "spanKind" | "spanName"
+  >,
 ): RuleDefinition {
   return {
     id: r.id,
@@ -30,5 +33,6 @@ export function toDefinition(
     scope: ruleScope(r),
     llmJudgeProvider: r.llmJudgeProvider,
     llmJudgeModel: r.llmJudgeModel,
+    ...(r.target === "spans" ? { spans: { kind: r.spanKind, name: r.spanName } } : {}),
   };
 }

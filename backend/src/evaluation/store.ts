@@ -1,4 +1,4 @@
-import type { JudgeProvider, RuleType, Verdict } from "@tracira/shared";
+import type { JudgeProvider, RuleTarget, RuleType, Verdict } from "@tracira/shared";
 import type { SqlClient } from "../db/sql";
 import type { QueueDepth } from "../metrics";
 import type { Outbox } from "../deliveries/outbox";
@@ -6,6 +6,7 @@ import { LOG_RECORD_COLUMNS, logColumns, type LogRecord } from "../projections/l
 import { APPLIED_RULES_SQL, EVALUATION_RECORDSET, ruleEvaluationRows } from "../projections/rule-evaluations";
 import { arrayLiteral } from "../db/array-literal";
 import type { Evaluation } from "./engine";
+import type { SpanRecord } from "./types";
 
 /** A pending log as the evaluator needs it; `evalAttempts` counts this claim too. */
 export type PendingLog = Pick<
@@ -35,6 +36,9 @@ export interface ActiveRule {
   taskName: string | null;
   llmJudgeProvider: JudgeProvider | null;
   llmJudgeModel: string | null;
+  target: RuleTarget;
+  spanKind: string | null;
+  spanName: string | null;
 }
 
 const PENDING_COLUMNS = logColumns([
@@ -112,7 +116,7 @@ export async function releaseLeases(sql: SqlClient, owner: string, ids: string[]
 
 const ACTIVE_RULES = `
 SELECT r.id, r.workspace_id, r.name, r.type, r.value, r.project_id, p.name AS project_name, r.task_name,
-  r.llm_judge_provider, r.llm_judge_model
+  r.llm_judge_provider, r.llm_judge_model, r.target, r.span_kind, r.span_name
 FROM rules r LEFT JOIN projects p ON p.id = r.project_id
 WHERE r.workspace_id = ANY($1::uuid[]) AND r.is_active
 ORDER BY r.created_at, r.id`;
@@ -129,6 +133,9 @@ export async function loadActiveRules(sql: SqlClient, workspaceIds: string[]): P
     task_name: string | null;
     llm_judge_provider: JudgeProvider | null;
     llm_judge_model: string | null;
+    target: RuleTarget;
+    span_kind: string | null;
+    span_name: string | null;
   }>(ACTIVE_RULES, [arrayLiteral(workspaceIds)], "tracira_active_rules");
   return rows.map((r) => ({
     id: r.id,
@@ -141,7 +148,27 @@ export async function loadActiveRules(sql: SqlClient, workspaceIds: string[]): P
     taskName: r.task_name,
     llmJudgeProvider: r.llm_judge_provider,
     llmJudgeModel: r.llm_judge_model,
+    target: r.target,
+    spanKind: r.span_kind,
+    spanName: r.span_name,
   }));
+}
+
+/** The spans of these traces as span rules read them, each trace's in tree order. */
+export async function loadTraceSpans(sql: SqlClient, traceIds: string[]): Promise<Map<string, SpanRecord[]>> {
+  const byTrace = new Map<string, SpanRecord[]>();
+  if (!traceIds.length) return byTrace;
+  const rows = await sql.query<SpanRecord & { trace_id: string }>(
+    `SELECT trace_id, id, kind, name, input, output FROM spans WHERE trace_id = ANY($1::text[]) ORDER BY trace_id, dotted_order, id`,
+    [arrayLiteral(traceIds)],
+    "tracira_rule_spans",
+  );
+  for (const { trace_id: traceId, ...span } of rows) {
+    const spans = byTrace.get(traceId);
+    if (spans) spans.push(span);
+    else byTrace.set(traceId, [span]);
+  }
+  return byTrace;
 }
 
 export interface FinalResult {
@@ -162,8 +189,8 @@ WITH finalized AS (
   WHERE l.id = u.id AND l.status = 'pending'
   RETURNING l.id, l.workspace_id
 ), recorded AS (
-  INSERT INTO evaluations (id, trace_id, workspace_id, evaluator, evaluator_version, name, score, label, reason, metadata, position)
-  SELECT e.id, f.id, f.workspace_id, e.evaluator, e.evaluator_version, e.name, e.score, e.label, e.reason, e.metadata, e.position
+  INSERT INTO evaluations (id, trace_id, span_id, workspace_id, evaluator, evaluator_version, name, score, label, reason, metadata, position)
+  SELECT e.id, f.id, e.span_id, f.workspace_id, e.evaluator, e.evaluator_version, e.name, e.score, e.label, e.reason, e.metadata, e.position
   FROM jsonb_to_recordset($5::jsonb) AS ${EVALUATION_RECORDSET} JOIN finalized f ON f.id = e.trace_id
   ON CONFLICT (trace_id, id) DO NOTHING
 )
@@ -185,7 +212,9 @@ export async function finalize(sql: SqlClient, results: readonly FinalResult[], 
     column((r) => r.evaluation.status satisfies Verdict),
     column((r) => r.evaluation.confidenceScore),
     column((r) => r.evaluation.explanation),
-    JSON.stringify(results.flatMap((r) => ruleEvaluationRows(r.log.id, r.evaluation.appliedRules, r.evaluation.judgedBy))),
+    JSON.stringify(
+      results.flatMap((r) => ruleEvaluationRows(r.log.id, r.evaluation.appliedRules, r.evaluation.judgedBy, r.evaluation.spanOutcomes)),
+    ),
   ];
   const settings = await outbox.settingsFor(
     sql,

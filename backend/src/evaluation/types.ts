@@ -9,16 +9,35 @@ export interface RuleDefinition {
   scope: RuleScope;
   llmJudgeProvider: JudgeProvider | null;
   llmJudgeModel: string | null;
+  /** Set when the rule checks each matching span of the trace instead of the log's output. */
+  spans?: SpanFilter;
+}
+
+/** Which spans a span rule checks: those of this kind and with this exact name (null: any). */
+export interface SpanFilter {
+  kind: string | null;
+  name: string | null;
+}
+
+/** A span as span rules read it. */
+export interface SpanRecord {
+  id: string;
+  kind: string;
+  name: string;
+  input: unknown;
+  output: unknown;
 }
 
 /** What a rule is checked against. */
 export interface EvaluationSubject {
-  /** The AI output as stored (JSON outputs as their JSON text). */
+  /** The AI output as stored (JSON outputs as their JSON text); for a span, the text its rules check. */
   output: string;
   /** The caller's self-reported confidence (0–1), if sent. */
   confidence: number | null;
   /** The prompt as plain text, when known; shown to LLM judges. */
   input: string | null;
+  /** How explanations name the checked text; "the output" when absent. */
+  what?: string;
 }
 
 export interface RuleResult {
@@ -28,6 +47,18 @@ export interface RuleResult {
   /** Set by LLM judges only: the judge's own confidence (0–1). */
   confidence?: number;
   /** Set by LLM judges that reached a model: which one answered (recorded with the evaluation). */
+  judgedBy?: JudgeTarget;
+  /** Set by span rules: each matching span's own result, in tree order. */
+  spans?: SpanJudgement[];
+}
+
+/** A span rule's result on one span. */
+export interface SpanJudgement {
+  spanId: string;
+  outcome: RuleOutcome;
+  /** Names the span, e.g. `Span "search" (tool-3, tool): No forbidden keyword in the span's output.` */
+  explanation: string;
+  confidence?: number;
   judgedBy?: JudgeTarget;
 }
 

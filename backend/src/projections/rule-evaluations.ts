@@ -1,16 +1,19 @@
 import { createHash } from "node:crypto";
-import type { AppliedRule, JudgeProvider } from "@tracira/shared";
+import type { AppliedRule, JudgeProvider, RuleOutcome } from "@tracira/shared";
+import type { SpanFilter, SpanJudgement } from "../evaluation/types";
 
 /**
  * A log's rule outcomes are stored once, as evaluation rows (`rule.<type>` and `llm_judge.<provider>`),
  * one per rule in rule order. `appliedRules` is rebuilt from those rows (APPLIED_RULES_SQL), so the two
- * views of an evaluation can never disagree.
+ * views of an evaluation can never disagree. A span rule also has one row per span it checked (`span_id`
+ * set), after the rules' own rows; `appliedRules` reads only the rules' own.
  */
 
 /** An evaluation row as `jsonb_to_recordset` reads it in the statements that write evaluations. */
 export interface EvaluationRowInput {
   trace_id: string;
   id: string;
+  span_id: string | null;
   evaluator: string;
   evaluator_version: string | null;
   name: string;
@@ -22,42 +25,99 @@ export interface EvaluationRowInput {
 }
 
 /** The column list of `jsonb_to_recordset(...) AS e(...)` for EvaluationRowInput. */
-export const EVALUATION_RECORDSET = `e(trace_id text, id text, evaluator text, evaluator_version text, name text, score float8,
-  label text, reason text, metadata jsonb, position int)`;
+export const EVALUATION_RECORDSET = `e(trace_id text, id text, span_id text, evaluator text, evaluator_version text, name text,
+  score float8, label text, reason text, metadata jsonb, position int)`;
 
 const LABELS = { passed: "pass", triggered: "fail", error: "error" } as const;
 
+type JudgeTarget = { provider: JudgeProvider; model: string };
+
 /** Which provider and model answered each LLM-judge rule, by rule id. */
-export type JudgedBy = Readonly<Record<string, { provider: JudgeProvider; model: string }>>;
+export type JudgedBy = Readonly<Record<string, JudgeTarget>>;
+
+/** Each span rule's filter and its result on every span it checked, by rule id. */
+export type SpanOutcomes = Readonly<Record<string, { filter: SpanFilter; spans: readonly SpanJudgement[] }>>;
+
+/** One outcome to record: a rule's own, or a span rule's on one span. */
+interface Outcome {
+  id: string;
+  spanId: string | null;
+  outcome: RuleOutcome;
+  explanation: string | undefined;
+  confidence: number | undefined;
+  judge: JudgeTarget | undefined;
+}
 
 /**
  * Rows for a log's rule outcomes. Score: a judge's confidence, else 1 passed / 0 triggered / null error.
- * `evaluatorVersion` changes whenever what the rule checks changes (type, value, judge model).
+ * `evaluatorVersion` changes whenever what the rule checks changes (type, value, judge model, and which
+ * spans a span rule checks).
  */
-export function ruleEvaluationRows(traceId: string, applied: readonly AppliedRule[], judgedBy: JudgedBy = {}): EvaluationRowInput[] {
-  return applied.map((rule, position) => {
-    const judge = rule.ruleType === "llm_judge" ? judgedBy[rule.ruleId] : undefined;
+export function ruleEvaluationRows(
+  traceId: string,
+  applied: readonly AppliedRule[],
+  judgedBy: JudgedBy = {},
+  spanOutcomes: SpanOutcomes = {},
+): EvaluationRowInput[] {
+  const row = (rule: AppliedRule, o: Outcome, position: number): EvaluationRowInput => {
     const isJudge = rule.ruleType === "llm_judge";
+    const judge = isJudge ? o.judge : undefined;
+    const filter = spanOutcomes[rule.ruleId]?.filter;
     return {
       trace_id: traceId,
-      id: `rule:${rule.ruleId}`,
+      id: o.id,
+      span_id: o.spanId,
       evaluator: isJudge ? `llm_judge.${judge?.provider ?? "unresolved"}` : `rule.${rule.ruleType}`,
-      evaluator_version: versionOf(rule.ruleType, rule.ruleValue, judge?.model),
+      evaluator_version: versionOf(
+        rule.ruleType,
+        rule.ruleValue,
+        judge?.model,
+        filter && `spans:${filter.kind ?? "*"}:${filter.name ?? "*"}`,
+      ),
       name: rule.ruleName,
-      score: isJudge ? (rule.confidence ?? null) : rule.outcome === "passed" ? 1 : rule.outcome === "triggered" ? 0 : null,
-      label: LABELS[rule.outcome],
-      reason: rule.explanation ?? null,
+      score: isJudge ? (o.confidence ?? null) : o.outcome === "passed" ? 1 : o.outcome === "triggered" ? 0 : null,
+      label: LABELS[o.outcome],
+      reason: o.explanation ?? null,
       metadata: {
         ruleId: rule.ruleId,
         ruleType: rule.ruleType,
         ruleValue: rule.ruleValue,
         scope: rule.scope,
-        outcome: rule.outcome,
+        outcome: o.outcome,
+        ...(filter ? { target: "spans", spanKind: filter.kind, spanName: filter.name } : {}),
         ...(judge ? { model: judge.model } : {}),
       },
       position,
     };
-  });
+  };
+  const own = applied.map((rule, position) =>
+    row(
+      rule,
+      {
+        id: `rule:${rule.ruleId}`,
+        spanId: null,
+        outcome: rule.outcome,
+        explanation: rule.explanation,
+        confidence: rule.confidence,
+        judge: judgedBy[rule.ruleId],
+      },
+      position,
+    ),
+  );
+  const perSpan = applied.flatMap((rule) =>
+    (spanOutcomes[rule.ruleId]?.spans ?? []).map((span) => ({
+      rule,
+      outcome: {
+        id: `rule:${rule.ruleId}:${span.spanId}`,
+        spanId: span.spanId,
+        outcome: span.outcome,
+        explanation: span.explanation,
+        confidence: span.confidence,
+        judge: span.judgedBy,
+      },
+    })),
+  );
+  return [...own, ...perSpan.map(({ rule, outcome }, i) => row(rule, outcome, applied.length + i))];
 }
 
 function versionOf(...parts: (string | undefined)[]): string {

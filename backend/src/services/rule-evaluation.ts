@@ -1,10 +1,11 @@
 import type { EvaluateRuleInput, EvaluateRuleResponse } from "@tracira/shared";
 import { evaluate } from "../evaluation/engine";
 import type { EngineDeps, RuleDefinition } from "../evaluation/types";
+import { ApiError } from "../lib/api-error";
 import type { RuleService } from "./rules";
-import { assertValidValue } from "./rules";
+import { assertTargetFits, assertValidValue } from "./rules";
 
-/** `POST /api/rules/evaluate`: one rule, saved or not, against one output; nothing is stored. */
+/** `POST /api/rules/evaluate`: one rule, saved or not, against one output (a span rule: the spans sent); nothing is stored. */
 export class RuleEvaluationService {
   constructor(
     private readonly rules: RuleService,
@@ -13,11 +14,16 @@ export class RuleEvaluationService {
 
   async evaluate(workspaceId: string, input: EvaluateRuleInput): Promise<EvaluateRuleResponse> {
     const rule = await this.definition(workspaceId, input.rule);
+    if (rule.spans && !input.spans) {
+      throw ApiError.invalid("This rule checks spans: send spans ([{ id, kind, name, input?, output? }], in tree order) to try it on.", {
+        spans: "required for a rule with target spans",
+      });
+    }
     const result = await evaluate(
       [rule],
       { output: input.output, confidence: input.confidence ?? null, input: input.input ?? null },
       this.engine,
-      { workspaceId },
+      { workspaceId, spans: input.spans?.map((s) => ({ id: s.id, kind: s.kind, name: s.name, input: s.input, output: s.output })) },
     );
     const { status, confidenceScore, explanation, appliedRules } = result;
     return { verdict: status, confidenceScore, explanation, status, appliedRules };
@@ -27,6 +33,7 @@ export class RuleEvaluationService {
     if (typeof rule === "string") return this.rules.definition(workspaceId, rule);
     if ("id" in rule) return this.rules.definition(workspaceId, rule.id);
     assertValidValue(rule.type, rule.value, "rule.value");
+    assertTargetFits(rule.type, rule.target ?? "output", "rule.target");
     return {
       id: "unsaved",
       name: rule.name ?? "Unsaved rule",
@@ -35,6 +42,7 @@ export class RuleEvaluationService {
       scope: "global",
       llmJudgeProvider: rule.llmJudgeProvider ?? null,
       llmJudgeModel: rule.llmJudgeModel ?? null,
+      ...(rule.target === "spans" ? { spans: { kind: rule.spanKind ?? null, name: rule.spanName?.trim() || null } } : {}),
     };
   }
 }

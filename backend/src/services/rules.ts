@@ -1,4 +1,12 @@
-import type { CreateRuleInput, Rule, RuleType, UpdateRuleInput } from "@tracira/shared";
+import {
+  spanFieldNeedsSpans,
+  type CreateRuleInput,
+  type Rule,
+  type RuleTarget,
+  type RuleType,
+  type SpanKind,
+  type UpdateRuleInput,
+} from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
 import { parseRuleValue } from "../evaluation/rule-values";
 import { ruleScope, toDefinition } from "../evaluation/scope";
@@ -24,6 +32,10 @@ const toRule = (r: RuleRow): Rule => ({
   taskName: r.taskName,
   llmJudgeProvider: r.llmJudgeProvider,
   llmJudgeModel: r.llmJudgeModel,
+  target: r.target,
+  // Stored only through the contract, which takes a span kind only.
+  spanKind: r.spanKind as SpanKind | null,
+  spanName: r.spanName,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
@@ -32,6 +44,15 @@ const toRule = (r: RuleRow): Rule => ({
 export function assertValidValue(type: RuleType, value: string, field = "value"): void {
   const parsed = parseRuleValue(type, value);
   if (!parsed.ok) throw ApiError.invalid(`Invalid value for a ${type} rule: ${parsed.error}.`, { [field]: parsed.error });
+}
+
+/** Spans carry no confidence of their own, so a confidence threshold checks the log's only. */
+export function assertTargetFits(type: RuleType, target: RuleTarget, field = "target"): void {
+  if (type === "confidence_threshold" && target === "spans") {
+    throw ApiError.invalid(`A confidence_threshold rule checks the log's confidence, which spans do not have; use target "output".`, {
+      [field]: 'confidence_threshold rules check the output: target must be "output"',
+    });
+  }
 }
 
 /** Workspace rules. Every call is scoped to one workspace; another workspace's rule is "not found". */
@@ -61,6 +82,8 @@ export class RuleService {
 
   async create(workspaceId: string, input: CreateRuleInput): Promise<Rule> {
     assertValidValue(input.type, input.value);
+    const target = input.target ?? "output";
+    assertTargetFits(input.type, target);
     assertUnderCap(
       await this.prisma.rule.count({ where: { workspaceId } }),
       this.maxRules,
@@ -81,6 +104,9 @@ export class RuleService {
         taskName: input.taskName?.trim() || null,
         llmJudgeProvider: input.llmJudgeProvider ?? null,
         llmJudgeModel: input.llmJudgeModel?.trim() || null,
+        target,
+        spanKind: input.spanKind ?? null,
+        spanName: input.spanName?.trim() || null,
       },
       include: withProject,
     });
@@ -91,6 +117,21 @@ export class RuleService {
     const rule = await this.own(workspaceId, id);
     // The type and value are checked together: changing either must leave a rule that can run.
     if (change.type !== undefined || change.value !== undefined) assertValidValue(change.type ?? rule.type, change.value ?? rule.value);
+    const target = change.target === undefined ? rule.target : (change.target ?? "output");
+    if (change.type !== undefined || change.target !== undefined) assertTargetFits(change.type ?? rule.type, target);
+    // A target sent with the span fields is checked by the contract; here, the stored one.
+    for (const field of ["spanKind", "spanName"] as const) {
+      if (target === "output" && change[field] != null)
+        throw ApiError.invalid(`${spanFieldNeedsSpans(field)}.`, { [field]: spanFieldNeedsSpans(field) });
+    }
+    // An output rule keeps no span fields (they would come back unnoticed if it became a span rule again).
+    const spanFields =
+      target === "output"
+        ? { spanKind: null, spanName: null }
+        : {
+            ...(change.spanKind !== undefined && { spanKind: change.spanKind }),
+            ...(change.spanName !== undefined && { spanName: change.spanName?.trim() || null }),
+          };
     const scopeChanged = change.projectId !== undefined || change.projectName !== undefined;
     const projectId = scopeChanged
       ? change.projectId === null || change.projectName === null
@@ -109,6 +150,8 @@ export class RuleService {
         ...(change.taskName !== undefined && { taskName: change.taskName?.trim() || null }),
         ...(change.llmJudgeProvider !== undefined && { llmJudgeProvider: change.llmJudgeProvider }),
         ...(change.llmJudgeModel !== undefined && { llmJudgeModel: change.llmJudgeModel?.trim() || null }),
+        ...(change.target !== undefined && { target }),
+        ...spanFields,
       },
     });
   }

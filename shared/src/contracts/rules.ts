@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { JUDGE_PROVIDERS, LOG_STATUSES, RULE_SCOPES, RULE_TYPES, VERDICTS } from "../enums";
+import { JUDGE_PROVIDERS, LOG_STATUSES, RULE_SCOPES, RULE_TARGETS, RULE_TYPES, VERDICTS, type RuleTarget } from "../enums";
 import { LIMITS } from "../limits";
 import { AppliedRule } from "./logs";
+import { SPAN_KINDS } from "./traces";
 import { enumOf, looseBoolean, maxChars, nonNegativeNumber, optionalText, requiredText, unmapped } from "./fields";
 
 /** Rule values are text; a number (e.g. a threshold typed into a number field) is read as its text. */
@@ -21,6 +22,42 @@ const ruleValue = z
 const clearable = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.nullable().optional());
 
+/**
+ * One of `values`. A refinement rather than an enum: inside the `rule` union of `POST /api/rules/evaluate`
+ * a wrong value is then reported under its own path (`rule.spanKind`) instead of as "rule is invalid".
+ */
+const oneOf = <const T extends readonly [string, ...string[]]>(field: string, values: T) => {
+  const error = `${field} must be one of: ${values.join(", ")}`;
+  return z
+    .string({ error: () => error })
+    .refine((v) => (values as readonly string[]).includes(v), { error })
+    .meta({ enum: [...values] }) as unknown as z.ZodType<T[number], string>;
+};
+
+/** What a rule checks (`target`) and, for span rules, which spans (`spanKind`, `spanName`: every span when absent). */
+const targetFields = (prefix: string) => ({
+  target: unmapped(oneOf(`${prefix}target`, RULE_TARGETS)),
+  spanKind: unmapped(oneOf(`${prefix}spanKind`, SPAN_KINDS)),
+  spanName: optionalText(`${prefix}spanName`, LIMITS.shortFieldChars),
+});
+
+/** Why a span field on an output rule is refused (it would be ignored without a word). */
+export const spanFieldNeedsSpans = (field: string) => `${field} applies only to rules that check spans: send target "spans" with it`;
+
+/**
+ * Refuses `spanKind`/`spanName` on a rule whose target is the output. `omitted`: what an absent target means
+ * (on create the default, "output"; on update the stored target, which the service checks).
+ */
+const spanFieldsNeedSpans =
+  (prefix: string, omitted: RuleTarget | "stored") =>
+  (rule: { target?: RuleTarget | null; spanKind?: string | null; spanName?: string | null }, ctx: z.RefinementCtx) => {
+    const target = rule.target === undefined ? omitted : (rule.target ?? "output");
+    if (target !== "output") return;
+    for (const field of ["spanKind", "spanName"] as const) {
+      if (rule[field] != null) ctx.addIssue({ code: "custom", path: [field], message: spanFieldNeedsSpans(`${prefix}${field}`) });
+    }
+  };
+
 const scopeFields = {
   projectId: optionalText("projectId", LIMITS.shortFieldChars),
   projectName: optionalText("projectName", LIMITS.projectNameChars),
@@ -29,14 +66,17 @@ const scopeFields = {
   llmJudgeModel: optionalText("llmJudgeModel", LIMITS.shortFieldChars),
 };
 
-export const CreateRuleBody = z.object({
-  name: requiredText("name", LIMITS.ruleNameChars, "No refund promises"),
-  type: enumOf("type", RULE_TYPES),
-  value: ruleValue,
-  description: optionalText("description", LIMITS.ruleDescriptionChars),
-  isActive: looseBoolean("isActive"),
-  ...scopeFields,
-});
+export const CreateRuleBody = z
+  .object({
+    name: requiredText("name", LIMITS.ruleNameChars, "No refund promises"),
+    type: enumOf("type", RULE_TYPES),
+    value: ruleValue,
+    description: optionalText("description", LIMITS.ruleDescriptionChars),
+    isActive: looseBoolean("isActive"),
+    ...scopeFields,
+    ...targetFields(""),
+  })
+  .superRefine(spanFieldsNeedSpans("", "output"));
 export type CreateRuleInput = z.output<typeof CreateRuleBody>;
 
 export const UpdateRuleBody = z
@@ -55,11 +95,16 @@ export const UpdateRuleBody = z
     taskName: clearable(z.string().max(LIMITS.taskNameChars, { error: `taskName must be at most ${LIMITS.taskNameChars} characters` })),
     llmJudgeProvider: clearable(enumOf("llmJudgeProvider", JUDGE_PROVIDERS)),
     llmJudgeModel: clearable(z.string().max(LIMITS.shortFieldChars, { error: "llmJudgeModel is too long" })),
+    /** `null` sets the default, "output" (which also clears the span fields). */
+    target: clearable(oneOf("target", RULE_TARGETS)),
+    spanKind: clearable(oneOf("spanKind", SPAN_KINDS)),
+    spanName: clearable(z.string().max(LIMITS.shortFieldChars, { error: `spanName must be at most ${LIMITS.shortFieldChars} characters` })),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), {
     error:
-      "send at least one field to change (name, type, value, description, isActive, projectId, projectName, taskName, llmJudgeProvider, llmJudgeModel)",
-  });
+      "send at least one field to change (name, type, value, description, isActive, projectId, projectName, taskName, llmJudgeProvider, llmJudgeModel, target, spanKind, spanName)",
+  })
+  .superRefine(spanFieldsNeedSpans("", "stored"));
 export type UpdateRuleInput = z.output<typeof UpdateRuleBody>;
 
 export const Rule = z
@@ -76,6 +121,9 @@ export const Rule = z
     taskName: z.string().nullable(),
     llmJudgeProvider: z.enum(JUDGE_PROVIDERS).nullable(),
     llmJudgeModel: z.string().nullable(),
+    target: z.enum(RULE_TARGETS),
+    spanKind: z.enum(SPAN_KINDS).nullable(),
+    spanName: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -85,12 +133,24 @@ export type Rule = z.infer<typeof Rule>;
 export const RuleList = z.array(Rule);
 
 /** An unsaved rule to try out: the fields that decide its outcome. */
-const InlineRule = z.object({
-  name: optionalText("rule.name", LIMITS.ruleNameChars),
-  type: enumOf("rule.type", RULE_TYPES),
-  value: ruleValue,
-  llmJudgeProvider: unmapped(enumOf("rule.llmJudgeProvider", JUDGE_PROVIDERS)),
-  llmJudgeModel: optionalText("rule.llmJudgeModel", LIMITS.shortFieldChars),
+const InlineRule = z
+  .object({
+    name: optionalText("rule.name", LIMITS.ruleNameChars),
+    type: enumOf("rule.type", RULE_TYPES),
+    value: ruleValue,
+    llmJudgeProvider: unmapped(enumOf("rule.llmJudgeProvider", JUDGE_PROVIDERS)),
+    llmJudgeModel: optionalText("rule.llmJudgeModel", LIMITS.shortFieldChars),
+    ...targetFields("rule."),
+  })
+  .superRefine(spanFieldsNeedSpans("rule.", "output"));
+
+/** A span to try a span rule on: what the rule reads of a stored span. */
+const SampleSpan = z.object({
+  id: requiredText("spans[].id", LIMITS.shortFieldChars, "tool-1"),
+  kind: enumOf("spans[].kind", SPAN_KINDS),
+  name: requiredText("spans[].name", LIMITS.shortFieldChars, "search"),
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
 });
 
 export const EvaluateRuleBody = z.object({
@@ -103,6 +163,12 @@ export const EvaluateRuleBody = z.object({
     .pipe(maxChars(z.string(), LIMITS.outputChars, `output must be at most ${LIMITS.outputChars} characters`)),
   confidence: nonNegativeNumber("confidence", 1),
   input: optionalText("input", LIMITS.inputChars),
+  /** The trace's spans in tree order, for a rule with target "spans". */
+  spans: unmapped(
+    z
+      .array(SampleSpan, { error: () => "spans must be an array of { id, kind, name, input?, output? }" })
+      .max(LIMITS.spansPerRequest, { error: `at most ${LIMITS.spansPerRequest} spans per request` }),
+  ),
   /** A saved rule's id, `{ id }`, or an unsaved rule `{ type, value, … }`. */
   rule: z.union(
     [

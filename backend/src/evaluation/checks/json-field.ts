@@ -1,6 +1,7 @@
 import { resolveJsonPath, type PathSegment } from "../json-path";
 import type { RuleResult } from "../types";
 import { forbidKeywords, requireKeywords } from "./keywords";
+import { capitalize } from "./wording";
 
 export type ParsedOutput = { ok: true; value: unknown } | { ok: false };
 
@@ -19,9 +20,10 @@ export function parseOutputJson(output: string): ParsedOutput {
   return { ok: false };
 }
 
-const NOT_JSON = (path: string): RuleResult => ({
+/** `what` names the checked text ("the output", "the span's output"). */
+const NOT_JSON = (path: string, what: string): RuleResult => ({
   outcome: "triggered",
-  explanation: `The output is not valid JSON, so the field ${path} cannot be read.`,
+  explanation: `${capitalize(what)} is not valid JSON, so the field ${path} cannot be read.`,
 });
 
 /** A field's value as searchable text: strings as they are, anything else as its JSON. */
@@ -36,8 +38,8 @@ function isEmpty(value: unknown): boolean {
 }
 
 /** Triggered when the output is not JSON or the field is missing, null or empty. */
-export function checkJsonField(json: ParsedOutput, path: PathSegment[], pathText: string): RuleResult {
-  if (!json.ok) return NOT_JSON(pathText);
+export function checkJsonField(json: ParsedOutput, path: PathSegment[], pathText: string, what = "the output"): RuleResult {
+  if (!json.ok) return NOT_JSON(pathText, what);
   const field = resolveJsonPath(json.value, path);
   if (!field.found) return { outcome: "triggered", explanation: `The field ${pathText} is missing (nothing at ${field.missingAt}).` };
   if (field.value === null) return { outcome: "triggered", explanation: `The field ${pathText} is null.` };
@@ -46,8 +48,14 @@ export function checkJsonField(json: ParsedOutput, path: PathSegment[], pathText
 }
 
 /** Triggered when the field is missing or lacks any keyword. */
-export function checkJsonFieldRequires(json: ParsedOutput, path: PathSegment[], pathText: string, keywords: string[]): RuleResult {
-  if (!json.ok) return NOT_JSON(pathText);
+export function checkJsonFieldRequires(
+  json: ParsedOutput,
+  path: PathSegment[],
+  pathText: string,
+  keywords: string[],
+  what = "the output",
+): RuleResult {
+  if (!json.ok) return NOT_JSON(pathText, what);
   const field = resolveJsonPath(json.value, path);
   if (!field.found || field.value === null || field.value === undefined) {
     return { outcome: "triggered", explanation: `The field ${pathText} is missing, so its required keywords are too.` };
@@ -56,8 +64,14 @@ export function checkJsonFieldRequires(json: ParsedOutput, path: PathSegment[], 
 }
 
 /** Triggered when the field contains any keyword; a missing field contains none. */
-export function checkJsonFieldForbids(json: ParsedOutput, path: PathSegment[], pathText: string, keywords: string[]): RuleResult {
-  if (!json.ok) return NOT_JSON(pathText);
+export function checkJsonFieldForbids(
+  json: ParsedOutput,
+  path: PathSegment[],
+  pathText: string,
+  keywords: string[],
+  what = "the output",
+): RuleResult {
+  if (!json.ok) return NOT_JSON(pathText, what);
   const field = resolveJsonPath(json.value, path);
   if (!field.found || field.value === null || field.value === undefined) {
     return { outcome: "passed", explanation: `The field ${pathText} is absent, so it holds no forbidden keyword.` };

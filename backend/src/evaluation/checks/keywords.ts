@@ -1,5 +1,6 @@
 import type { RuleResult } from "../types";
 import { foldCase } from "../rule-values";
+import { capitalize } from "./wording";
 
 const quoteList = (words: string[]) => words.map((w) => `"${w}"`).join(", ");
 
@@ -17,7 +18,7 @@ export function requireKeywords(text: string, keywords: string[], where: string)
   const { absent } = findKeywords(text, keywords);
   return absent.length
     ? { outcome: "triggered", explanation: `Missing required keyword${absent.length > 1 ? "s" : ""} in ${where}: ${quoteList(absent)}.` }
-    : { outcome: "passed", explanation: `${where[0]!.toUpperCase()}${where.slice(1)} contains every required keyword.` };
+    : { outcome: "passed", explanation: `${capitalize(where)} contains every required keyword.` };
 }
 
 /** Triggered when any keyword is present. */

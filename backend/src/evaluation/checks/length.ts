@@ -1,4 +1,5 @@
 import type { RuleResult } from "../types";
+import { capitalize } from "./wording";
 
 /** Length in characters as people count them (Unicode code points: an emoji is one). */
 export function characterCount(text: string): number {
@@ -15,10 +16,11 @@ export function characterCount(text: string): number {
   return count;
 }
 
-export function checkLength(output: string, min: number, max: number): RuleResult {
+/** `what` names the text in the explanation. */
+export function checkLength(output: string, min: number, max: number, what = "the output"): RuleResult {
   const length = characterCount(output);
   const range = min > 0 ? `${min}–${max}` : `at most ${max}`;
-  if (length < min) return { outcome: "triggered", explanation: `The output has ${length} characters; the limit is ${range}.` };
-  if (length > max) return { outcome: "triggered", explanation: `The output has ${length} characters; the limit is ${range}.` };
-  return { outcome: "passed", explanation: `The output has ${length} characters (limit ${range}).` };
+  const has = `${capitalize(what)} has ${length} characters`;
+  if (length < min || length > max) return { outcome: "triggered", explanation: `${has}; the limit is ${range}.` };
+  return { outcome: "passed", explanation: `${has} (limit ${range}).` };
 }

@@ -1,20 +1,25 @@
 import type { RegexRunner, RuleResult } from "../types";
+import { capitalize } from "./wording";
 
-/** Triggered when the output does NOT match; a pattern that runs past its time budget is an error. */
+/**
+ * Triggered when the output does NOT match; a pattern that runs past its time budget is an error. `what`
+ * names the text in the explanation.
+ */
 export async function checkRegex(
   runner: RegexRunner,
   output: string,
   source: string,
   flags: string,
   workspaceId?: string,
+  what = "the output",
 ): Promise<RuleResult> {
   const shown = `/${source.length > 80 ? `${source.slice(0, 80)}…` : source}/${flags}`;
   const result = await runner.test(source, flags, output, workspaceId);
   switch (result.kind) {
     case "matched":
-      return { outcome: "passed", explanation: `The output matches ${shown}.` };
+      return { outcome: "passed", explanation: `${capitalize(what)} matches ${shown}.` };
     case "no_match":
-      return { outcome: "triggered", explanation: `The output does not match ${shown}.` };
+      return { outcome: "triggered", explanation: `${capitalize(what)} does not match ${shown}.` };
     case "timeout":
       return {
         outcome: "error",
