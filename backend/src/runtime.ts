@@ -37,6 +37,7 @@ import { WorkspaceService } from "./services/workspaces";
 import { SigningSecretRotationService } from "./services/signing-secret-rotation";
 import { DiskGuard } from "./db/disk-guard";
 import { TraceQueryService } from "./services/traces/query";
+import { TraceSearchService } from "./services/traces/search";
 import { SpanAppendService } from "./services/traces/append";
 import { EvaluationService } from "./services/traces/evaluations";
 
@@ -175,6 +176,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     sessions: new SessionService(db.prisma, config.accounts.sessionTtlMs),
     analytics: new AnalyticsService(db.sql),
     traces: new TraceQueryService(db.sql),
+    traceSearch: new TraceSearchService(db.sql),
     spans: new SpanAppendService(db.sql),
     evaluations: new EvaluationService(db.sql),
   };

@@ -87,15 +87,11 @@ export function logColumns(fields: readonly (keyof LogRecord)[] = Object.keys(CO
 /** Every column: what the statements that change a log return for its event. */
 export const LOG_RECORD_COLUMNS = logColumns();
 
-/** The Prisma `include` that reads the project's name with a log. */
-export const logWithProject = { project: { select: { name: true } } } as const;
-
 /** A log as list views read it: every field but `appliedRules` (detail views read that through LOG_RECORD_COLUMNS). */
 export type LogListRecord = Omit<LogRecord, "appliedRules">;
 
-export function fromPrisma({ project, ...log }: Log & { project: { name: string } }): LogListRecord {
-  return { ...log, projectName: project.name };
-}
+/** The SELECT list of a LogListRecord. */
+export const LOG_LIST_COLUMNS = logColumns((Object.keys(COLUMNS) as (keyof LogRecord)[]).filter((field) => field !== "appliedRules"));
 
 export function toListItem(r: LogListRecord, sessionTurnCount: number): LogListItem {
   return {

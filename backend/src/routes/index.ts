@@ -6,6 +6,7 @@ import { otlpRoutes } from "./otlp";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
 import { settingsRoutes } from "./settings";
+import { traceSearchRoutes } from "./trace-search";
 import { traceRoutes } from "./traces";
 import { utilityRoutes } from "./utilities";
 
@@ -19,5 +20,6 @@ export const routes: RouteDef[] = [
   ...hookRoutes,
   ...mediaRoutes,
   ...traceRoutes,
+  ...traceSearchRoutes,
   ...otlpRoutes,
 ];

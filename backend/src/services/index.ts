@@ -17,6 +17,7 @@ import type { TokenService } from "./tokens";
 import type { WorkspaceService } from "./workspaces";
 import type { SigningSecretRotationService } from "./signing-secret-rotation";
 import type { TraceQueryService } from "./traces/query";
+import type { TraceSearchService } from "./traces/search";
 import type { SpanAppendService } from "./traces/append";
 import type { EvaluationService } from "./traces/evaluations";
 import type { OtlpIngestService } from "./traces/otlp/ingest";
@@ -36,6 +37,8 @@ export interface RequestServices {
   signingSecretRotation: SigningSecretRotationService;
   /** The trace API: a log as a trace root with its spans and evaluations. */
   traces: TraceQueryService;
+  /** Trace search: flat parameters and typed filters, keyset pages. */
+  traceSearch: TraceSearchService;
   spans: SpanAppendService;
   evaluations: EvaluationService;
   /** OTLP/HTTP trace export: traces as logs. */

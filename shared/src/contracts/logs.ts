@@ -12,6 +12,7 @@ import {
   VERDICTS,
 } from "../enums";
 import { LIMITS } from "../limits";
+import { TraceFiltersParam } from "./trace-filters";
 import { Spans, TraceInput } from "./traces";
 import {
   codePoints,
@@ -348,6 +349,8 @@ export const ListLogsQuery = z
     sortDir: enumOf("sortDir", SORT_DIRECTIONS).default("desc"),
     page: queryInt("page", 1, 1_000_000).default(1),
     limit: queryInt("limit", 1, LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+    /** Typed filters (the trace search's language), JSON-encoded. */
+    filters: TraceFiltersParam.optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { error: "from must be before to", path: ["from"] });
 export type ListLogsQuery = z.output<typeof ListLogsQuery>;

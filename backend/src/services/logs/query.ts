@@ -1,56 +1,66 @@
 import type { ListLogsQuery, ListLogsResponse, LogDetail } from "@tracira/shared";
 import type { PrismaClient } from "../../db/database";
 import { escapeLike } from "../../db/like";
-import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { SqlClient } from "../../db/sql";
-import { fromPrisma, LOG_RECORD_COLUMNS, logWithProject, toDetail, toListItem, type LogRecord } from "../../projections/log";
+import { arrayLiteral } from "../../db/array-literal";
+import { LOG_LIST_COLUMNS, LOG_RECORD_COLUMNS, toDetail, toListItem, type LogListRecord, type LogRecord } from "../../projections/log";
+import { compileTraceFilters } from "../traces/filters";
 
-const contains = (q: string) => ({ contains: escapeLike(q), mode: "insensitive" as const });
+/** Awaiting review: a flagged or failed check no human has decided on. */
+const PENDING_REVIEW_SQL = `l.human_decision IS NULL AND l.status IN ('flagged', 'error')`;
 
-export function listWhere(workspaceId: string, q: ListLogsQuery): Prisma.LogWhereInput {
-  const and: Prisma.LogWhereInput[] = [{ workspaceId }];
-  if (q.pending) and.push({ humanDecision: null, status: { in: ["flagged", "error"] } });
-  if (q.status) and.push({ status: q.status });
-  if (q.project !== undefined) and.push({ project: { name: q.project } });
-  if (q.task !== undefined) and.push({ taskName: q.task });
-  if (q.sessionId !== undefined) and.push({ sessionId: q.sessionId });
-  if (q.subjectId !== undefined) and.push({ subjectId: q.subjectId });
-  if (q.actorId !== undefined) and.push({ actorId: q.actorId });
-  if (q.tags?.length) and.push({ tags: { hasEvery: q.tags } });
-  if (q.from) and.push({ timestamp: { gte: q.from } });
-  if (q.to) and.push({ timestamp: { lte: q.to } });
+/**
+ * The list's one WHERE (over `logs l JOIN projects p`): the flat query parameters and the typed filters,
+ * ANDed, their values pushed to `params`.
+ */
+export function listWhere(workspaceId: string, q: ListLogsQuery, params: unknown[]): string {
+  const bind = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = [`l.workspace_id = ${bind(workspaceId)}::uuid`];
+  if (q.pending) where.push(PENDING_REVIEW_SQL);
+  if (q.status) where.push(`l.status = ${bind(q.status)}::log_status`);
+  if (q.project !== undefined) where.push(`p.name = ${bind(q.project)}`);
+  if (q.task !== undefined) where.push(`l.task_name = ${bind(q.task)}`);
+  if (q.sessionId !== undefined) where.push(`l.session_id = ${bind(q.sessionId)}`);
+  if (q.subjectId !== undefined) where.push(`l.subject_id = ${bind(q.subjectId)}`);
+  if (q.actorId !== undefined) where.push(`l.actor_id = ${bind(q.actorId)}`);
+  if (q.tags?.length) where.push(`l.tags @> ${bind(arrayLiteral(q.tags))}::text[]`);
+  if (q.from) where.push(`l.timestamp >= ${bind(q.from.toISOString())}::timestamptz`);
+  if (q.to) where.push(`l.timestamp <= ${bind(q.to.toISOString())}::timestamptz`);
   if (q.q?.trim()) {
-    const text = q.q.trim();
-    and.push({
-      OR: [
-        { project: { name: contains(text) } },
-        { taskName: contains(text) },
-        { model: contains(text) },
-        { sessionId: contains(text) },
-        { subjectId: contains(text) },
-        { actorId: contains(text) },
-      ],
-    });
+    const pattern = bind(`%${escapeLike(q.q.trim())}%`);
+    const searched = ["p.name", "l.task_name", "l.model", "l.session_id", "l.subject_id", "l.actor_id"];
+    where.push(`(${searched.map((column) => `${column} ILIKE ${pattern}`).join(" OR ")})`);
   }
-  return { AND: and };
+  where.push(...compileTraceFilters(q.filters ?? [], params));
+  return where.join(" AND ");
 }
 
-function orderBy(q: ListLogsQuery): Prisma.LogOrderByWithRelationInput[] {
-  const dir = q.sortDir;
-  const nullsLast = { sort: dir, nulls: "last" } as const;
-  const primary: Prisma.LogOrderByWithRelationInput =
-    q.sortBy === "projectName"
-      ? { project: { name: dir } }
-      : q.sortBy === "model"
-        ? { model: nullsLast }
-        : q.sortBy === "latencyMs"
-          ? { latencyMs: nullsLast }
-          : q.sortBy === "costUsd"
-            ? { costUsd: nullsLast }
-            : { [q.sortBy]: dir };
-  // Ties are broken by time then id so pages never overlap or skip.
-  return [primary, { timestamp: dir }, { id: dir }];
+/** Columns the list sorts by; ties are broken by time then id so pages never overlap or skip. */
+const SORT_COLUMNS: Record<ListLogsQuery["sortBy"], { sql: string; nullsLast?: boolean }> = {
+  timestamp: { sql: "l.timestamp" },
+  projectName: { sql: "p.name" },
+  model: { sql: "l.model", nullsLast: true },
+  status: { sql: "l.status" },
+  latencyMs: { sql: "l.latency_ms", nullsLast: true },
+  costUsd: { sql: "l.cost_usd", nullsLast: true },
+};
+
+function orderBy(q: ListLogsQuery): string {
+  const dir = q.sortDir === "asc" ? "ASC" : "DESC";
+  const primary = SORT_COLUMNS[q.sortBy];
+  return `${primary.sql} ${dir}${primary.nullsLast ? " NULLS LAST" : ""}, l.timestamp ${dir}, l.id ${dir}`;
+}
+
+interface SummaryRow {
+  total: number;
+  pass: number;
+  flagged: number;
+  error: number;
+  pending_reviews: number;
 }
 
 export class LogQueryService {
@@ -60,35 +70,40 @@ export class LogQueryService {
   ) {}
 
   async list(workspaceId: string, q: ListLogsQuery): Promise<ListLogsResponse> {
-    const where = listWhere(workspaceId, q);
-    const [rows, byStatus, pendingReviews] = await Promise.all([
-      this.prisma.log.findMany({
-        where,
-        include: logWithProject,
-        orderBy: orderBy(q),
-        skip: (q.page - 1) * q.limit,
-        take: q.limit,
-      }),
-      this.prisma.log.groupBy({ by: ["status"], where, _count: { _all: true } }),
-      this.prisma.log.count({ where: { AND: [where, { humanDecision: null, status: { in: ["flagged", "error"] } }] } }),
+    const params: unknown[] = [];
+    const where = listWhere(workspaceId, q, params);
+    const from = `FROM logs l JOIN projects p ON p.id = l.project_id WHERE ${where}`;
+    const page = params.length;
+    const [rows, [summary]] = await Promise.all([
+      this.sql.query<LogListRecord>(`SELECT ${LOG_LIST_COLUMNS} ${from} ORDER BY ${orderBy(q)} LIMIT $${page + 1} OFFSET $${page + 2}`, [
+        ...params,
+        q.limit,
+        (q.page - 1) * q.limit,
+      ]),
+      this.sql.query<SummaryRow>(
+        `SELECT count(*)::int AS total, (count(*) FILTER (WHERE l.status = 'pass'))::int AS pass,
+           (count(*) FILTER (WHERE l.status = 'flagged'))::int AS flagged, (count(*) FILTER (WHERE l.status = 'error'))::int AS error,
+           (count(*) FILTER (WHERE ${PENDING_REVIEW_SQL}))::int AS pending_reviews
+         ${from}`,
+        params,
+      ),
     ]);
-    const count = (s: string) => byStatus.find((g) => g.status === s)?._count._all ?? 0;
-    const total = byStatus.reduce((sum, g) => sum + g._count._all, 0);
-    const finished = count("pass") + count("flagged") + count("error");
+    const { total, pass, flagged, error, pending_reviews: pendingReviews } = summary!;
+    const finished = pass + flagged + error;
     const turns = await this.sessionTurns(
       workspaceId,
       rows.map((r) => r.sessionId),
     );
     return {
-      executions: rows.map((r) => toListItem(fromPrisma(r), r.sessionId ? (turns.get(r.sessionId) ?? 1) : 0)),
+      executions: rows.map((r) => toListItem(r, r.sessionId ? (turns.get(r.sessionId) ?? 1) : 0)),
       total,
       page: q.page,
       limit: q.limit,
       summary: {
         totalRuns: total,
-        failuresDetected: count("flagged") + count("error"),
+        failuresDetected: flagged + error,
         pendingReviews,
-        successRate: finished === 0 ? 0 : Math.round((1000 * count("pass")) / finished) / 10,
+        successRate: finished === 0 ? 0 : Math.round((1000 * pass) / finished) / 10,
       },
     };
   }

@@ -14,7 +14,7 @@ import { escapeLike } from "../../db/like";
 import { ApiError } from "../../lib/api-error";
 import { isoOrNull as iso } from "../../lib/values";
 
-interface TraceRow {
+export interface TraceRow {
   id: string;
   name: string;
   trace_status: SpanStatus;
@@ -142,7 +142,7 @@ export class TraceQueryService {
 }
 
 /** A log without spans is a one-step trace: it starts at its timestamp and lasts its latency. */
-function header(t: TraceRow): TraceDetail["trace"] {
+export function header(t: TraceRow): TraceDetail["trace"] {
   const oneStep = t.span_count === 0;
   const started = oneStep ? t.timestamp : (t.started_at ?? t.timestamp);
   const ended = oneStep ? new Date(new Date(t.timestamp).getTime() + Math.round(t.latency_ms ?? 0)) : t.ended_at;
