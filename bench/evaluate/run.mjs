@@ -279,7 +279,7 @@ function baselineScript() {
     FROM rows \\gset p_`;
   const rules = `
     SELECT r.id, r.workspace_id, r.name, r.type, r.value, r.project_id, p.name AS project_name, r.task_name,
-      r.llm_judge_provider, r.llm_judge_model
+      r.llm_judge_provider, r.llm_judge_model, r.target, r.span_kind, r.span_name
     FROM rules r LEFT JOIN projects p ON p.id = r.project_id
     WHERE r.workspace_id = ANY(:workspaces::uuid[]) AND r.is_active
     ORDER BY r.created_at, r.id;`;
@@ -294,8 +294,8 @@ function baselineScript() {
       WHERE l.id = u.id AND l.status = 'pending'
       RETURNING l.id, l.workspace_id
     ), recorded AS (
-      INSERT INTO evaluations (id, trace_id, workspace_id, evaluator, evaluator_version, name, score, label, reason, metadata, position)
-      SELECT e.id, f.id, f.workspace_id, e.evaluator, e.evaluator_version, e.name, e.score, e.label, e.reason, e.metadata, e.position
+      INSERT INTO evaluations (id, trace_id, span_id, workspace_id, evaluator, evaluator_version, name, score, label, reason, metadata, position)
+      SELECT e.id, f.id, e.span_id, f.workspace_id, e.evaluator, e.evaluator_version, e.name, e.score, e.label, e.reason, e.metadata, e.position
       FROM jsonb_to_recordset(:p_evaluations::jsonb) AS ${EVALUATION_RECORDSET} JOIN finalized f ON f.id = e.trace_id
       ON CONFLICT (trace_id, id) DO NOTHING
     )
