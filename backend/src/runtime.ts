@@ -40,6 +40,11 @@ import { TraceQueryService } from "./services/traces/query";
 import { TraceSearchService } from "./services/traces/search";
 import { SpanAppendService } from "./services/traces/append";
 import { EvaluationService } from "./services/traces/evaluations";
+import { SessionAnalysisService } from "./services/sessions/analysis";
+import { SessionExportService } from "./services/sessions/csv-export";
+import { GenerationQueryService } from "./services/sessions/generations";
+import { SessionMetricsService } from "./services/sessions/metrics";
+import { SessionQueryService } from "./services/sessions/query";
 
 /**
  * The composition root's lower half, shared by `npm start` (server.ts) and `npm run worker`: the
@@ -155,6 +160,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     () => evaluation.worker.notify(),
     config.caps.projects,
   );
+  const sessionMetrics = new SessionMetricsService(db.sql);
   return {
     tokens: new TokenService(db.sql),
     workspaces,
@@ -179,5 +185,10 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     traceSearch: new TraceSearchService(db.sql),
     spans: new SpanAppendService(db.sql),
     evaluations: new EvaluationService(db.sql),
+    sessionQueries: new SessionQueryService(db.sql, sessionMetrics),
+    sessionMetrics,
+    sessionAnalysis: new SessionAnalysisService(db.sql),
+    sessionExport: new SessionExportService(db.sql),
+    generations: new GenerationQueryService(db.sql),
   };
 }

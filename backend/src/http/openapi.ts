@@ -46,7 +46,10 @@ export function buildOpenApi(routes: RouteDef[], version: string): JsonSchema {
           }
         : {}),
       responses: {
-        [status]: { description: "Success", content: { "application/json": { schema: convert(route.response, "output") } } },
+        [status]: {
+          description: "Success",
+          content: { [route.responseType ?? "application/json"]: { schema: convert(route.response, "output") } },
+        },
         default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
       },
     };

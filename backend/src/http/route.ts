@@ -58,6 +58,8 @@ export interface RouteDef<
   query?: Q;
   body?: B;
   response: R;
+  /** The success answer's media type when it is not JSON (the handler then writes it itself), for OpenAPI. */
+  responseType?: string;
   /** Success status (default 200). */
   status?: number;
   /** Returns the response body; returning `undefined` means the handler answered itself (redirects). */

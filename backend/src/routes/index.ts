@@ -5,6 +5,7 @@ import { mediaRoutes } from "./media";
 import { otlpRoutes } from "./otlp";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
+import { sessionRoutes } from "./sessions";
 import { settingsRoutes } from "./settings";
 import { traceSearchRoutes } from "./trace-search";
 import { traceRoutes } from "./traces";
@@ -20,6 +21,7 @@ export const routes: RouteDef[] = [
   ...hookRoutes,
   ...mediaRoutes,
   ...traceRoutes,
+  ...sessionRoutes,
   ...traceSearchRoutes,
   ...otlpRoutes,
 ];

@@ -21,6 +21,11 @@ import type { TraceSearchService } from "./traces/search";
 import type { SpanAppendService } from "./traces/append";
 import type { EvaluationService } from "./traces/evaluations";
 import type { OtlpIngestService } from "./traces/otlp/ingest";
+import type { SessionAnalysisService } from "./sessions/analysis";
+import type { SessionExportService } from "./sessions/csv-export";
+import type { GenerationQueryService } from "./sessions/generations";
+import type { SessionMetricsService } from "./sessions/metrics";
+import type { SessionQueryService } from "./sessions/query";
 
 /** What requests reach (REST routes and tRPC procedures alike); the background runtimes stay in `Runtime`. */
 export interface RequestServices {
@@ -41,6 +46,12 @@ export interface RequestServices {
   traceSearch: TraceSearchService;
   spans: SpanAppendService;
   evaluations: EvaluationService;
+  /** The session API: a project's traces grouped by sessionId, their events, metrics, analysis, CSV export and LLM generations. */
+  sessionQueries: SessionQueryService;
+  sessionMetrics: SessionMetricsService;
+  sessionAnalysis: SessionAnalysisService;
+  sessionExport: SessionExportService;
+  generations: GenerationQueryService;
   /** OTLP/HTTP trace export: traces as logs. */
   otlp: OtlpIngestService;
   /** Attachments: stored during ingestion (local folder), served through signed links. */

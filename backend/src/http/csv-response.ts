@@ -1,0 +1,36 @@
+import { once } from "node:events";
+import type { Response } from "express";
+import { csvLine } from "../lib/csv";
+
+export interface CsvDownload {
+  filename: string;
+  header: readonly string[];
+  /** The records, produced while they are written: nothing waits in memory for a slow reader. */
+  lines: AsyncIterable<string>;
+}
+
+/**
+ * Streams a CSV file: headers, the header row, then each line as the reader takes it (a full socket buffer
+ * pauses the producer until it drains; a reader gone stops it). A failure after the first byte can no longer
+ * become an error answer: the connection is cut (the reader sees an incomplete download, not a file that
+ * looks whole) and the error goes on to be logged.
+ */
+export async function sendCsv(res: Response, download: CsvDownload): Promise<undefined> {
+  res.status(200).set({
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${download.filename}"`,
+    "Cache-Control": "no-store",
+  });
+  try {
+    res.write(csvLine(download.header));
+    for await (const line of download.lines) {
+      if (res.destroyed) return undefined;
+      if (!res.write(line)) await Promise.race([once(res, "drain"), once(res, "close")]);
+    }
+    res.end();
+  } catch (err) {
+    res.destroy();
+    throw err;
+  }
+  return undefined;
+}
