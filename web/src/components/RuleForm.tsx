@@ -8,6 +8,7 @@ import { Field } from "./Field";
 import { FormError } from "./FormError";
 import { JudgeFields } from "./JudgeFields";
 import { RuleScopeFields } from "./RuleScopeFields";
+import { RuleTargetFields } from "./RuleTargetFields";
 
 interface Props {
   draft: RuleDraft;
@@ -57,6 +58,7 @@ export function RuleForm({ draft, set, error, saving, submitLabel, onSubmit, onC
         )}
       </Field>
       {draft.type === "llm_judge" ? <JudgeFields draft={draft} set={set} error={error} /> : null}
+      <RuleTargetFields draft={draft} set={set} error={error} />
       <Field label="Description" error={fieldError(error, "description")}>
         {(control) => <textarea {...control} rows={2} value={draft.description} onChange={(e) => set("description", e.target.value)} />}
       </Field>

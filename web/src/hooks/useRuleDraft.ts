@@ -1,6 +1,8 @@
 import { useState } from "react";
-import type { JudgeProvider, RuleType } from "../enums";
+import type { JudgeProvider, RuleTarget, RuleType } from "../enums";
 import type { RouterInputs, Rule } from "../trpc";
+
+export type SpanKind = NonNullable<Rule["spanKind"]>;
 
 /** A rule as the editor holds it: every field as the form shows it ("" = not set). */
 export interface RuleDraft {
@@ -13,6 +15,9 @@ export interface RuleDraft {
   isActive: boolean;
   llmJudgeProvider: JudgeProvider | "";
   llmJudgeModel: string;
+  target: RuleTarget;
+  spanKind: SpanKind | "";
+  spanName: string;
 }
 
 const EMPTY: RuleDraft = {
@@ -25,6 +30,9 @@ const EMPTY: RuleDraft = {
   isActive: true,
   llmJudgeProvider: "",
   llmJudgeModel: "",
+  target: "output",
+  spanKind: "",
+  spanName: "",
 };
 
 export const draftOf = (rule: Rule | null): RuleDraft =>
@@ -39,10 +47,21 @@ export const draftOf = (rule: Rule | null): RuleDraft =>
         isActive: rule.isActive,
         llmJudgeProvider: rule.llmJudgeProvider ?? "",
         llmJudgeModel: rule.llmJudgeModel ?? "",
+        target: rule.target,
+        spanKind: rule.spanKind ?? "",
+        spanName: rule.spanName ?? "",
       }
     : EMPTY;
 
 const isJudge = (draft: RuleDraft) => draft.type === "llm_judge";
+const onSpans = (draft: RuleDraft) => draft.target === "spans";
+
+/** What the rule checks; the span fields only for a span rule (the server refuses them on an output rule). */
+const targetOf = (draft: RuleDraft) => ({
+  target: draft.target,
+  ...(onSpans(draft) && draft.spanKind ? { spanKind: draft.spanKind } : {}),
+  ...(onSpans(draft) && draft.spanName.trim() ? { spanName: draft.spanName.trim() } : {}),
+});
 
 export function toCreateInput(draft: RuleDraft): RouterInputs["rules"]["create"] {
   return {
@@ -55,6 +74,7 @@ export function toCreateInput(draft: RuleDraft): RouterInputs["rules"]["create"]
     ...(draft.projectId && draft.taskName.trim() ? { taskName: draft.taskName.trim() } : {}),
     ...(isJudge(draft) && draft.llmJudgeProvider ? { llmJudgeProvider: draft.llmJudgeProvider } : {}),
     ...(isJudge(draft) && draft.llmJudgeModel.trim() ? { llmJudgeModel: draft.llmJudgeModel.trim() } : {}),
+    ...targetOf(draft),
   };
 }
 
@@ -71,6 +91,9 @@ export function toUpdateInput(id: string, draft: RuleDraft): RouterInputs["rules
     taskName: draft.projectId && draft.taskName.trim() ? draft.taskName.trim() : null,
     llmJudgeProvider: isJudge(draft) && draft.llmJudgeProvider ? draft.llmJudgeProvider : null,
     llmJudgeModel: isJudge(draft) && draft.llmJudgeModel.trim() ? draft.llmJudgeModel.trim() : null,
+    target: draft.target,
+    // An output rule's span fields are cleared by the server; sending them would be refused.
+    ...(onSpans(draft) ? { spanKind: draft.spanKind || null, spanName: draft.spanName.trim() || null } : {}),
   };
 }
 
@@ -82,6 +105,7 @@ export function toTestRule(draft: RuleDraft) {
     ...(draft.name.trim() ? { name: draft.name.trim() } : {}),
     ...(isJudge(draft) && draft.llmJudgeProvider ? { llmJudgeProvider: draft.llmJudgeProvider } : {}),
     ...(isJudge(draft) && draft.llmJudgeModel.trim() ? { llmJudgeModel: draft.llmJudgeModel.trim() } : {}),
+    ...targetOf(draft),
   };
 }
 
