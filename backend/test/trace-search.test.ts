@@ -341,6 +341,189 @@ const ITEM_KEYS = [
   "updatedAt",
 ].sort();
 
+const b64 = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+const one = (filter: unknown) => ({ projectId: "search", filters: [filter] });
+const f = (column: unknown, operator: unknown, value?: unknown) => one({ column, operator, value });
+
+/** A hostile request: its body (or raw text), and the field its 400 must name (or 404 for an unknown project). */
+type Hostile = { body?: unknown; raw?: string; field: string; status?: 404 };
+const column = (c: unknown): Hostile => ({ body: f(c, "equals", "x"), field: "filters.0.column" });
+const operator = (c: string, op: unknown, value?: unknown): Hostile => ({ body: f(c, op, value), field: "filters.0.operator" });
+const value = (c: string, op: string, v: unknown): Hostile => ({ body: f(c, op, v), field: "filters.0.value" });
+const field = (name: string, v: unknown): Hostile => ({ body: { projectId: "search", [name]: v }, field: name });
+
+const HOSTILE: Hostile[] = [
+  // columns: SQL in names and keys, unknown names, wrong types
+  ...[
+    "x'; DROP TABLE logs; --",
+    "metadata.x'); DROP TABLE logs; --",
+    'attributes.x"; DELETE FROM spans; --',
+    "attributes.a b",
+    "metadata.",
+    "evaluations.",
+    "evaluations.line\nbreak",
+    "",
+    "ID",
+    "tags[0]",
+    "l.id",
+    "1=1",
+    "__proto__",
+    "constructor",
+    "toString",
+    "hasOwnProperty",
+    "metadata",
+    ".tier",
+    "metadata.🙂",
+    `metadata.${"k".repeat(201)}`,
+    `evaluations.${"k".repeat(201)}`,
+    "spans.name",
+    "startedAt; SELECT pg_sleep(10)",
+    "a".repeat(100_000),
+    42,
+    null,
+    true,
+    ["id"],
+    { toString: "id" },
+  ].map(column),
+  { body: one({ operator: "equals", value: "x" }), field: "filters.0.column" },
+  // operators: SQL, case, wrong types, not fitting the column's type
+  ...["DROP TABLE logs", "equals; --", "=", "EQUALS", "", null, 1, {}, [], "__proto__", "constructor", "regex"].map((op) =>
+    operator("id", op, "x"),
+  ),
+  { body: one({ column: "id", value: "x" }), field: "filters.0.operator" },
+  operator("tags", "gt", 1),
+  operator("tags", "equals", "x"),
+  operator("latency", "contains", "1"),
+  operator("latency", "starts_with", "1"),
+  operator("status", "exists"),
+  operator("verdict", "not_exists"),
+  operator("startedAt", "in", [1]),
+  operator("startedAt", "not_equals", 1),
+  operator("startedAt", "contains", "2026"),
+  operator("spanKind", "contains", "to"),
+  operator("metadata.x", "regex", ".*"),
+  operator("evaluations.tone", "starts_with", "0"),
+  operator("evaluations.tone", "contains", "0"),
+  // values: wrong types, sizes, nesting, NUL
+  value("id", "equals", 5),
+  value("id", "equals", true),
+  value("id", "equals", null),
+  value("id", "equals", ["a"]),
+  value("id", "equals", { a: 1 }),
+  value("id", "equals", { nested: { deep: [1, { deeper: true }] } }),
+  value("id", "equals", "x".repeat(1_001)),
+  value("id", "equals", "x".repeat(1_000_000)),
+  value("id", "equals", "a\u0000b"),
+  { body: one({ column: "id", operator: "equals" }), field: "filters.0.value" },
+  value("id", "in", []),
+  value("id", "in", "a"),
+  value("id", "in", [1]),
+  value("id", "in", Array(101).fill("a")),
+  value("id", "in", ["a", null]),
+  value("id", "in", [["a"]]),
+  value("id", "not_in", ["x".repeat(1_001)]),
+  value("name", "contains", 1),
+  value("name", "starts_with", { $regex: ".*" }),
+  value("latency", "gt", "1"),
+  value("latency", "gt", "1; DROP TABLE logs"),
+  value("latency", "gt", null),
+  value("latency", "in", ["1"]),
+  value("latency", "equals", true),
+  value("latency", "in", Array(101).fill(1)),
+  value("latency", "in", []),
+  { raw: '{"projectId":"search","filters":[{"column":"latency","operator":"gt","value":1e400}]}', field: "filters.0.value" },
+  { raw: '{"projectId":"search","filters":[{"column":"metadata.seats","operator":"lt","value":-1e999}]}', field: "filters.0.value" },
+  value("startedAt", "gt", "yesterday"),
+  value("startedAt", "gt", "2026-13-01"),
+  value("startedAt", "gt", "2026-02-30"),
+  value("startedAt", "gt", -1),
+  value("startedAt", "gt", 1.5),
+  value("startedAt", "gt", 1e20),
+  value("startedAt", "gt", "'; DROP TABLE logs; --"),
+  value("startedAt", "equals", {}),
+  value("endedAt", "lt", [1]),
+  value("status", "equals", "SUCCESS"),
+  value("status", "equals", "ok"),
+  value("status", "equals", "success' OR '1'='1"),
+  value("status", "in", ["success", "nope"]),
+  value("humanDecision", "equals", "maybe"),
+  value("spanKind", "in", ["tool", "robot"]),
+  value("tags", "contains", ["vip"]),
+  value("tags", "in", "vip"),
+  value("tags", "contains", 1),
+  value("tags", "not_in", Array(101).fill("t")),
+  value("metadata.tier", "equals", { a: 1 }),
+  value("metadata.tier", "equals", true),
+  value("metadata.tier", "contains", 5),
+  value("metadata.seats", "gt", "5"),
+  value("metadata.seats", "in", [1, "a"]),
+  value("metadata.seats", "in", []),
+  value("attributes.retries", "lte", [2]),
+  value("evaluations.tone", "gt", "0.5"),
+  value("evaluations.tone", "in", ["0.5"]),
+  value("id", "exists", "x"),
+  value("tags", "not_exists", []),
+  value("metadata.tier", "exists", false),
+  // the filters list itself
+  field("filters", "x"),
+  field("filters", {}),
+  field("filters", 5),
+  field("filters", true),
+  field("filters", Array(21).fill({ column: "tags", operator: "exists" })),
+  { body: { projectId: "search", filters: [null] }, field: "filters.0" },
+  { body: { projectId: "search", filters: ["id = 1"] }, field: "filters.0" },
+  { body: { projectId: "search", filters: [[{ column: "id" }]] }, field: "filters.0" },
+  { body: { projectId: "search", filters: [{ column: "tags", operator: "exists" }, 7] }, field: "filters.1" },
+  // cursors
+  ...[
+    "garbage",
+    "%%%",
+    "' OR 1=1 --",
+    b64([1, 2, 3]),
+    b64(["startedAt:desc", "x", "id"]),
+    b64(["startedAt:desc", 1, ""]),
+    b64(["startedAt:desc", 1]),
+    b64(["other", 1, "a"]),
+    b64(["startedAt:desc", 1.5, "a"]),
+    b64('["startedAt:desc",1e300,"a"]'),
+    b64({ a: 1 }),
+    b64("not json"),
+    b64(["startedAt:asc", 0, "a"]),
+    5,
+    {},
+    "a".repeat(1_001),
+  ].map((cursor) => field("cursor", cursor)),
+  // sorts and limits
+  ...["startedAt", "endedAt:desc", "startedAt:DESC", 1, ["startedAt:asc"], "startedAt:asc; DROP TABLE logs"].map((sort) =>
+    field("sort", sort),
+  ),
+  ...[0, 201, -1, 1.5, "50", true, 1e9, {}].map((limit) => field("limit", limit)),
+  // the flat parameters
+  { body: {}, field: "projectId" },
+  { body: { filters: [] }, field: "projectId" },
+  field("projectId", "   "),
+  field("projectId", 5),
+  field("projectId", "x".repeat(201)),
+  field("projectId", {}),
+  { body: { projectId: "nope'; DROP TABLE projects; --" }, field: "", status: 404 },
+  { body: { projectId: "00000000-0000-0000-0000-000000000000" }, field: "", status: 404 },
+  field("startedAfter", "yesterday"),
+  field("startedAfter", 1.5),
+  field("startedAfter", -5),
+  field("startedAfter", {}),
+  field("startedBefore", "2026-05-01"),
+  field("status", "ok"),
+  field("status", "SUCCESS"),
+  field("name", "x".repeat(201)),
+  field("name", 5),
+  field("referenceId", {}),
+  field("sessionId", []),
+  // not a JSON object at all
+  { raw: "[]", field: "body" },
+  { raw: '"filters"', field: "body" },
+  { raw: "{", field: "body" },
+];
+
 interface Page {
   pagination: { limit: number; returned: number; hasMore: boolean; nextCursor: string | null };
   traces: { id: string; startedAt: number; [key: string]: unknown }[];
@@ -582,6 +765,41 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
     // Oldest first: everything that arrived "now" during the walk lies ahead of it and is visited, once.
     const arrivedNow = asc.arrived.filter((id) => Number(id.slice(5)) % 2 === 0);
     expect(arrivedNow.slice(0, -2).every((id) => asc.seen.includes(id))).toBe(true);
+  });
+
+  test("100+ hostile bodies: each a 400 naming the field (404 for an unknown project), never a 5xx; nothing changes", async () => {
+    expect(HOSTILE.length).toBeGreaterThanOrEqual(100);
+    const snapshot = async () => ({
+      counts: await sql(
+        `SELECT (SELECT count(*)::int FROM logs) AS logs, (SELECT count(*)::int FROM spans) AS spans,
+           (SELECT count(*)::int FROM evaluations) AS evaluations, (SELECT count(*)::int FROM projects) AS projects`,
+      ),
+      traces: (await search({ projectId: "search", limit: 200 })).body,
+    });
+    const before = await snapshot();
+    for (const [i, hostile] of HOSTILE.entries()) {
+      const res = hostile.raw
+        ? await server.call("POST", "/api/traces/search", undefined, { raw: hostile.raw, headers: { "content-type": "application/json" } })
+        : await search(hostile.body as Record<string, unknown>);
+      const want = hostile.status ?? 400;
+      const named = hostile.status ? true : Object.hasOwn(res.body?.fields ?? {}, hostile.field);
+      expect({ i, field: hostile.field, status: res.status, named }).toEqual({ i, field: hostile.field, status: want, named: true });
+      expect(typeof res.body.error).toBe("string");
+      expect(res.body.code).toBe(want === 404 ? "not_found" : "invalid_request");
+      expect(Object.keys(res.body).every((key) => ["error", "code", "fields"].includes(key))).toBe(true);
+    }
+    // Hostile text where text is allowed is a value like any other: bound, matched literally, found nowhere.
+    for (const filter of [
+      { column: "id", operator: "equals", value: "'; DROP TABLE logs; --" },
+      { column: "name", operator: "contains", value: "%" },
+      { column: "name", operator: "contains", value: "_" },
+      { column: "metadata.tier", operator: "equals", value: "gold' OR '1'='1" },
+      { column: "evaluations.x'); DROP TABLE evaluations; --", operator: "gt", value: 0 },
+      { column: "attributes.x:y-z_w.v", operator: "in", value: ["'", '"', "\\"] },
+    ]) {
+      expect(await ids({ filters: [filter] })).toEqual([]);
+    }
+    expect(await snapshot()).toEqual(before);
   });
 
   test("bad cursors, sorts and limits are 400s naming the field; another workspace's project is a 404; OpenAPI lists the route", async () => {

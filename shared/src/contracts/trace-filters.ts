@@ -185,7 +185,7 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === "nu
 type FilterValue = string | number | string[] | number[];
 type ValueCheck = { value: FilterValue | undefined } | { error: string };
 
-const TEXT = `text of at most ${FILTER_TEXT_MAX} characters`;
+const TEXT = `text of at most ${FILTER_TEXT_MAX} characters (without NUL)`;
 const LIST = `a list of 1 to ${FILTER_LIST_MAX}`;
 
 /** A list value (`in`, `not_in`): 1 to FILTER_LIST_MAX items, each passing `item`. */
@@ -199,7 +199,7 @@ function listOf<T extends string | number>(value: unknown, item: (v: unknown) =>
 /** Checks (and normalizes: datetimes become epoch ms) the value of a filter whose column and operator fit. */
 function checkValue(column: FilterColumn, operator: FilterOperator, value: unknown): ValueCheck {
   if (operator === "exists" || operator === "not_exists") {
-    return value === undefined || value === null ? { value: undefined } : { error: `${operator} takes no value (leave value out)` };
+    return value === undefined || value === null ? { value: undefined } : { error: `must be left out (${operator} takes no value)` };
   }
   const list = operator === "in" || operator === "not_in";
   switch (column.type) {
