@@ -22,8 +22,12 @@ const FINAL_BATCH = {
   concurrency: 2,
   maxItems: 500,
   maxWeight: 8_000_000,
-  weight: (r: FinalResult) => 200 + r.evaluation.explanation.length,
+  // A span rule adds a row (a few hundred bytes) per span it checked.
+  weight: (r: FinalResult) => 200 + r.evaluation.explanation.length + 300 * spanRowCount(r.evaluation),
 };
+
+const spanRowCount = (evaluation: Evaluation) =>
+  Object.values(evaluation.spanOutcomes ?? {}).reduce((count, rule) => count + rule.spans.length, 0);
 
 /**
  * Evaluates pending logs against their workspace's active rules and writes each final status once.
