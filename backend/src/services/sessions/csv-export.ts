@@ -173,7 +173,7 @@ function toLine(trace: ExportTrace, r: EventRow): string {
     payload(r.input),
     payload(r.output),
     payload(r.error),
-    r.attributes === null ? null : JSON.stringify(r.attributes),
+    JSON.stringify(r.attributes ?? {}),
     r.synthesized,
   ]);
 }
