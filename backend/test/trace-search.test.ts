@@ -1,4 +1,5 @@
 import { OPERATORS_BY_TYPE, resolveFilterColumn, TRACE_SEARCH_STATUSES, type FilterOperator } from "@tracira/shared";
+import { dashboardClient, failureOf } from "./helpers/dashboard";
 import { startTestServerOn, type ApiResponse, type TestServer } from "./helpers/server";
 
 /**
@@ -712,6 +713,19 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
     });
     const notJson = await server.call("GET", `/api/logs?filters=${encodeURIComponent("[{")}`);
     expect(notJson.body).toMatchObject({ code: "invalid_request", fields: { filters: expect.any(String) } });
+
+    // The dashboard's logs.list takes the same filters, as the JSON text or as the array itself.
+    const dashboard = dashboardClient(server.url);
+    await dashboard.trpc.auth.signUp.mutate({ email: "ana@example.com", password: "correct horse battery", claimToken: server.token });
+    const vip = [{ column: "tags", operator: "contains", value: "vip" }];
+    for (const filters of [vip, JSON.stringify(vip)]) {
+      const page = await dashboard.trpc.logs.list.query({ project: "search", filters });
+      expect(page.executions.map((l) => l.id).sort()).toEqual(expected((s) => s.tags.includes("vip")));
+    }
+    expect(await failureOf(dashboard.trpc.logs.list.query({ filters: [{ column: "nope", operator: "equals" }] }))).toMatchObject({
+      status: 400,
+      fields: { "filters.0.column": expect.any(String) },
+    });
   });
 
   test("the cursor walks 1,000+ traces once each, in both orders, while new traces arrive", async () => {
