@@ -4,6 +4,7 @@ import { escapeLike } from "../../db/like";
 import { ApiError } from "../../lib/api-error";
 import type { SqlClient } from "../../db/sql";
 import { arrayLiteral } from "../../db/array-literal";
+import { binder } from "../../db/bind";
 import { LOG_LIST_COLUMNS, LOG_RECORD_COLUMNS, toDetail, toListItem, type LogListRecord, type LogRecord } from "../../projections/log";
 import { compileTraceFilters } from "../traces/filters";
 
@@ -15,10 +16,7 @@ const PENDING_REVIEW_SQL = `l.human_decision IS NULL AND l.status IN ('flagged',
  * ANDed, their values pushed to `params`.
  */
 export function listWhere(workspaceId: string, q: ListLogsQuery, params: unknown[]): string {
-  const bind = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const bind = binder(params);
   const where = [`l.workspace_id = ${bind(workspaceId)}::uuid`];
   if (q.pending) where.push(PENDING_REVIEW_SQL);
   if (q.status) where.push(`l.status = ${bind(q.status)}::log_status`);

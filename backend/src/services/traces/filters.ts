@@ -7,6 +7,7 @@ import {
   type TraceFilterKeyedColumnName,
 } from "@tracira/shared";
 import { arrayLiteral } from "../../db/array-literal";
+import { binder } from "../../db/bind";
 import { escapeLike } from "../../db/like";
 
 /**
@@ -106,14 +107,11 @@ const PATTERN: Partial<Record<FilterOperator, (text: string) => string>> = {
   ends_with: (text) => `%${escapeLike(text)}`,
 };
 
-type Bind = (value: unknown) => string;
+type Bind = ReturnType<typeof binder>;
 
 /** The filters as SQL conditions (to be ANDed), their values pushed to `params`. */
 export function compileTraceFilters(filters: readonly TraceFilter[], params: unknown[]): string[] {
-  const bind: Bind = (value) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+  const bind = binder(params);
   return filters.map((filter) => compileFilter(filter, bind));
 }
 

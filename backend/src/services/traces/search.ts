@@ -1,4 +1,5 @@
 import type { SearchTracesBody, SearchTracesResponse, TraceFilter, TraceSearchItem } from "@tracira/shared";
+import { binder } from "../../db/bind";
 import { escapeLike } from "../../db/like";
 import type { SqlClient } from "../../db/sql";
 import { compileTraceFilters, TRACE_COST_SQL, TRACE_NAME_SQL } from "./filters";
@@ -34,16 +35,10 @@ export class TraceSearchService {
   async search(workspaceId: string, body: SearchTracesBody): Promise<SearchTracesResponse> {
     const cursor = body.cursor === undefined ? undefined : decodeSearchCursor(body.cursor, body.sort);
     const project = await resolveProject(this.sql, workspaceId, body.projectId);
-    const params: unknown[] = [workspaceId, project.id];
-    const where = [
-      "l.workspace_id = $1::uuid",
-      "l.project_id = $2::uuid",
-      ...compileTraceFilters([...flatFilters(body), ...(body.filters ?? [])], params),
-    ];
-    const bind = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
+    const params: unknown[] = [];
+    const bind = binder(params);
+    const where = [`l.workspace_id = ${bind(workspaceId)}::uuid`, `l.project_id = ${bind(project.id)}::uuid`];
+    where.push(...compileTraceFilters([...flatFilters(body), ...(body.filters ?? [])], params));
     if (body.name?.trim()) {
       const pattern = bind(`%${escapeLike(body.name.trim())}%`);
       where.push(
