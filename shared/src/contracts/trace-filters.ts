@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HUMAN_DECISIONS, LOG_STATUSES } from "../enums";
-import { isoDateTime } from "./fields";
+import { codePoints, isoDateTime } from "./fields";
 import { SPAN_KINDS, SPAN_STATUSES } from "./traces";
 
 /**
@@ -123,7 +123,6 @@ export type TraceFilterKeyedColumnName = keyof typeof TRACE_FILTER_KEYED_COLUMNS
 export const TRACE_FILTERS_MAX = 20;
 export const FILTER_TEXT_MAX = 1_000;
 export const FILTER_LIST_MAX = 100;
-const KEY_MAX = 200;
 /** A metadata or attribute key (bound as a parameter, never SQL text). */
 const JSON_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 /** An evaluation's name (rule names have spaces): any text without control characters. */
@@ -148,7 +147,7 @@ export function resolveFilterColumn(text: string): ResolvedFilterColumn | { erro
     return { error: `unknown column "${text.slice(0, 60)}": use one of ${known.join(", ")} (see the README, "Search")` };
   }
   const key = text.slice(dot + 1);
-  const valid = prefix === "evaluations" ? EVALUATION_NAME.test(key) && [...key].length <= KEY_MAX : JSON_KEY.test(key);
+  const valid = prefix === "evaluations" ? EVALUATION_NAME.test(key) : JSON_KEY.test(key);
   if (!valid) {
     return {
       error:
@@ -177,9 +176,9 @@ function epochMs(value: unknown): number | undefined {
   return parsed.success ? parsed.data.getTime() : undefined;
 }
 
-/** Text a filter may compare: at most FILTER_TEXT_MAX characters, no NUL (Postgres text cannot hold it). */
+/** Text a filter may compare: at most FILTER_TEXT_MAX characters (code points), no NUL (Postgres text cannot hold it). */
 const isFilterText = (value: unknown): value is string =>
-  typeof value === "string" && value.length <= FILTER_TEXT_MAX && !value.includes("\u0000");
+  typeof value === "string" && codePoints(value) <= FILTER_TEXT_MAX && !value.includes("\u0000");
 const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 
 type FilterValue = string | number | string[] | number[];
