@@ -65,6 +65,8 @@ interface SpanFacts {
 
 const ref = (s: SpanFacts): SessionSpanRef => ({ traceId: s.trace_id, turn: s.turn, spanId: s.id, kind: s.kind, name: s.name });
 const ms = (value: number) => `${Math.round(value)} ms`;
+/** A percentile without its floating-point dust (12149.999999999998 → 12150), to the microsecond. */
+const toMicros = (value: number) => Math.round(value * 1_000) / 1_000;
 const TOOL_KINDS: readonly SpanKind[] = ["tool", "mcp", "webhook"];
 
 /**
@@ -115,7 +117,7 @@ export class SessionAnalysisService {
           found.push({
             ...ref(span),
             durationMs: duration,
-            thresholdMs: project.p95,
+            thresholdMs: toMicros(project.p95),
             baseline: "project_kind_p95",
             baselineCount: project.n,
             reason:
@@ -127,7 +129,7 @@ export class SessionAnalysisService {
         found.push({
           ...ref(span),
           durationMs: duration,
-          thresholdMs: Math.max(own.p95, 2 * own.median),
+          thresholdMs: toMicros(Math.max(own.p95, 2 * own.median)),
           baseline: "session_p95",
           baselineCount: own.n,
           reason:
@@ -236,7 +238,7 @@ function suggest(slow: SlowSpanFinding[], errors: ErrorPatternFinding[], anomali
         ? `The ${what}: try a smaller or faster model, a shorter prompt or fewer output tokens, and cache answers that repeat.`
         : TOOL_KINDS.includes(f.kind)
           ? `The ${what}: give it a timeout, cache its results, or run it beside the steps that do not need it.`
-          : `The ${what}: open its children (GET …/traces/${f.spanId}/children) to find the step that takes the time.`;
+          : `The ${what}: open its children (GET …/traces/${encodeURIComponent(f.spanId)}/children?traceId=${encodeURIComponent(f.traceId)}) to find the step that takes the time.`;
     out.push({ finding: "slow_span", findingIndex: i, traceId: f.traceId, spanId: f.spanId, text });
   });
   errors.forEach((f, i) => {
