@@ -12,7 +12,7 @@ ADD COLUMN     "span_name" TEXT,
 ADD COLUMN     "target" "rule_target" NOT NULL DEFAULT 'output';
 
 -- CreateIndex
-CREATE INDEX "logs_workspace_id_project_id_started_at_id_idx" ON "logs"("workspace_id", "project_id", "started_at" DESC, "id");
+CREATE INDEX "logs_workspace_id_project_id_started_at_id_idx" ON "logs"("workspace_id", "project_id", "started_at" DESC, "id" DESC);
 
 -- CreateIndex
 CREATE INDEX "logs_workspace_id_project_id_session_id_started_at_idx" ON "logs"("workspace_id", "project_id", "session_id", "started_at");
