@@ -728,6 +728,22 @@ describe.each(["postgres", "pglite"] as const)("%s", (backend) => {
     ]);
     expect(rows.map((r) => r.turn)).toEqual([...Array.from({ length: 1_200 }, () => "1"), "2"]);
     expect(rows[500]!.name).toBe('step, "499"');
+
+    // More traces than one page of the walk (1,000): 1,100 logs without spans in one session, seeded by SQL.
+    await server.running.deps.db.sql.query(
+      `INSERT INTO logs (id, workspace_id, project_id, session_id, output, timestamp, started_at)
+       SELECT 'many-' || i, p.workspace_id, p.id, 'many', 'reply ' || i, t.at, t.at
+       FROM projects p, generate_series(1, 1100) AS i, LATERAL (SELECT $1::timestamptz + i * interval '1 second' AS at) t
+       WHERE p.name = 'bulk'`,
+      [at(0)],
+    );
+    const many = await fetch(`${server.url}/api/projects/bulk/sessions/export?sessionId=many`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    const manyRows: Record<string, string>[] = parse(await many.text(), { columns: true });
+    expect(manyRows.map((r) => [r.turn, r.spanId, r.output])).toEqual(
+      Array.from({ length: 1_100 }, (_, k) => [String(k + 1), `many-${k + 1}`, `reply ${k + 1}`]),
+    );
   });
 
   test("another workspace's project, session or trace is a 404 on every route; another project's session too", async () => {

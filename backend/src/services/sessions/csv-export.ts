@@ -1,4 +1,5 @@
 import type { ExportSessionsQuery } from "@tracira/shared";
+import { binder } from "../../db/bind";
 import type { SqlClient } from "../../db/sql";
 import type { CsvDownload } from "../../http/csv-response";
 import { csvLine } from "../../lib/csv";
@@ -99,25 +100,26 @@ export class SessionExportService {
       conditions.push(`l.session_id IN (SELECT l.session_id FROM logs l WHERE ${where.join(" AND ")}
         GROUP BY l.session_id HAVING ${having.join(" AND ")})`);
     }
-    if (q.sessionId !== undefined) {
-      params.push(q.sessionId);
-      conditions.push(`l.session_id = $${params.length}`);
-    }
-    const page = (after: string) => `SELECT l.id, l.session_id, l.started_at, l.span_count FROM logs l
-      WHERE ${[...conditions, after].filter(Boolean).join(" AND ")}
-      ORDER BY l.session_id, l.started_at, l.id
-      LIMIT ${TRACE_PAGE}`;
-    const n = params.length;
+    if (q.sessionId !== undefined) conditions.push(`l.session_id = ${binder(params)(q.sessionId)}`);
+    const readPage = (last: Omit<ExportTrace, "turn"> | undefined) => {
+      const pageParams = [...params];
+      const bind = binder(pageParams);
+      const after = last
+        ? [`(l.session_id, l.started_at, l.id) > (${bind(last.session_id)}, ${bind(iso(last.started_at))}::timestamptz, ${bind(last.id)})`]
+        : [];
+      return this.sql.query<Omit<ExportTrace, "turn">>(
+        `SELECT l.id, l.session_id, l.started_at, l.span_count FROM logs l
+         WHERE ${[...conditions, ...after].join(" AND ")}
+         ORDER BY l.session_id, l.started_at, l.id
+         LIMIT ${TRACE_PAGE}`,
+        pageParams,
+      );
+    };
     let session: string | null = null;
     let turn = 0;
     let last: Omit<ExportTrace, "turn"> | undefined;
     for (;;) {
-      const rows = last
-        ? await this.sql.query<Omit<ExportTrace, "turn">>(
-            page(`(l.session_id, l.started_at, l.id) > ($${n + 1}, $${n + 2}::timestamptz, $${n + 3})`),
-            [...params, last.session_id, iso(last.started_at), last.id],
-          )
-        : await this.sql.query<Omit<ExportTrace, "turn">>(page(""), params);
+      const rows = await readPage(last);
       if (rows.length === 0) return;
       yield rows.map((r) => {
         turn = r.session_id === session ? turn + 1 : 1;

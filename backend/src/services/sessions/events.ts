@@ -1,5 +1,6 @@
 import type { SessionEvent, SpanEventType, SpanKind, SpanStatus } from "@tracira/shared";
 import { arrayLiteral } from "../../db/array-literal";
+import { binder } from "../../db/bind";
 import { isoOrNull as iso } from "../../lib/values";
 import { SPAN_DURATION_MS, TRACE_DURATION_MS, TRACE_END } from "./trace-sql";
 
@@ -50,25 +51,16 @@ export interface EventFilter {
  */
 export function eventsQuery(workspaceId: string, traceIds: readonly string[], projectName: string, filter: EventFilter = {}) {
   const params: unknown[] = [workspaceId, arrayLiteral(traceIds), projectName];
+  const bind = binder(params);
   const where: string[] = [];
-  const add = (clause: (n: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(clause(`$${params.length}`));
-  };
-  if (filter.eventTypes?.length) add((n) => `e.event_type = ANY(${n}::text[])`, arrayLiteral(filter.eventTypes));
-  if (filter.decisionKinds?.length) add((n) => `e.decision_kind = ANY(${n}::text[])`, arrayLiteral(filter.decisionKinds));
-  if (filter.spanIds) add((n) => `e.id = ANY(${n}::text[])`, arrayLiteral(filter.spanIds));
+  if (filter.eventTypes?.length) where.push(`e.event_type = ANY(${bind(arrayLiteral(filter.eventTypes))}::text[])`);
+  if (filter.decisionKinds?.length) where.push(`e.decision_kind = ANY(${bind(arrayLiteral(filter.decisionKinds))}::text[])`);
+  if (filter.spanIds) where.push(`e.id = ANY(${bind(arrayLiteral(filter.spanIds))}::text[])`);
   if (filter.after) {
     const { pos, sortKey, id } = filter.after;
-    params.push(pos, sortKey, id);
-    const n = params.length;
-    where.push(`(e.pos, e.sort_key, e.id) > ($${n - 2}::int, $${n - 1}::text, $${n}::text)`);
+    where.push(`(e.pos, e.sort_key, e.id) > (${bind(pos)}::int, ${bind(sortKey)}::text, ${bind(id)}::text)`);
   }
-  let limit = "";
-  if (filter.limit !== undefined) {
-    params.push(filter.limit);
-    limit = `LIMIT $${params.length}`;
-  }
+  const limit = filter.limit === undefined ? "" : `LIMIT ${bind(filter.limit)}`;
   const text = `
 SELECT e.* FROM (
   SELECT t.pos::int AS pos, s.dotted_order AS sort_key, s.id, s.trace_id, s.parent_span_id, s.kind, s.name, s.status,

@@ -1,4 +1,5 @@
 import type { Generation, GenerationList, ListGenerationsQuery, SpanStatus } from "@tracira/shared";
+import { binder } from "../../db/bind";
 import type { SqlClient } from "../../db/sql";
 import { isoOrNull as iso } from "../../lib/values";
 import { resolveProject } from "../traces/project-ref";
@@ -58,18 +59,13 @@ export class GenerationQueryService {
       `l.project_id = $2::uuid`,
       `l.session_id IS NOT NULL`,
     ];
-    const add = (clause: (n: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(clause(`$${params.length}`));
-    };
-    if (q.sessionId !== undefined) add((n) => `l.session_id = ${n}`, q.sessionId);
-    if (q.model !== undefined) add((n) => `s.model = ${n}`, q.model);
+    const bind = binder(params);
+    if (q.sessionId !== undefined) where.push(`l.session_id = ${bind(q.sessionId)}`);
+    if (q.model !== undefined) where.push(`s.model = ${bind(q.model)}`);
     if (q.cursor) {
-      params.push(q.cursor.startedAt.toISOString(), q.cursor.traceId, q.cursor.spanId);
-      const n = params.length;
-      where.push(`(s.started_at, s.trace_id, s.id) < ($${n - 2}::timestamptz, $${n - 1}, $${n})`);
+      const { startedAt, traceId, spanId } = q.cursor;
+      where.push(`(s.started_at, s.trace_id, s.id) < (${bind(startedAt.toISOString())}::timestamptz, ${bind(traceId)}, ${bind(spanId)})`);
     }
-    params.push(q.limit + 1);
     const rows = await this.sql.query<GenerationRow>(
       `SELECT l.session_id, s.trace_id, s.id, s.name, s.status, s.provider, s.model, s.started_at, s.ended_at,
          ${SPAN_DURATION_MS} AS latency_ms, s.input_tokens, s.output_tokens, s.cached_input_tokens, s.cost_usd, s.attributes,
@@ -77,7 +73,7 @@ export class GenerationQueryService {
        FROM spans s JOIN logs l ON l.id = s.trace_id
        WHERE ${where.join(" AND ")}
        ORDER BY s.started_at DESC, s.trace_id DESC, s.id DESC
-       LIMIT $${params.length}`,
+       LIMIT ${bind(q.limit + 1)}`,
       params,
     );
     const page = rows.slice(0, q.limit);

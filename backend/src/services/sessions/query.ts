@@ -1,5 +1,6 @@
 import type { ListSessionsQuery, SessionChildren, SessionList, SessionListItem, SessionTraces, SessionTracesQuery } from "@tracira/shared";
 import { arrayLiteral } from "../../db/array-literal";
+import { binder } from "../../db/bind";
 import type { SqlClient } from "../../db/sql";
 import { ApiError } from "../../lib/api-error";
 import { isoOrNull as iso } from "../../lib/values";
@@ -39,12 +40,13 @@ export class SessionQueryService {
   async list(workspaceId: string, projectRef: string, q: ListSessionsQuery): Promise<SessionList> {
     const project = await resolveProject(this.sql, workspaceId, projectRef);
     const params: unknown[] = [workspaceId, project.id];
+    const bind = binder(params);
     const { where, having } = sessionFilter(q, params);
     if (q.cursor) {
-      params.push(q.cursor.lastActivityAt.toISOString(), q.cursor.sessionId);
-      having.push(`(${LAST_ACTIVITY}, l.session_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+      having.push(
+        `(${LAST_ACTIVITY}, l.session_id) < (${bind(q.cursor.lastActivityAt.toISOString())}::timestamptz, ${bind(q.cursor.sessionId)})`,
+      );
     }
-    params.push(q.limit + 1);
     const rows = await this.sql.query<SessionListRow>(
       `SELECT l.session_id, count(*)::int AS trace_count, min(l.started_at) AS first_started_at, max(${TRACE_END}) AS last_ended_at,
          ${LAST_ACTIVITY} AS last_activity_at, coalesce(sum(${TRACE_DURATION_MS}), 0)::float8 AS total_latency_ms,
@@ -58,7 +60,7 @@ export class SessionQueryService {
        GROUP BY l.session_id
        ${having.length ? `HAVING ${having.join(" AND ")}` : ""}
        ORDER BY last_activity_at DESC, l.session_id DESC
-       LIMIT $${params.length}`,
+       LIMIT ${bind(q.limit + 1)}`,
       params,
     );
     const page = rows.slice(0, q.limit);

@@ -1,3 +1,4 @@
+import { binder } from "../../db/bind";
 import { escapeLike } from "../../db/like";
 import { PROJECT_SESSION_LOGS, TRACE_END } from "./trace-sql";
 
@@ -10,14 +11,11 @@ export const LAST_ACTIVITY = `date_trunc('milliseconds', max(coalesce(${TRACE_EN
  * parameters after `$1` (workspace) and `$2` (project). The CSV export selects its sessions the same way.
  */
 export function sessionFilter(q: { from?: Date; to?: Date; q?: string }, params: unknown[]) {
+  const bind = binder(params);
   const where = [PROJECT_SESSION_LOGS];
   const having: string[] = [];
-  const add = (into: string[], clause: (n: string) => string, value: unknown) => {
-    params.push(value);
-    into.push(clause(`$${params.length}`));
-  };
-  if (q.q?.trim()) add(where, (n) => `l.session_id ILIKE ${n}`, `%${escapeLike(q.q.trim())}%`);
-  if (q.to) add(having, (n) => `min(l.started_at) <= ${n}::timestamptz`, q.to.toISOString());
-  if (q.from) add(having, (n) => `${LAST_ACTIVITY} >= ${n}::timestamptz`, q.from.toISOString());
+  if (q.q?.trim()) where.push(`l.session_id ILIKE ${bind(`%${escapeLike(q.q.trim())}%`)}`);
+  if (q.to) having.push(`min(l.started_at) <= ${bind(q.to.toISOString())}::timestamptz`);
+  if (q.from) having.push(`${LAST_ACTIVITY} >= ${bind(q.from.toISOString())}::timestamptz`);
   return { where, having };
 }
