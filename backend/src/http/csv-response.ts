@@ -5,12 +5,12 @@ import { csvLine } from "../lib/csv";
 export interface CsvDownload {
   filename: string;
   header: readonly string[];
-  /** The records, produced while they are written: nothing waits in memory for a slow reader. */
-  lines: AsyncIterable<string>;
+  /** The records as CSV text, a batch at a time, produced while they are written: nothing waits in memory for a slow reader. */
+  records: AsyncIterable<string>;
 }
 
 /**
- * Streams a CSV file: headers, the header row, then each line as the reader takes it (a full socket buffer
+ * Streams a CSV file: headers, the header row, then each batch of records as the reader takes it (a full socket buffer
  * pauses the producer until it drains; a reader gone stops it). A failure after the first byte can no longer
  * become an error answer: the connection is cut (the reader sees an incomplete download, not a file that
  * looks whole) and the error goes on to be logged.
@@ -23,9 +23,9 @@ export async function sendCsv(res: Response, download: CsvDownload): Promise<und
   });
   try {
     res.write(csvLine(download.header));
-    for await (const line of download.lines) {
+    for await (const text of download.records) {
       if (res.destroyed) return undefined;
-      if (!res.write(line)) await Promise.race([once(res, "drain"), once(res, "close")]);
+      if (!res.write(text)) await Promise.race([once(res, "drain"), once(res, "close")]);
     }
     res.end();
   } catch (err) {

@@ -66,11 +66,12 @@ export class SessionExportService {
     return {
       filename: `sessions-${project.name.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 80)}.csv`,
       header: EXPORT_COLUMNS,
-      lines: this.lines(workspaceId, project, q),
+      records: this.records(workspaceId, project, q),
     };
   }
 
-  private async *lines(workspaceId: string, project: ProjectRef, q: ExportSessionsQuery): AsyncGenerator<string> {
+  /** The CSV records, one batch of events (one text) at a time. */
+  private async *records(workspaceId: string, project: ProjectRef, q: ExportSessionsQuery): AsyncGenerator<string> {
     for await (const traces of this.traces(workspaceId, project, q)) {
       for (const chunk of chunks(traces)) {
         let after: { pos: number; sortKey: string; id: string } | undefined;
@@ -79,12 +80,14 @@ export class SessionExportService {
             workspaceId,
             chunk.map((t) => t.id),
             project.name,
-            { eventTypes: q.eventType, decisionKinds: q.decisionKind, after, limit: EVENT_BATCH },
+            // One row past the batch says whether another batch follows (no query that finds nothing).
+            { eventTypes: q.eventType, decisionKinds: q.decisionKind, after, limit: EVENT_BATCH + 1 },
           );
           const rows = await this.sql.query<EventRow>(batch.text, batch.params);
-          for (const row of rows) yield toLine(chunk[row.pos - 1]!, row);
-          const last = rows.at(-1);
-          if (rows.length < EVENT_BATCH || !last) break;
+          const page = rows.slice(0, EVENT_BATCH);
+          if (page.length) yield page.map((row) => toLine(chunk[row.pos - 1]!, row)).join("");
+          const last = page.at(-1);
+          if (rows.length <= EVENT_BATCH || !last) break;
           after = { pos: last.pos, sortKey: last.sort_key, id: last.id };
         }
       }
