@@ -1093,6 +1093,48 @@ const traceApiCases: Case[] = [
   notFound("DELETE", "/api/traces/{log}"),
 ];
 
+const sessions = (path: string, field?: string, extra: Partial<Case> = {}): Case => ({
+  name: `sessions ${path.length > 60 ? `${path.slice(0, 30)}…${path.slice(-20)}` : path || "list"}`,
+  method: "GET",
+  path: `/api/projects/{alpha}/sessions${path}`,
+  field,
+  ...extra,
+});
+
+const sessionCases: Case[] = [
+  sessions("?limit=0", "limit"),
+  sessions("?limit=201", "limit"),
+  sessions("?limit=abc", "limit"),
+  sessions("?cursor=garbage", "cursor"),
+  sessions("?cursor=2026-01-01T00:00:00Z%7C", "cursor"),
+  sessions(`?cursor=${x(1001)}`, "cursor"),
+  sessions("?from=yesterday", "from"),
+  sessions("?to=2026-02-30", "to"),
+  sessions(`?q=${x(201)}`, "q"),
+  sessions("/s-1/traces?eventType=bogus", "eventType"),
+  sessions("/s-1/traces?eventType=llm_call,bogus", "eventType"),
+  sessions("/s-1/traces?eventType=%2C", "eventType"),
+  sessions(`/s-1/traces?decisionKind=${x(1001)}`, "decisionKind"),
+  sessions("/s-1/traces?include=everything", "include"),
+  sessions(`/s-1/traces/span-1/children?traceId=${x(201)}`, "traceId"),
+  sessions(`/s-1/traces/${x(201)}/children`, "spanId"),
+  sessions(`/${x(201)}/metrics`, "sessionId"),
+  sessions(`/${x(201)}/analysis`, "sessionId"),
+  sessions("/export?format=xlsx", "format"),
+  sessions("/export?format=csv&eventType=nope", "eventType"),
+  sessions("/export?format=csv&from=soon", "from"),
+  sessions("/generations?limit=-1", "limit"),
+  sessions("/generations?cursor=abc%7Cdef", "cursor"),
+  sessions("/generations?cursor=2026-01-01T00:00:00Z%7Conly-a-trace", "cursor"),
+  sessions(`/generations?model=${x(201)}`, "model"),
+  sessions("", undefined, { auth: null, expectStatus: 401, name: "sessions without a token" }),
+  sessions("/export?format=csv", undefined, { auth: null, expectStatus: 401, name: "the session export without a token" }),
+  sessions("/no-such-session/metrics", undefined, { expectStatus: 404, name: "an unknown session's metrics" }),
+  { name: "the sessions of an unknown project", method: "GET", path: "/api/projects/no-such-project/sessions", expectStatus: 404 },
+  { name: "the sessions of another workspace's project", method: "GET", path: "/api/projects/{foreign}/sessions", expectStatus: 404 },
+  notFound("POST", "/api/projects/{alpha}/sessions", { body: {} }),
+];
+
 const PROTOBUF = { "content-type": "application/x-protobuf" };
 const otlpCases: Case[] = ["/v1/traces", "/api/otel/v1/traces"].flatMap((path): Case[] => {
   const otlp = (name: string, extra: Partial<Case>): Case => ({ name: `OTLP ${path} ${name}`, method: "POST", path, ...extra });
@@ -1117,7 +1159,7 @@ const otlpCases: Case[] = ["/v1/traces", "/api/otel/v1/traces"].flatMap((path): 
   ];
 });
 
-const traceCases: Case[] = [...spanCases, ...evaluationCases, ...traceApiCases, ...otlpCases];
+const traceCases: Case[] = [...spanCases, ...evaluationCases, ...traceApiCases, ...sessionCases, ...otlpCases];
 
 const cases: Case[] = [
   ...traceCases,
