@@ -1,4 +1,7 @@
 import type { JudgeProvider, RuleOutcome, RuleScope, RuleType } from "@tracira/shared";
+import type { JudgeTarget, SpanFilter, SpanJudgement } from "../projections/rule-evaluations";
+
+export type { JudgeTarget, SpanFilter, SpanJudgement };
 
 /** A rule as the engine sees it: stored or inline (`POST /api/rules/evaluate`). */
 export interface RuleDefinition {
@@ -11,12 +14,6 @@ export interface RuleDefinition {
   llmJudgeModel: string | null;
   /** Set when the rule checks each matching span of the trace instead of the log's output. */
   spans?: SpanFilter;
-}
-
-/** Which spans a span rule checks: those of this kind and with this exact name (null: any). */
-export interface SpanFilter {
-  kind: string | null;
-  name: string | null;
 }
 
 /** A span as span rules read it. */
@@ -50,22 +47,6 @@ export interface RuleResult {
   judgedBy?: JudgeTarget;
   /** Set by span rules: each matching span's own result, in tree order. */
   spans?: SpanJudgement[];
-}
-
-/** A span rule's result on one span. */
-export interface SpanJudgement {
-  spanId: string;
-  outcome: RuleOutcome;
-  /** Names the span, e.g. `Span "search" (tool-3, tool): No forbidden keyword in the span's output.` */
-  explanation: string;
-  confidence?: number;
-  judgedBy?: JudgeTarget;
-}
-
-/** The provider and model a judgement went to, once resolved from rule, workspace and server defaults. */
-export interface JudgeTarget {
-  provider: JudgeProvider;
-  model: string;
 }
 
 /** Outcome of one regex test run under a time budget. */

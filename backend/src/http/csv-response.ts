@@ -1,13 +1,6 @@
 import { once } from "node:events";
 import type { Response } from "express";
-import { csvLine } from "../lib/csv";
-
-export interface CsvDownload {
-  filename: string;
-  header: readonly string[];
-  /** The records as CSV text, a batch at a time, produced while they are written: nothing waits in memory for a slow reader. */
-  records: AsyncIterable<string>;
-}
+import { csvLine, type CsvDownload } from "../lib/csv";
 
 /**
  * Streams a CSV file: headers, the header row, then each batch of records as the reader takes it (a full socket buffer

@@ -15,3 +15,11 @@ export function csvField(value: string | number | boolean | null): string {
 
 /** One CSV record with its CRLF. */
 export const csvLine = (fields: readonly (string | number | boolean | null)[]) => `${fields.map(csvField).join(",")}\r\n`;
+
+/** A CSV file to send: its name, its header row, and its records produced while they are written. */
+export interface CsvDownload {
+  filename: string;
+  header: readonly string[];
+  /** The records as CSV text, a batch at a time: nothing waits in memory for a slow reader. */
+  records: AsyncIterable<string>;
+}

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import type { AppliedRule, JudgeProvider, RuleOutcome } from "@tracira/shared";
-import type { SpanFilter, SpanJudgement } from "../evaluation/types";
 
 /**
  * A log's rule outcomes are stored once, as evaluation rows (`rule.<type>` and `llm_judge.<provider>`),
@@ -30,7 +29,27 @@ export const EVALUATION_RECORDSET = `e(trace_id text, id text, span_id text, eva
 
 const LABELS = { passed: "pass", triggered: "fail", error: "error" } as const;
 
-type JudgeTarget = { provider: JudgeProvider; model: string };
+/** The provider and model a judgement went to, once resolved from rule, workspace and server defaults. */
+export interface JudgeTarget {
+  provider: JudgeProvider;
+  model: string;
+}
+
+/** Which spans a span rule checks: those of this kind and with this exact name (null: any). */
+export interface SpanFilter {
+  kind: string | null;
+  name: string | null;
+}
+
+/** A span rule's result on one span. */
+export interface SpanJudgement {
+  spanId: string;
+  outcome: RuleOutcome;
+  /** Names the span, e.g. `Span "search" (tool-3, tool): No forbidden keyword in the span's output.` */
+  explanation: string;
+  confidence?: number;
+  judgedBy?: JudgeTarget;
+}
 
 /** Which provider and model answered each LLM-judge rule, by rule id. */
 export type JudgedBy = Readonly<Record<string, JudgeTarget>>;

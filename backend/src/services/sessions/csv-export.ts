@@ -1,8 +1,7 @@
 import type { ExportSessionsQuery } from "@tracira/shared";
 import { binder } from "../../db/bind";
 import type { SqlClient } from "../../db/sql";
-import type { CsvDownload } from "../../http/csv-response";
-import { csvLine } from "../../lib/csv";
+import { csvLine, type CsvDownload } from "../../lib/csv";
 import { isoOrNull as iso } from "../../lib/values";
 import { resolveProject, type ProjectRef } from "../traces/project-ref";
 import { eventsQuery, type EventRow } from "./events";
