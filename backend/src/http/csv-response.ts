@@ -18,7 +18,7 @@ export async function sendCsv(res: Response, download: CsvDownload): Promise<und
     res.write(csvLine(download.header));
     for await (const text of download.records) {
       if (res.destroyed) return undefined;
-      if (!res.write(text)) await Promise.race([once(res, "drain"), once(res, "close")]);
+      if (!res.write(text)) await drainedOrClosed(res);
     }
     res.end();
   } catch (err) {
@@ -26,4 +26,22 @@ export async function sendCsv(res: Response, download: CsvDownload): Promise<und
     throw err;
   }
   return undefined;
+}
+
+/**
+ * Waits for the socket buffer to drain or the reader to leave (an error ends the wait too: the loop then sees
+ * the response destroyed). The wait that did not end is cancelled, so no listener is left behind per pause.
+ */
+async function drainedOrClosed(res: Response): Promise<void> {
+  const done = new AbortController();
+  const wait = (event: string) =>
+    once(res, event, { signal: done.signal }).then(
+      () => undefined,
+      () => undefined,
+    );
+  try {
+    await Promise.race([wait("drain"), wait("close")]);
+  } finally {
+    done.abort();
+  }
 }
