@@ -9,6 +9,21 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Relaying is by pipes, attached while thawed and detached while frozen: a paused socket that is still piped
+ * can be resumed by its pipe (the other side's `drain` resumes it), and bytes would slip through a freeze.
+ */
+const relay = ([a, b]: [net.Socket, net.Socket]) => {
+  a.pipe(b);
+  b.pipe(a);
+};
+const hold = ([a, b]: [net.Socket, net.Socket]) => {
+  a.unpipe(b);
+  b.unpipe(a);
+  a.pause();
+  b.pause();
+};
+
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   let frozen = false;
   const pairs = new Set<[net.Socket, net.Socket]>();
@@ -16,12 +31,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     const upstream = net.connect(targetPort, targetHost);
     const pair: [net.Socket, net.Socket] = [client, upstream];
     pairs.add(pair);
-    if (frozen) {
-      client.pause();
-      upstream.pause();
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    if (frozen) hold(pair);
+    else relay(pair);
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -35,17 +46,11 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     port: (server.address() as net.AddressInfo).port,
     freeze() {
       frozen = true;
-      for (const [a, b] of pairs) {
-        a.pause();
-        b.pause();
-      }
+      pairs.forEach(hold);
     },
     thaw() {
       frozen = false;
-      for (const [a, b] of pairs) {
-        a.resume();
-        b.resume();
-      }
+      pairs.forEach(relay);
     },
     async close() {
       for (const [a, b] of pairs) {
