@@ -7,9 +7,7 @@ import { arrayLiteral } from "../../db/array-literal";
 import { binder } from "../../db/bind";
 import { LOG_LIST_COLUMNS, LOG_RECORD_COLUMNS, toDetail, toListItem, type LogListRecord, type LogRecord } from "../../projections/log";
 import { compileTraceFilters } from "../traces/filters";
-
-/** Awaiting review: a flagged or failed check no human has decided on. */
-const PENDING_REVIEW_SQL = `l.human_decision IS NULL AND l.status IN ('flagged', 'error')`;
+import { listSummary, PENDING_REVIEW_SQL } from "./summary";
 
 /**
  * The list's one WHERE (over `logs l JOIN projects p`): the flat query parameters and the typed filters,
@@ -53,14 +51,6 @@ function orderBy(q: ListLogsQuery): string {
   return `${primary.sql} ${dir}${primary.nullsLast ? " NULLS LAST" : ""}, l.timestamp ${dir}, l.id ${dir}`;
 }
 
-interface SummaryRow {
-  total: number;
-  pass: number;
-  flagged: number;
-  error: number;
-  pending_reviews: number;
-}
-
 export class LogQueryService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -72,22 +62,14 @@ export class LogQueryService {
     const where = listWhere(workspaceId, q, params);
     const from = `FROM logs l JOIN projects p ON p.id = l.project_id WHERE ${where}`;
     const page = params.length;
-    const [rows, [summary]] = await Promise.all([
+    const [rows, { total, summary }] = await Promise.all([
       this.sql.query<LogListRecord>(`SELECT ${LOG_LIST_COLUMNS} ${from} ORDER BY ${orderBy(q)} LIMIT $${page + 1} OFFSET $${page + 2}`, [
         ...params,
         q.limit,
         (q.page - 1) * q.limit,
       ]),
-      this.sql.query<SummaryRow>(
-        `SELECT count(*)::int AS total, (count(*) FILTER (WHERE l.status = 'pass'))::int AS pass,
-           (count(*) FILTER (WHERE l.status = 'flagged'))::int AS flagged, (count(*) FILTER (WHERE l.status = 'error'))::int AS error,
-           (count(*) FILTER (WHERE ${PENDING_REVIEW_SQL}))::int AS pending_reviews
-         ${from}`,
-        params,
-      ),
+      listSummary(this.sql, workspaceId, q, { from, params }),
     ]);
-    const { total, pass, flagged, error, pending_reviews: pendingReviews } = summary!;
-    const finished = pass + flagged + error;
     const turns = await this.sessionTurns(
       workspaceId,
       rows.map((r) => r.sessionId),
@@ -97,12 +79,7 @@ export class LogQueryService {
       total,
       page: q.page,
       limit: q.limit,
-      summary: {
-        totalRuns: total,
-        failuresDetected: flagged + error,
-        pendingReviews,
-        successRate: finished === 0 ? 0 : Math.round((1000 * pass) / finished) / 10,
-      },
+      summary,
     };
   }
 
