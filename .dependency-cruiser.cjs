@@ -5,7 +5,7 @@
  *   wiring     routes/ (REST route table), trpc/ (dashboard procedures)
  *   transport  http/
  *   services   services/          (request services)
- *   runtimes   evaluation/ > deliveries/, retention/   (the workers and what they share with the gate)
+ *   runtimes   evaluation/ > deliveries/, retention/, rollups/   (the workers and what they share with the gate)
  *   ground     lib/, db/, secrets/, projections/, media/, outbound/, ratelimit/, metrics/, config, logger
  * `npm run check:layers` (scripts/check-layers.mjs) runs these rules; CI runs it through a test.
  */
@@ -14,7 +14,7 @@ const ENTRY = `${SRC}(main|worker-main|server|runtime)\\.ts$|${SRC}cli/`;
 const WIRING = `${SRC}(routes|trpc)/`;
 const TRANSPORT = `${SRC}http/`;
 const SERVICES = `${SRC}services/`;
-const RUNTIMES = `${SRC}(evaluation|deliveries|retention)/`;
+const RUNTIMES = `${SRC}(evaluation|deliveries|retention|rollups)/`;
 const GROUND = `${SRC}(lib|db|secrets|projections|media|outbound|ratelimit|metrics|generated)/|${SRC}(config|logger)\\.ts$`;
 
 const upward = (name, comment, from, to) => ({ name, comment, severity: "error", from: { path: from }, to: { path: to } });

@@ -130,6 +130,8 @@ const EnvSchema = z.object({
     .optional(),
   TRACIRA_RETENTION_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
   TRACIRA_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  TRACIRA_ROLLUP_FOLD_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
+  TRACIRA_ROLLUP_FOLD_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
   TRACIRA_OTLP_MAX_BODY_MB: z.coerce.number().min(1).max(512).default(16),
   TRACIRA_OTLP_ROOT_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   NODE_ENV: z.string().optional(),
@@ -186,6 +188,15 @@ export interface Config {
   media: MediaConfig;
   accounts: AccountsConfig;
   retention: RetentionConfig;
+  rollups: RollupConfig;
+}
+
+/** Folding the log-count deltas the triggers on logs append into the rollups, run by the worker. */
+export interface RollupConfig {
+  /** How often the worker folds (pending deltas are read too, so this only bounds how many pile up). */
+  foldIntervalMs: number;
+  /** Deltas moved per statement; a fold repeats until fewer are left. */
+  foldBatch: number;
 }
 
 /** The purge of expired logs (with their spans, evaluations and files), run by the worker. */
@@ -378,5 +389,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: e.TRACIRA_RETENTION_INTERVAL_MS,
       batchSize: e.TRACIRA_RETENTION_BATCH,
     },
+    rollups: { foldIntervalMs: e.TRACIRA_ROLLUP_FOLD_MS, foldBatch: e.TRACIRA_ROLLUP_FOLD_BATCH },
   };
 }

@@ -11,6 +11,7 @@ import { Metrics } from "./metrics";
 import { createUrlGuard, type UrlGuard } from "./outbound";
 import { RetentionPurge } from "./retention/purge";
 import { RetentionWorker } from "./retention/worker";
+import { RollupFolder } from "./rollups/folder";
 import { createSecretBox } from "./secrets";
 import type { SecretBox } from "./secrets/secret-box";
 import { LocalMediaStorage } from "./media/local-storage";
@@ -67,6 +68,8 @@ export interface Runtime {
   attachments: AttachmentService;
   /** The purge of expired logs (workspace `retentionDays`, else TRACIRA_RETENTION_DAYS); runs with the worker. */
   retention: RetentionWorker;
+  /** Folds the log-count deltas into the rollups; runs with the worker. */
+  rollups: RollupFolder;
   /** Refuses writes while the embedded database's disk is nearly full. */
   disk: DiskGuard;
   /** Starts the evaluation worker, the delivery sender and the retention purge where the config enables them. */
@@ -96,7 +99,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   }
   const secrets = createSecretBox(config, logger);
   const outbound = createUrlGuard(config.outbound);
-  const settings = new SettingsService(db.prisma, secrets, outbound, config.retention.defaultDays);
+  const settings = new SettingsService(db.prisma, db.sql, secrets, outbound, config.retention.defaultDays);
   const metrics = new Metrics();
   const delivery = createDeliveries(db.sql, config, logger, secrets, outbound, (id) => settings.slackWebhookUrl(id), metrics);
   const evaluation = createEvaluation(db.sql, config, logger, (id) => settings.judgeSettings(id), delivery.outbox, metrics);
@@ -118,6 +121,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     config.retention.intervalMs,
   );
   retention.runOnlyWhen(() => disk.writable());
+  const rollups = new RollupFolder(db.sql, logger, { intervalMs: config.rollups.foldIntervalMs, batch: config.rollups.foldBatch });
+  rollups.runOnlyWhen(() => disk.writable());
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -131,15 +136,18 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     delivery,
     attachments,
     retention,
+    rollups,
     disk,
     startLoops() {
       if (config.evaluation.workerEnabled) evaluation.worker.start();
       if (config.evaluation.workerEnabled) retention.start();
+      if (config.evaluation.workerEnabled) rollups.start();
       if (config.deliveries.senderEnabled) delivery.sender.start();
     },
     close: () =>
       (closing ??= (async () => {
         await retention.stop();
+        await rollups.stop();
         await evaluation.close();
         await delivery.close();
         await db.close();

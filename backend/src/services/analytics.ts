@@ -1,19 +1,21 @@
 import type { Overview } from "@tracira/shared";
+import { logCountsOf, PENDING_REVIEW_GROUPS } from "../db/log-rollups";
 import type { SqlClient } from "../db/sql";
 
 const DAY_MS = 86_400_000;
 
+/** Runs per UTC day of their timestamp since $2, from the rollups. */
 const RUNS_PER_DAY = `
-SELECT to_char(date_trunc('day', "timestamp" AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-       count(*)::int AS runs,
-       count(*) FILTER (WHERE status = 'pass')::int AS passed,
-       count(*) FILTER (WHERE status = 'flagged')::int AS flagged,
-       count(*) FILTER (WHERE status = 'error')::int AS error
-FROM logs WHERE workspace_id = $1::uuid AND "timestamp" >= $2
-GROUP BY 1`;
+SELECT to_char(day, 'YYYY-MM-DD') AS day,
+       sum(n)::int AS runs,
+       coalesce(sum(n) FILTER (WHERE status = 'pass'), 0)::int AS passed,
+       coalesce(sum(n) FILTER (WHERE status = 'flagged'), 0)::int AS flagged,
+       coalesce(sum(n) FILTER (WHERE status = 'error'), 0)::int AS error
+FROM ${logCountsOf("$1")} r WHERE day >= $2::date
+GROUP BY day`;
 
 const PENDING_AND_COST = `
-SELECT (SELECT count(*)::int FROM logs WHERE workspace_id = $1::uuid AND status IN ('flagged', 'error') AND human_decision IS NULL) AS pending,
+SELECT (SELECT coalesce(sum(n), 0)::int FROM ${logCountsOf("$1")} r WHERE ${PENDING_REVIEW_GROUPS}) AS pending,
        (SELECT estimated_incident_cost_usd FROM workspaces WHERE id = $1::uuid) AS cost`;
 
 interface DayRow {
@@ -32,7 +34,7 @@ export class AnalyticsService {
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     const since = new Date(today - (days - 1) * DAY_MS);
     const [rows, [extra]] = await Promise.all([
-      this.sql.query<DayRow>(RUNS_PER_DAY, [workspaceId, since]),
+      this.sql.query<DayRow>(RUNS_PER_DAY, [workspaceId, since.toISOString().slice(0, 10)]),
       this.sql.query<{ pending: number; cost: number | null }>(PENDING_AND_COST, [workspaceId]),
     ]);
     const byDay = new Map(rows.map((r) => [r.day, r]));

@@ -1,5 +1,7 @@
 import type { MemberRole, Settings, UpdateSettingsInput } from "@tracira/shared";
 import type { PrismaClient } from "../db/database";
+import { logCountsOf, PENDING_REVIEW_GROUPS } from "../db/log-rollups";
+import type { SqlClient } from "../db/sql";
 import type { WorkspaceJudgeSettings } from "../evaluation/judges/judge-service";
 import { ApiError } from "../lib/api-error";
 import { checkOutboundUrl } from "./outbound-check";
@@ -16,10 +18,17 @@ const SECRET_COLUMNS = {
 } as const;
 type SecretField = keyof typeof SECRET_COLUMNS;
 
+/** The usage figures about logs, from the rollups (the month is the UTC month of created_at). */
+const LOG_USAGE = `SELECT coalesce(sum(n), 0)::int AS "totalLogs",
+  coalesce(sum(n) FILTER (WHERE created_month >= $2::date), 0)::int AS "logsThisMonth",
+  coalesce(sum(n) FILTER (WHERE ${PENDING_REVIEW_GROUPS}), 0)::int AS "pendingReviews"
+FROM ${logCountsOf("$1")} r`;
+
 /** `GET/PATCH /api/settings`: every secret encrypted at rest and masked on read. */
 export class SettingsService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: SqlClient,
     private readonly secrets: SecretBox,
     private readonly guard: UrlGuard,
     /** TRACIRA_RETENTION_DAYS: what applies to a workspace without a retention of its own (undefined: forever). */
@@ -30,13 +39,15 @@ export class SettingsService {
     const ws = await this.prisma.workspace.findUnique({ where: { id: workspaceId } });
     if (!ws) throw ApiError.notFound("Workspace");
     const monthStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
-    const [totalLogs, logsThisMonth, projects, rules, pendingReviews] = await Promise.all([
-      this.prisma.log.count({ where: { workspaceId } }),
-      this.prisma.log.count({ where: { workspaceId, createdAt: { gte: monthStart } } }),
+    const [[logs], projects, rules] = await Promise.all([
+      this.sql.query<{ totalLogs: number; logsThisMonth: number; pendingReviews: number }>(LOG_USAGE, [
+        workspaceId,
+        monthStart.toISOString().slice(0, 10),
+      ]),
       this.prisma.project.count({ where: { workspaceId } }),
       this.prisma.rule.count({ where: { workspaceId } }),
-      this.prisma.log.count({ where: { workspaceId, status: { in: ["flagged", "error"] }, humanDecision: null } }),
     ]);
+    const { totalLogs, logsThisMonth, pendingReviews } = logs!;
     const shown = (field: SecretField) => this.masked(workspaceId, field, ws[SECRET_COLUMNS[field]]);
     return {
       id: ws.id,

@@ -5,6 +5,7 @@ import { ApiError } from "../../lib/api-error";
 import type { SqlClient } from "../../db/sql";
 import { arrayLiteral } from "../../db/array-literal";
 import { binder } from "../../db/bind";
+import { logCountsOf } from "../../db/log-rollups";
 import { LOG_LIST_COLUMNS, LOG_RECORD_COLUMNS, toDetail, toListItem, type LogListRecord, type LogRecord } from "../../projections/log";
 import { compileTraceFilters } from "../traces/filters";
 import { listSummary, PENDING_REVIEW_SQL } from "./summary";
@@ -102,19 +103,17 @@ export class LogQueryService {
     return { ...row, verdict: row.verdict === "pending" ? null : row.verdict };
   }
 
-  /** Distinct task names: registered tasks plus names seen on logs. */
+  /** Distinct task names: registered tasks plus names of tasks some log has (from the rollups). */
   async taskNames(workspaceId: string, project?: string): Promise<string[]> {
-    const projectFilter = project !== undefined ? { project: { name: project } } : {};
-    const [tasks, fromLogs] = await Promise.all([
-      this.prisma.task.findMany({ where: { workspaceId, ...projectFilter }, select: { name: true }, distinct: ["name"] }),
-      this.prisma.log.findMany({
-        where: { workspaceId, taskName: { not: null }, ...projectFilter },
-        select: { taskName: true },
-        distinct: ["taskName"],
-      }),
-    ]);
-    const names = new Set([...tasks.map((t) => t.name), ...fromLogs.map((l) => l.taskName as string)]);
-    return [...names].sort((a, b) => a.localeCompare(b));
+    const inProject =
+      project !== undefined ? `AND project_id IN (SELECT id FROM projects WHERE workspace_id = $1::uuid AND name = $2)` : "";
+    const rows = await this.sql.query<{ name: string }>(
+      `SELECT name FROM tasks t WHERE workspace_id = $1::uuid ${inProject}
+       UNION
+       SELECT task_name FROM ${logCountsOf("$1")} r WHERE task_name <> '' ${inProject} GROUP BY task_name HAVING sum(n) > 0`,
+      project !== undefined ? [workspaceId, project] : [workspaceId],
+    );
+    return rows.map((r) => r.name).sort((a, b) => a.localeCompare(b));
   }
 
   /** How many logs each session has: the conversation length shown beside each log. */
