@@ -140,12 +140,14 @@ export function latencySummary(ms) {
 /**
  * `count` sequential keep-alive requests (GET, or POST of `body` as JSON); resolves each one's time (ms,
  * until the last byte), status and body bytes. `onData` sees each chunk as it arrives (for streamed answers).
+ * Without a `token`, no authorization is sent (a dashboard call carries its session cookie in `headers`).
  */
-export async function timedRequests(url, token, count, { method = "GET", body, onData } = {}) {
+export async function timedRequests(url, token, count, { method = "GET", body, onData, headers: extra } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const headers = {
-    authorization: `Bearer ${token}`,
+    ...(token && { authorization: `Bearer ${token}` }),
+    ...extra,
     ...(data && { "content-type": "application/json", "content-length": data.length }),
   };
   const once = () =>
