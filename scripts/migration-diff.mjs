@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 // The same PGlite module that pglite-prisma-adapter resolves (both hoisted to the root node_modules): the
 // adapter only turns database errors into Prisma errors for instances of its own PGlite's error class.
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { bindMigrationAwareSqlAdapterFactory, DriverAdapterError } from "@prisma/driver-adapter-utils";
 import * as engineWasm from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -96,14 +97,16 @@ const databases = [];
 
 /** A fresh in-memory PGlite behind pglite-prisma-adapter, for the main and the shadow database alike. */
 async function connectInMemory() {
-  const db = new PGlite();
+  const db = new PGlite({ extensions: { pg_trgm } }); // the contrib extensions the migrations create
   databases.push(db);
   const adapter = await new PrismaPGlite(db).connect();
   // The adapter's executeScript starts `exec` without awaiting it: a failing migration would neither fail
   // the replay nor be finished before the engine reads the schema back.
   adapter.executeScript = async (script) => {
     try {
-      await db.exec(script);
+      // A script runs as one implicit transaction, which CONCURRENTLY refuses; built at once, an index is the
+      // same (backend/src/db/migrate.ts runs such migrations statement by statement instead).
+      await db.exec(script.replace(/\bCONCURRENTLY\b/g, ""));
     } catch (error) {
       if (typeof error?.code !== "string") throw error;
       // Shaped like the adapter's own database errors, so the engine shows PostgreSQL's message.

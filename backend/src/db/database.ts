@@ -70,7 +70,9 @@ async function openPglite(dataDir: string): Promise<Database> {
   try {
     const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
-    const pg = await PGlite.create(path.join(dataDir, "pgdata"));
+    // Contrib extensions the migrations create (PGlite bundles them, loaded on demand).
+    const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+    const pg = await PGlite.create(path.join(dataDir, "pgdata"), { extensions: { pg_trgm } });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg as never) });
     type Tx = Parameters<Parameters<typeof pg.transaction>[0]>[0];
     const txSql = (tx: Tx): SqlClient => ({
@@ -83,6 +85,9 @@ async function openPglite(dataDir: string): Promise<Database> {
       async transaction(fn) {
         return fn(txSql(tx));
       },
+      async session(fn) {
+        return fn(txSql(tx));
+      },
     });
     const sql: SqlClient = {
       async query(text, params) {
@@ -93,6 +98,10 @@ async function openPglite(dataDir: string): Promise<Database> {
       },
       async transaction(fn) {
         return pg.transaction((tx) => fn(txSql(tx)));
+      },
+      // PGlite is one connection: a session is that connection.
+      async session(fn) {
+        return fn(sql);
       },
     };
     return {

@@ -9,4 +9,11 @@ export interface SqlClient {
   exec(script: string): Promise<void>;
   /** Runs `fn` inside one transaction on one connection. */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one connection outside any transaction (for statements that refuse one, such as
+   * `CREATE INDEX CONCURRENTLY`, and session-level advisory locks); its `transaction` opens a real one on
+   * that connection. The connection is closed afterwards, so nothing set on it outlives `fn`. Inside a
+   * transaction, `fn` joins it.
+   */
+  session<T>(fn: (conn: SqlClient) => Promise<T>): Promise<T>;
 }
