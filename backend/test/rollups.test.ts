@@ -202,6 +202,12 @@ function filterSets(r: Rng): ListFilter[] {
     { from: at(now - r.int(DAY)), to: at(now) },
     { from: at(midnight - 6 * DAY + r.int(DAY)), to: at(midnight - 2 * DAY + r.int(DAY)), status: "pass", project: "gamma" },
     { from: at(midnight - 9 * DAY), to: at(midnight - 5 * DAY - 1), pending: true },
+    // Cut days counted either way: the part inside (little of the day) or the day minus the part outside.
+    { from: at(midnight - 3 * DAY + 0.9 * DAY), to: at(midnight - DAY + 0.1 * DAY) },
+    { from: at(midnight - 5 * DAY + 0.1 * DAY), to: at(midnight - 2 * DAY + 0.9 * DAY), status: "flagged" },
+    { from: at(now - 7 * DAY), to: at(now) },
+    { to: at(now) },
+    { from: at(midnight - 2 * DAY + r.int(DAY)), to: at(now + 2 * 3_600_000) },
   ];
 }
 
