@@ -207,6 +207,10 @@ function filterSets(r: Rng): ListFilter[] {
     { from: at(midnight - 5 * DAY + 0.1 * DAY), to: at(midnight - 2 * DAY + 0.9 * DAY), status: "flagged" },
     { from: at(now - 7 * DAY), to: at(now) },
     { to: at(now) },
+    // One day: whole, mostly (the day minus the parts outside), a little (the part inside).
+    { from: at(midnight - DAY), to: at(midnight - 1) },
+    { from: at(midnight - 3 * DAY + 0.1 * DAY), to: at(midnight - 2 * DAY - 0.1 * DAY), pending: true },
+    { from: at(midnight - 4 * DAY + 0.4 * DAY), to: at(midnight - 4 * DAY + 0.5 * DAY) },
     { from: at(midnight - 2 * DAY + r.int(DAY)), to: at(now + 2 * 3_600_000) },
   ];
 }

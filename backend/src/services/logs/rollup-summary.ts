@@ -60,32 +60,38 @@ export function rollupRows(workspaceId: string, q: ListLogsQuery, now = Date.now
   const start = q.from?.getTime();
   const end = q.to ? q.to.getTime() + 1 : undefined; // to is inclusive; timestamps are whole milliseconds
   const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
-  if (start !== undefined && end !== undefined && floorDay(start) === floorDay(end - 1)) {
-    return { sql: logsIn({ start, end }, ""), params }; // within one day
-  }
   // Time up to now inside [a, b): what counting logs there costs, roughly.
   const cost = (a: number, b: number) => Math.max(0, Math.min(b, now) - a);
   const parts: string[] = [];
   let firstDay = start; // rollup days: [firstDay, endDay)
   let endDay = end;
-  if (start !== undefined && start !== floorDay(start)) {
+  if (start !== undefined && end !== undefined && floorDay(start) === floorDay(end - 1)) {
+    // Within one day: the part inside, or the day minus the parts outside.
     const day = floorDay(start);
-    if (cost(start, day + DAY_MS) <= cost(day, start)) {
-      parts.push(logsIn({ start, end: day + DAY_MS }, ""));
-      firstDay = day + DAY_MS;
-    } else {
-      parts.push(logsIn({ start: day, end: start }, "-"));
-      firstDay = day;
+    if (cost(start, end) <= cost(day, start) + cost(end, day + DAY_MS)) return { sql: logsIn({ start, end }, ""), params };
+    if (day < start) parts.push(logsIn({ start: day, end: start }, "-"));
+    if (end < day + DAY_MS) parts.push(logsIn({ start: end, end: day + DAY_MS }, "-"));
+    [firstDay, endDay] = [day, day + DAY_MS];
+  } else {
+    if (start !== undefined && start !== floorDay(start)) {
+      const day = floorDay(start);
+      if (cost(start, day + DAY_MS) <= cost(day, start)) {
+        parts.push(logsIn({ start, end: day + DAY_MS }, ""));
+        firstDay = day + DAY_MS;
+      } else {
+        parts.push(logsIn({ start: day, end: start }, "-"));
+        firstDay = day;
+      }
     }
-  }
-  if (end !== undefined && end !== floorDay(end)) {
-    const day = floorDay(end);
-    if (cost(day, end) <= cost(end, day + DAY_MS)) {
-      parts.push(logsIn({ start: day, end }, ""));
-      endDay = day;
-    } else {
-      parts.push(logsIn({ start: end, end: day + DAY_MS }, "-"));
-      endDay = day + DAY_MS;
+    if (end !== undefined && end !== floorDay(end)) {
+      const day = floorDay(end);
+      if (cost(day, end) <= cost(end, day + DAY_MS)) {
+        parts.push(logsIn({ start: day, end }, ""));
+        endDay = day;
+      } else {
+        parts.push(logsIn({ start: end, end: day + DAY_MS }, "-"));
+        endDay = day + DAY_MS;
+      }
     }
   }
   const where = filters("");
