@@ -40,10 +40,11 @@ DROP INDEX CONCURRENTLY IF EXISTS "logs_workspace_id_cost_usd_idx";
 DROP INDEX CONCURRENTLY IF EXISTS "logs_pending_review_idx";
 CREATE INDEX CONCURRENTLY "logs_pending_review_idx" ON "logs"("workspace_id", "timestamp", "id")
   WHERE "human_decision" IS NULL AND "status" IN ('flagged', 'error');
--- q: trigrams of the searched text columns, as one expression (backend/src/services/logs/list-sql.ts
--- writes exactly this expression, so the planner matches it); the project name is matched on projects.
+-- q: trigrams of the searched text columns, as one text joined by U+001F, which a search text without it
+-- cannot match across (backend/src/services/logs/list-sql.ts writes exactly this expression, so the planner
+-- matches it); the project name is matched on projects.
 DROP INDEX CONCURRENTLY IF EXISTS "logs_search_trgm_idx";
 CREATE INDEX CONCURRENTLY "logs_search_trgm_idx" ON "logs" USING GIN ((
-  coalesce("task_name", '') || ' ' || coalesce("model", '') || ' ' || coalesce("session_id", '') || ' ' ||
-  coalesce("subject_id", '') || ' ' || coalesce("actor_id", '')
+  coalesce("task_name", '') || E'\x1f' || coalesce("model", '') || E'\x1f' || coalesce("session_id", '') || E'\x1f' ||
+  coalesce("subject_id", '') || E'\x1f' || coalesce("actor_id", '')
 ) gin_trgm_ops);

@@ -322,6 +322,11 @@ const queryText = (field: string) =>
     .max(LIMITS.queryChars, { error: `${field} must be at most ${LIMITS.queryChars} characters` })
     .optional();
 
+/** A list cursor's length at most (base64url of the last row's sort value, timestamp and id). */
+export const LIST_CURSOR_CHARS = 2_000;
+/** How many matching logs the list counts at most for filters the rollups cannot answer (`totalExact`). */
+export const LIST_EXACT_COUNT = 10_000;
+
 export const ListLogsQuery = z
   .object({
     pending: queryBoolean("pending"),
@@ -349,10 +354,20 @@ export const ListLogsQuery = z
     sortDir: enumOf("sortDir", SORT_DIRECTIONS).default("desc"),
     page: queryInt("page", 1, 1_000_000).default(1),
     limit: queryInt("limit", 1, LIMITS.pageSizeMax).default(LIMITS.pageSizeDefault),
+    /** The `nextCursor` of a previous answer (same sortBy and sortDir): the page after it, read by index. */
+    cursor: z
+      .string({ error: () => "cursor must be given once, as the nextCursor of a previous answer" })
+      .max(LIST_CURSOR_CHARS, { error: "cursor is not a nextCursor of a previous answer" })
+      .optional()
+      .meta({ description: "The nextCursor of a previous answer with the same sortBy and sortDir: the page after it (page must be 1)" }),
     /** Typed filters (the trace search's language), JSON-encoded. */
     filters: TraceFiltersParam.optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { error: "from must be before to", path: ["from"] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { error: "from must be before to", path: ["from"] })
+  .refine((q) => q.cursor === undefined || q.page === 1, {
+    error: "page cannot be combined with cursor: the cursor says where to go on",
+    path: ["page"],
+  });
 export type ListLogsQuery = z.output<typeof ListLogsQuery>;
 
 export const LogsSummary = z.object({
@@ -366,8 +381,21 @@ export const ListLogsResponse = z
   .object({
     executions: z.array(LogListItem),
     total: z.number().int(),
+    /**
+     * Whether `total` and `summary` count every matching log. False only when more than
+     * LIST_EXACT_COUNT logs match a filter the rollups cannot answer (q, tags, ids, typed filters):
+     * then they count that many of them, and `total` is a lower bound.
+     */
+    totalExact: z.boolean().meta({
+      description: `False when more than ${LIST_EXACT_COUNT} logs match a filter the rollups cannot answer (q, tags, sessionId, subjectId, actorId, filters): total and summary then count only ${LIST_EXACT_COUNT} of them (total is a lower bound)`,
+    }),
     page: z.number().int(),
     limit: z.number().int(),
+    /** The next page by index (pass it as `cursor` with the same sort); null on the last page. */
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as cursor (with the same sortBy and sortDir) for the next page; null on the last page" }),
     summary: LogsSummary,
   })
   .meta({ id: "LogList" });

@@ -1,56 +1,13 @@
 import type { ListLogsQuery, ListLogsResponse, LogDetail } from "@tracira/shared";
 import type { PrismaClient } from "../../db/database";
-import { escapeLike } from "../../db/like";
 import { ApiError } from "../../lib/api-error";
 import type { SqlClient } from "../../db/sql";
-import { arrayLiteral } from "../../db/array-literal";
-import { binder } from "../../db/bind";
 import { logCountsOf } from "../../db/log-rollups";
-import { LOG_LIST_COLUMNS, LOG_RECORD_COLUMNS, toDetail, toListItem, type LogListRecord, type LogRecord } from "../../projections/log";
-import { compileTraceFilters } from "../traces/filters";
-import { listSummary, PENDING_REVIEW_SQL } from "./summary";
+import { LOG_RECORD_COLUMNS, toDetail, toListItem, type LogListRecord, type LogRecord } from "../../projections/log";
+import { cursorAfter, listContext, listPageSql, listWhere } from "./list-sql";
+import { listSummary } from "./summary";
 
-/**
- * The list's one WHERE (over `logs l JOIN projects p`): the flat query parameters and the typed filters,
- * ANDed, their values pushed to `params`.
- */
-export function listWhere(workspaceId: string, q: ListLogsQuery, params: unknown[]): string {
-  const bind = binder(params);
-  const where = [`l.workspace_id = ${bind(workspaceId)}::uuid`];
-  if (q.pending) where.push(PENDING_REVIEW_SQL);
-  if (q.status) where.push(`l.status = ${bind(q.status)}::log_status`);
-  if (q.project !== undefined) where.push(`p.name = ${bind(q.project)}`);
-  if (q.task !== undefined) where.push(`l.task_name = ${bind(q.task)}`);
-  if (q.sessionId !== undefined) where.push(`l.session_id = ${bind(q.sessionId)}`);
-  if (q.subjectId !== undefined) where.push(`l.subject_id = ${bind(q.subjectId)}`);
-  if (q.actorId !== undefined) where.push(`l.actor_id = ${bind(q.actorId)}`);
-  if (q.tags?.length) where.push(`l.tags @> ${bind(arrayLiteral(q.tags))}::text[]`);
-  if (q.from) where.push(`l.timestamp >= ${bind(q.from.toISOString())}::timestamptz`);
-  if (q.to) where.push(`l.timestamp <= ${bind(q.to.toISOString())}::timestamptz`);
-  if (q.q?.trim()) {
-    const pattern = bind(`%${escapeLike(q.q.trim())}%`);
-    const searched = ["p.name", "l.task_name", "l.model", "l.session_id", "l.subject_id", "l.actor_id"];
-    where.push(`(${searched.map((column) => `${column} ILIKE ${pattern}`).join(" OR ")})`);
-  }
-  where.push(...compileTraceFilters(q.filters ?? [], params));
-  return where.join(" AND ");
-}
-
-/** Columns the list sorts by; ties are broken by time then id so pages never overlap or skip. */
-const SORT_COLUMNS: Record<ListLogsQuery["sortBy"], { sql: string; nullsLast?: boolean }> = {
-  timestamp: { sql: "l.timestamp" },
-  projectName: { sql: "p.name" },
-  model: { sql: "l.model", nullsLast: true },
-  status: { sql: "l.status" },
-  latencyMs: { sql: "l.latency_ms", nullsLast: true },
-  costUsd: { sql: "l.cost_usd", nullsLast: true },
-};
-
-function orderBy(q: ListLogsQuery): string {
-  const dir = q.sortDir === "asc" ? "ASC" : "DESC";
-  const primary = SORT_COLUMNS[q.sortBy];
-  return `${primary.sql} ${dir}${primary.nullsLast ? " NULLS LAST" : ""}, l.timestamp ${dir}, l.id ${dir}`;
-}
+export { listWhere };
 
 export class LogQueryService {
   constructor(
@@ -59,18 +16,15 @@ export class LogQueryService {
   ) {}
 
   async list(workspaceId: string, q: ListLogsQuery): Promise<ListLogsResponse> {
+    const context = await listContext(this.sql, workspaceId, q);
+    const page = listPageSql(workspaceId, q, context);
     const params: unknown[] = [];
-    const where = listWhere(workspaceId, q, params);
-    const from = `FROM logs l JOIN projects p ON p.id = l.project_id WHERE ${where}`;
-    const page = params.length;
-    const [rows, { total, summary }] = await Promise.all([
-      this.sql.query<LogListRecord>(`SELECT ${LOG_LIST_COLUMNS} ${from} ORDER BY ${orderBy(q)} LIMIT $${page + 1} OFFSET $${page + 2}`, [
-        ...params,
-        q.limit,
-        (q.page - 1) * q.limit,
-      ]),
+    const from = `FROM logs l JOIN projects p ON p.id = l.project_id WHERE ${listWhere(workspaceId, q, params, context)}`;
+    const [read, { total, exact, summary }] = await Promise.all([
+      this.sql.query<LogListRecord>(page.text, page.params),
       listSummary(this.sql, workspaceId, q, { from, params }),
     ]);
+    const rows = read.slice(0, q.limit);
     const turns = await this.sessionTurns(
       workspaceId,
       rows.map((r) => r.sessionId),
@@ -78,8 +32,10 @@ export class LogQueryService {
     return {
       executions: rows.map((r) => toListItem(r, r.sessionId ? (turns.get(r.sessionId) ?? 1) : 0)),
       total,
+      totalExact: exact,
       page: q.page,
       limit: q.limit,
+      nextCursor: read.length > q.limit ? cursorAfter(rows.at(-1)!, q) : null,
       summary,
     };
   }

@@ -1,4 +1,4 @@
-import type { ListLogsQuery, ListLogsResponse } from "@tracira/shared";
+import { LIST_EXACT_COUNT, type ListLogsQuery, type ListLogsResponse } from "@tracira/shared";
 import { PENDING_REVIEW_GROUPS } from "../../db/log-rollups";
 import type { SqlClient } from "../../db/sql";
 import { rollupRows, withinRollups } from "./rollup-summary";
@@ -16,6 +16,8 @@ interface SummaryRow {
 
 export interface ListSummary {
   total: number;
+  /** False when the filters are outside the rollups and at least LIST_EXACT_COUNT logs match: only that many were counted. */
+  exact: boolean;
   summary: ListLogsResponse["summary"];
 }
 
@@ -24,9 +26,13 @@ const FIGURES = `coalesce(sum(n), 0)::int AS total, coalesce(sum(n) FILTER (WHER
   coalesce(sum(n) FILTER (WHERE status = 'flagged'), 0)::int AS flagged, coalesce(sum(n) FILTER (WHERE status = 'error'), 0)::int AS error,
   coalesce(sum(n) FILTER (WHERE ${PENDING_REVIEW_GROUPS}), 0)::int AS pending_reviews`;
 
-/** The filtered logs themselves, grouped as rollup rows. */
-const countedLogs = (from: string) =>
-  `SELECT l.status, coalesce(l.human_decision::text, '') AS human_decision, count(*) AS n ${from} GROUP BY 1, 2`;
+/**
+ * The same, of at most LIST_EXACT_COUNT of them: a filter the rollups cannot answer (a substring, a tag) may
+ * match most of a big workspace, and counting all of it on every page is what the list must not do.
+ */
+const someLogs = (from: string) =>
+  `SELECT status, human_decision, count(*) AS n FROM (SELECT l.status, coalesce(l.human_decision::text, '') AS human_decision ${from}
+   LIMIT ${LIST_EXACT_COUNT}) s GROUP BY 1, 2`;
 
 /**
  * The list's `total` and `summary` over everything its filters select (not only the page). `filtered` is
@@ -35,7 +41,7 @@ const countedLogs = (from: string) =>
  * When every filter is a rollup dimension (project, task, status, pending, from/to), the figures come from
  * the rollups, the days that from/to cut partly counted from `logs` (rollup-summary.ts) — all in one
  * statement, so exact. Other filters (q, tags, ids, typed filters) count
- * the filtered logs.
+ * the filtered logs, at most LIST_EXACT_COUNT of them (`exact` says whether that was all).
  */
 export async function listSummary(
   sql: SqlClient,
@@ -43,23 +49,19 @@ export async function listSummary(
   q: ListLogsQuery,
   filtered: { from: string; params: unknown[] },
 ): Promise<ListSummary> {
-  const counted = withinRollups(q)
-    ? rollupRows(workspaceId, q)
-    : { sql: countedLogs(filtered.from), params: filtered.params };
-  const [row] = await sql.query<SummaryRow>(
-    `SELECT ${FIGURES} FROM (${counted.sql}) c`,
-    counted.params,
-  );
+  const rollups = withinRollups(q);
+  const counted = rollups ? rollupRows(workspaceId, q) : { sql: someLogs(filtered.from), params: filtered.params };
+  const [row] = await sql.query<SummaryRow>(`SELECT ${FIGURES} FROM (${counted.sql}) c`, counted.params);
   const { total, pass, flagged, error, pending_reviews: pendingReviews } = row!;
   const finished = pass + flagged + error;
   return {
     total,
+    exact: rollups || total < LIST_EXACT_COUNT,
     summary: {
       totalRuns: total,
       failuresDetected: flagged + error,
       pendingReviews,
-      successRate:
-        finished === 0 ? 0 : Math.round((1000 * pass) / finished) / 10,
+      successRate: finished === 0 ? 0 : Math.round((1000 * pass) / finished) / 10,
     },
   };
 }

@@ -1,0 +1,256 @@
+import { ListLogsQuery, ListLogsResponse, LOG_SORT_KEYS, SORT_DIRECTIONS } from "@tracira/shared";
+import type { SqlClient } from "../src/db/sql";
+import { listContext, listPageSql } from "../src/services/logs/list-sql";
+import { callerFor, startTestServerOn, type Call, type TestServer } from "./helpers/server";
+
+/**
+ * The log list reads indexes, never the whole table: EXPLAIN of the exact statements the service runs on a
+ * seeded, ANALYZEd table has no sequential scan of logs. And the cursor walks every sort without a log
+ * seen twice or skipped. Speed itself is measured in bench/query, not asserted here.
+ */
+let server: TestServer;
+let sql: SqlClient;
+let workspaceId: string;
+
+const SEEDED = 30_000;
+
+/** Seeds `n` logs over 14 days in 8 projects: tasks, sessions, subjects, actors, tags, 4 models, nulls, statuses, decisions. */
+async function seed(workspace: string, n: number, prefix: string) {
+  await sql.query(
+    `INSERT INTO projects (id, workspace_id, name) SELECT gen_random_uuid(), $1::uuid, $2 || '-project-' || i FROM generate_series(1, 8) i`,
+    [workspace, prefix],
+  );
+  await sql.query(
+    `INSERT INTO logs (id, workspace_id, project_id, task_name, timestamp, created_at, updated_at, session_id, subject_id, actor_id,
+       model, latency_ms, cost_usd, output, tags, status, verdict, human_decision, started_at)
+     SELECT $2 || '-' || g, $1::uuid, (SELECT id FROM projects WHERE workspace_id = $1::uuid AND name = $2 || '-project-' || (1 + g % 8)),
+       CASE WHEN g % 10 = 0 THEN NULL ELSE 'task-' || g % 40 END,
+       ts, ts, ts,
+       CASE WHEN g % 5 <> 0 THEN 'sess-' || g / 8 END,
+       CASE WHEN g % 3 <> 0 THEN 'cust-' || g % 5000 END,
+       CASE WHEN g % 2 = 0 THEN 'user-' || g % 200 END,
+       CASE WHEN g % 20 = 0 THEN NULL ELSE (ARRAY['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'llama-3.1-70b'])[1 + g % 4] END,
+       CASE WHEN g % 11 = 0 THEN NULL ELSE (g * 7919) % 5000 END,
+       CASE WHEN g % 13 = 0 THEN NULL ELSE ((g::bigint * 104729) % 50000) / 1e6 END,
+       'output ' || g,
+       CASE g % 5 WHEN 0 THEN ARRAY[]::text[] WHEN 1 THEN ARRAY['v1'] WHEN 2 THEN ARRAY['v2', 'vip'] ELSE ARRAY['v1', 'beta'] END,
+       st::log_status, CASE WHEN st = 'pending' THEN NULL ELSE st::log_status END,
+       CASE WHEN st = 'flagged' AND g % 2 = 0 THEN 'approved'::human_decision END,
+       ts
+     FROM (SELECT g, now() - ((g * 7877) % 1209600) * interval '1 second' AS ts,
+             CASE WHEN g % 3001 = 0 THEN 'pending' WHEN g % 12 = 0 THEN 'flagged' WHEN g % 50 = 1 THEN 'error' ELSE 'pass' END AS st
+           FROM generate_series(1, $3::int) g) s`,
+    [workspace, prefix, n],
+  );
+}
+
+beforeAll(async () => {
+  server = await startTestServerOn("postgres", { TRACIRA_WORKER: "false" });
+  sql = server.running.deps.db.sql;
+  expect((await server.call("POST", "/api/logs", { project: "first", output: "o" })).status).toBe(200);
+  const [first] = await sql.query<{ workspace_id: string }>(`SELECT workspace_id FROM logs LIMIT 1`);
+  workspaceId = first!.workspace_id;
+  await seed(workspaceId, SEEDED, "seed");
+  await sql.exec(`ANALYZE logs; ANALYZE projects`);
+}, 180_000);
+afterAll(() => server?.close());
+
+const query = (params: Record<string, string>) => ListLogsQuery.parse(params);
+
+/** The plan nodes of an EXPLAIN (FORMAT JSON), flattened. */
+function nodes(plan: Record<string, unknown>): Record<string, unknown>[] {
+  const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
+  return [plan, ...children.flatMap(nodes)];
+}
+
+async function plan(params: Record<string, string>) {
+  const q = query(params);
+  const page = listPageSql(workspaceId, q, await listContext(sql, workspaceId, q));
+  const [row] = await sql.query<{ "QUERY PLAN": [{ Plan: Record<string, unknown> }] }>(`EXPLAIN (FORMAT JSON) ${page.text}`, page.params);
+  return nodes(row!["QUERY PLAN"][0].Plan);
+}
+
+const seqScansOfLogs = (planNodes: Record<string, unknown>[]) =>
+  planNodes.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "logs").length;
+
+/** A cursor deep in the walk: after the 2,000th log of that sort. */
+async function deepCursor(params: Record<string, string>): Promise<string> {
+  const res = await server.call("GET", `/api/logs?${new URLSearchParams({ ...params, page: "40", limit: "50" })}`);
+  expect(res.status).toBe(200);
+  return ListLogsResponse.parse(res.body).nextCursor!;
+}
+
+const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+const FILTERS: Record<string, Record<string, string>> = {
+  default: {},
+  status: { status: "flagged" },
+  pending: { pending: "true" },
+  "review queue": { pending: "true", sortBy: "timestamp", sortDir: "asc", limit: "100" },
+  project: { project: "seed-project-3" },
+  task: { task: "task-7" },
+  sessionId: { sessionId: "sess-1234" },
+  subjectId: { subjectId: "cust-42" },
+  actorId: { actorId: "user-42" },
+  tags: { tags: "beta" },
+  "from/to": { from: day(3), to: day(2) },
+  q: { q: "cust-42" },
+  "q (a model)": { q: "sonnet" },
+  "q (a project)": { q: "project-3" },
+  "project+status": { project: "seed-project-3", status: "flagged" },
+  "pending+project": { pending: "true", project: "seed-project-3" },
+  "q+project": { q: "cust-42", project: "seed-project-3" },
+  "tags+from/to": { tags: "beta", from: day(3), to: day(2) },
+  "status+costUsd": { status: "flagged", sortBy: "costUsd" },
+};
+
+describe("EXPLAIN of the list's page statement: no sequential scan of logs", () => {
+  test.each(Object.entries(FILTERS))("%s, page 1", async (_name, params) => {
+    expect(seqScansOfLogs(await plan(params))).toBe(0);
+  });
+
+  const sorts = LOG_SORT_KEYS.flatMap((sortBy) => SORT_DIRECTIONS.map((sortDir) => ({ sortBy, sortDir })));
+  test.each(sorts)("sortBy=$sortBy&sortDir=$sortDir: page 1, a deep page by cursor, and both with status=flagged", async (sort) => {
+    expect(seqScansOfLogs(await plan(sort))).toBe(0);
+    expect(seqScansOfLogs(await plan({ ...sort, cursor: await deepCursor(sort) }))).toBe(0);
+    const flagged = { ...sort, status: "flagged" };
+    expect(seqScansOfLogs(await plan(flagged))).toBe(0);
+    expect(seqScansOfLogs(await plan({ ...flagged, cursor: await deepCursor(flagged) }))).toBe(0);
+  });
+
+  test("the sorts read an index in their order: no sort over the workspace's logs (at most the few rows of a page's parts)", async () => {
+    for (const sortBy of LOG_SORT_KEYS) {
+      for (const sortDir of SORT_DIRECTIONS) {
+        const sorted = (await plan({ sortBy, sortDir })).filter((n) => n["Node Type"] === "Sort");
+        // A sort may only order what the index parts already bounded (a page or two of rows).
+        for (const node of sorted) expect(node["Plan Rows"] as number).toBeLessThanOrEqual(51 * 8);
+      }
+    }
+  });
+});
+
+describe("the cursor", () => {
+  let call: Call;
+  let walked: string[];
+
+  beforeAll(async () => {
+    // A small workspace of its own with ties (the same timestamp, the same values) and nulls in every nullable sort.
+    call = callerFor(server.url, await server.newWorkspace("walks"));
+    expect((await call("POST", "/api/logs", { project: "walks-first", output: "o" })).status).toBe(200);
+    const [row] = await sql.query<{ workspace_id: string }>(
+      `SELECT workspace_id FROM logs WHERE id NOT LIKE 'seed-%' AND workspace_id <> $1::uuid`,
+      [workspaceId],
+    );
+    await seed(row!.workspace_id, 120, "walk");
+    await sql.query(`UPDATE logs SET timestamp = date_trunc('day', timestamp) WHERE workspace_id = $1::uuid AND id LIKE 'walk-%'`, [
+      row!.workspace_id,
+    ]);
+    walked = (await all("")).map((l) => l.id);
+    expect(walked).toHaveLength(121);
+  });
+
+  const page = async (params: string) => {
+    const res = await call("GET", `/api/logs?${params}`);
+    expect(res.status).toBe(200);
+    return ListLogsResponse.parse(res.body);
+  };
+  const all = async (params: string) =>
+    (await page(`${params}&limit=100&page=1`)).executions.concat((await page(`${params}&limit=100&page=2`)).executions);
+
+  /** Every page through nextCursor, `limit` at a time; `during` runs after each page. */
+  async function walk(params: string, limit: number, during?: () => Promise<void>) {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 100; pages++) {
+      const answer: ListLogsResponse = await page(`${params}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+      ids.push(...answer.executions.map((l) => l.id));
+      cursor = answer.nextCursor;
+      if (!cursor) return ids;
+      await during?.();
+    }
+    throw new Error("the walk did not end");
+  }
+
+  const sorts = LOG_SORT_KEYS.flatMap((sortBy) => SORT_DIRECTIONS.map((sortDir) => ({ sortBy, sortDir })));
+  test.each(sorts)(
+    "sortBy=$sortBy&sortDir=$sortDir visits every log once, in the order of page after page",
+    async ({ sortBy, sortDir }) => {
+      const params = `sortBy=${sortBy}&sortDir=${sortDir}`;
+      const expected = (await all(params)).map((l) => l.id);
+      expect(await walk(params, 7)).toEqual(expected);
+      expect(await walk(`${params}&status=pass`, 9)).toEqual((await all(`${params}&status=pass`)).map((l) => l.id));
+    },
+  );
+
+  test.each(sorts)(
+    "sortBy=$sortBy&sortDir=$sortDir: logs arriving during the walk never make one seen twice or skipped",
+    async ({ sortBy, sortDir }) => {
+      const params = `sortBy=${sortBy}&sortDir=${sortDir}`;
+      const before = (await all(params)).map((l) => l.id);
+      let n = 0;
+      const seen = await walk(params, 11, async () => {
+        const model = ["a-model", "zz-model", undefined][n % 3];
+        const res = await call("POST", "/api/logs", {
+          project: "walks-first",
+          output: "o",
+          model,
+          latencyMs: n * 997,
+          costUsd: n % 2 ? 0.5 : undefined,
+        });
+        expect(res.status).toBe(200);
+        n += 1;
+      });
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(before.filter((id) => !seen.includes(id))).toEqual([]);
+      await sql.query(
+        `DELETE FROM logs WHERE project_id IN (SELECT id FROM projects WHERE name = 'walks-first') AND id <> ALL($1::text[])`,
+        [before],
+      );
+    },
+  );
+
+  test("nextCursor is null on the last page; a page number still works beside it", async () => {
+    const last = await page(`limit=100&page=2`);
+    expect(last.nextCursor).toBeNull();
+    const first = await page(`limit=100`);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(first.totalExact).toBe(true);
+  });
+
+  test("a cursor that is garbage, of another sort, or with a page number is a 400 naming it", async () => {
+    const cursor = (await page(`limit=5&sortBy=latencyMs&sortDir=asc`)).nextCursor!;
+    const bad = async (params: string, field: string) => {
+      const res = await call("GET", `/api/logs?${params}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: "invalid_request", fields: { [field]: expect.any(String) } });
+    };
+    await bad(`cursor=${cursor}&sortBy=latencyMs&sortDir=desc`, "cursor");
+    await bad(`cursor=${cursor}`, "cursor");
+    await bad(`cursor=${cursor}&sortBy=latencyMs&sortDir=asc&page=2`, "page");
+    for (const garbage of [
+      "x",
+      "!!!",
+      Buffer.from("[1,2,3]").toString("base64url"),
+      Buffer.from('["timestamp","desc",null,"soon","id"]').toString("base64url"),
+      Buffer.from('["status","desc","nope",0,"id"]').toString("base64url"),
+      "a".repeat(3000),
+    ]) {
+      await bad(`cursor=${encodeURIComponent(garbage)}`, "cursor");
+    }
+  });
+});
+
+test("more matches than are counted: totalExact is false and total a lower bound; narrower filters stay exact", async () => {
+  const broad = ListLogsResponse.parse((await server.call("GET", `/api/logs?tags=v1`)).body);
+  expect(broad.totalExact).toBe(false);
+  expect(broad.total).toBe(10_000);
+  const narrow = ListLogsResponse.parse((await server.call("GET", `/api/logs?q=cust-42&project=seed-project-3`)).body);
+  expect(narrow.totalExact).toBe(true);
+  const [row] = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM logs l JOIN projects p ON p.id = l.project_id WHERE l.workspace_id = $1::uuid AND p.name = 'seed-project-3'
+       AND (l.subject_id ILIKE '%cust-42%' OR l.session_id ILIKE '%cust-42%' OR l.actor_id ILIKE '%cust-42%')`,
+    [workspaceId],
+  );
+  expect(narrow.total).toBe(row!.n);
+  const rollups = ListLogsResponse.parse((await server.call("GET", `/api/logs?status=pass`)).body);
+  expect(rollups.totalExact).toBe(true);
+});
