@@ -82,11 +82,31 @@ function orderBy(sortBy = "timestamp", sortDir = "desc") {
   return `${c.sql} ${dir}${c.nullsLast ? " NULLS LAST" : ""}, l.timestamp ${dir}, l.id ${dir}`;
 }
 
-/** The floor of a list page: its ids by SQL alone (workspace $1), the same WHERE and ORDER BY as the list's. */
-function pageSql({ where = [], sortBy, sortDir, limit = LIMIT, offset = 0 }) {
-  const text = `SELECT l.id FROM logs l JOIN projects p ON p.id = l.project_id
-    WHERE ${["l.workspace_id = $1::uuid", ...where].join(" AND ")} ORDER BY ${orderBy(sortBy, sortDir)} LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ""}`;
-  return text;
+/**
+ * The floor of a list page: its ids by SQL alone (workspace $1), the same rows in the same order as the
+ * list's, written so an index can serve the order: a nullable sort (nulls last both ways) reads its non-null
+ * rows and its null rows as two ordered parts of at most a page each; the project-name sort reads projects in
+ * name order, each one's newest (or oldest) logs. Without such an index the same SQL sorts, and the floor
+ * shows it.
+ */
+function pageSql({ where = [], sortBy = "timestamp", sortDir = "desc", limit = LIMIT }) {
+  const dir = sortDir === "asc" ? "ASC" : "DESC";
+  const filtered = (extra = []) => ["l.workspace_id = $1::uuid", ...where, ...extra].join(" AND ");
+  const byTime = `l.timestamp ${dir}, l.id ${dir}`;
+  const { sql: column, nullsLast } = SORT_COLUMNS[sortBy];
+  if (sortBy === "projectName") {
+    return `SELECT page.id FROM projects p CROSS JOIN LATERAL (
+        SELECT l.id, l.timestamp FROM logs l WHERE ${filtered(["l.project_id = p.id"])} ORDER BY ${byTime} LIMIT ${limit}) page
+      WHERE p.workspace_id = $1::uuid ORDER BY p.name ${dir}, page.timestamp ${dir}, page.id ${dir} LIMIT ${limit}`;
+  }
+  const from = "FROM logs l JOIN projects p ON p.id = l.project_id";
+  if (nullsLast) {
+    const part = (n, extra, order) =>
+      `(SELECT ${n} AS part, l.id, ${column} AS v, l.timestamp ${from} WHERE ${filtered([extra])} ORDER BY ${order} LIMIT ${limit})`;
+    return `SELECT id FROM (${part(0, `${column} IS NOT NULL`, `${column} ${dir}, ${byTime}`)} UNION ALL ${part(1, `${column} IS NULL`, byTime)}) page
+      ORDER BY part, v ${dir}, timestamp ${dir}, id ${dir} LIMIT ${limit}`;
+  }
+  return `SELECT l.id ${from} WHERE ${filtered()} ORDER BY ${orderBy(sortBy, sortDir)} LIMIT ${limit}`;
 }
 
 /**
