@@ -1,7 +1,7 @@
 import { ListLogsQuery, ListLogsResponse, LOG_SORT_KEYS, SORT_DIRECTIONS } from "@tracira/shared";
 import type { SqlClient } from "../src/db/sql";
 import { listContext, listPageSql } from "../src/services/logs/list-sql";
-import { callerFor, startTestServerOn, type Call, type TestServer } from "./helpers/server";
+import { startTestServerOn, type Call, type TestServer } from "./helpers/server";
 
 /**
  * The log list reads indexes, never the whole table: EXPLAIN of the exact statements the service runs on a
@@ -15,12 +15,12 @@ let workspaceId: string;
 const SEEDED = 30_000;
 
 /** Seeds `n` logs over 14 days in 8 projects: tasks, sessions, subjects, actors, tags, 4 models, nulls, statuses, decisions. */
-async function seed(workspace: string, n: number, prefix: string) {
-  await sql.query(
+async function seed(db: SqlClient, workspace: string, n: number, prefix: string) {
+  await db.query(
     `INSERT INTO projects (id, workspace_id, name) SELECT gen_random_uuid(), $1::uuid, $2 || '-project-' || i FROM generate_series(1, 8) i`,
     [workspace, prefix],
   );
-  await sql.query(
+  await db.query(
     `INSERT INTO logs (id, workspace_id, project_id, task_name, timestamp, created_at, updated_at, session_id, subject_id, actor_id,
        model, latency_ms, cost_usd, output, tags, status, verdict, human_decision, started_at)
      SELECT $2 || '-' || g, $1::uuid, (SELECT id FROM projects WHERE workspace_id = $1::uuid AND name = $2 || '-project-' || (1 + g % 8)),
@@ -50,7 +50,7 @@ beforeAll(async () => {
   expect((await server.call("POST", "/api/logs", { project: "first", output: "o" })).status).toBe(200);
   const [first] = await sql.query<{ workspace_id: string }>(`SELECT workspace_id FROM logs LIMIT 1`);
   workspaceId = first!.workspace_id;
-  await seed(workspaceId, SEEDED, "seed");
+  await seed(sql, workspaceId, SEEDED, "seed");
   await sql.exec(`ANALYZE logs; ANALYZE projects`);
 }, 180_000);
 afterAll(() => server?.close());
@@ -128,25 +128,23 @@ describe("EXPLAIN of the list's page statement: no sequential scan of logs", () 
   });
 });
 
-describe("the cursor", () => {
+describe.each(["postgres", "pglite"] as const)("the cursor on %s", (backend) => {
+  let walks: TestServer;
   let call: Call;
-  let walked: string[];
+  let wsql: SqlClient;
 
   beforeAll(async () => {
-    // A small workspace of its own with ties (the same timestamp, the same values) and nulls in every nullable sort.
-    call = callerFor(server.url, await server.newWorkspace("walks"));
+    // A server of its own, with ties (the same timestamp, the same values) and nulls in every nullable sort.
+    walks = await startTestServerOn(backend, { TRACIRA_WORKER: "false" });
+    call = walks.call;
+    wsql = walks.running.deps.db.sql;
     expect((await call("POST", "/api/logs", { project: "walks-first", output: "o" })).status).toBe(200);
-    const [row] = await sql.query<{ workspace_id: string }>(
-      `SELECT workspace_id FROM logs WHERE id NOT LIKE 'seed-%' AND workspace_id <> $1::uuid`,
-      [workspaceId],
-    );
-    await seed(row!.workspace_id, 120, "walk");
-    await sql.query(`UPDATE logs SET timestamp = date_trunc('day', timestamp) WHERE workspace_id = $1::uuid AND id LIKE 'walk-%'`, [
-      row!.workspace_id,
-    ]);
-    walked = (await all("")).map((l) => l.id);
-    expect(walked).toHaveLength(121);
-  });
+    const [row] = await wsql.query<{ workspace_id: string }>(`SELECT workspace_id FROM logs LIMIT 1`);
+    await seed(wsql, row!.workspace_id, 120, "walk");
+    await wsql.query(`UPDATE logs SET timestamp = date_trunc('day', timestamp) WHERE id LIKE 'walk-%'`);
+    expect(await all("")).toHaveLength(121);
+  }, 120_000);
+  afterAll(() => walks?.close());
 
   const page = async (params: string) => {
     const res = await call("GET", `/api/logs?${params}`);
@@ -201,7 +199,7 @@ describe("the cursor", () => {
       });
       expect(new Set(seen).size).toBe(seen.length);
       expect(before.filter((id) => !seen.includes(id))).toEqual([]);
-      await sql.query(
+      await wsql.query(
         `DELETE FROM logs WHERE project_id IN (SELECT id FROM projects WHERE name = 'walks-first') AND id <> ALL($1::text[])`,
         [before],
       );
