@@ -128,6 +128,59 @@ describe("EXPLAIN of the list's page statement: no sequential scan of logs", () 
   });
 });
 
+describe("EXPLAIN of the trace list's and the trace search's page statements: no sequential scan of logs", () => {
+  /** The statements over logs that one API call sends, seen on their way to the database (passed on unchanged). */
+  async function statementsOf(call: () => Promise<unknown>) {
+    const seen: { text: string; params: unknown[] }[] = [];
+    const original = sql.query;
+    sql.query = (text, params, name) => {
+      if (/FROM logs l\b/.test(text)) seen.push({ text, params: params ?? [] });
+      return original(text, params, name);
+    };
+    try {
+      await call();
+    } finally {
+      sql.query = original;
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    return seen;
+  }
+
+  async function expectIndexed(call: () => Promise<{ status: number; body: any }>) {
+    let answer: { status: number; body: any } | undefined;
+    for (const statement of await statementsOf(async () => (answer = await call()))) {
+      const [row] = await sql.query<{ "QUERY PLAN": [{ Plan: Record<string, unknown> }] }>(
+        `EXPLAIN (FORMAT JSON) ${statement.text}`,
+        statement.params,
+      );
+      expect(seqScansOfLogs(nodes(row!["QUERY PLAN"][0].Plan))).toBe(0);
+    }
+    expect(answer!.status).toBe(200);
+    return answer!.body;
+  }
+
+  test("GET /api/traces: page 1 and the page after its cursor", async () => {
+    const first = await expectIndexed(() => server.call("GET", "/api/traces?limit=50"));
+    await expectIndexed(() => server.call("GET", `/api/traces?limit=50&cursor=${encodeURIComponent(first.nextCursor)}`));
+  });
+
+  test("POST /api/traces/search: a project with two filters, page 1 and the page after its cursor", async () => {
+    const [project] = await sql.query<{ id: string }>(`SELECT id FROM projects WHERE workspace_id = $1::uuid AND name = 'seed-project-3'`, [
+      workspaceId,
+    ]);
+    const body = {
+      projectId: project!.id,
+      filters: [
+        { column: "tags", operator: "contains", value: "beta" },
+        { column: "startedAt", operator: "gte", value: Date.now() - 7 * 86_400_000 },
+      ],
+      limit: 50,
+    };
+    const first = await expectIndexed(() => server.call("POST", "/api/traces/search", body));
+    await expectIndexed(() => server.call("POST", "/api/traces/search", { ...body, cursor: first.pagination.nextCursor }));
+  });
+});
+
 describe.each(["postgres", "pglite"] as const)("the cursor on %s", (backend) => {
   let walks: TestServer;
   let call: Call;
