@@ -325,7 +325,7 @@ const queryText = (field: string) =>
 /** A list cursor's length at most (base64url of the last row's sort value, timestamp and id). */
 export const LIST_CURSOR_CHARS = 2_000;
 /** How many matching logs the list counts at most for filters the rollups cannot answer (`totalExact`). */
-export const LIST_EXACT_COUNT = 10_000;
+export const LIST_EXACT_COUNT = 1_000;
 
 export const ListLogsQuery = z
   .object({
@@ -382,12 +382,12 @@ export const ListLogsResponse = z
     executions: z.array(LogListItem),
     total: z.number().int(),
     /**
-     * Whether `total` and `summary` count every matching log. False only when more than
-     * LIST_EXACT_COUNT logs match a filter the rollups cannot answer (q, tags, ids, typed filters):
-     * then they count that many of them, and `total` is a lower bound.
+     * Whether `total` and `summary` count every matching log. False only when LIST_EXACT_COUNT or more
+     * logs match a filter the rollups cannot answer (q, tags, ids, typed filters): then they count that
+     * many of them, and `total` is a lower bound.
      */
     totalExact: z.boolean().meta({
-      description: `False when more than ${LIST_EXACT_COUNT} logs match a filter the rollups cannot answer (q, tags, sessionId, subjectId, actorId, filters): total and summary then count only ${LIST_EXACT_COUNT} of them (total is a lower bound)`,
+      description: `False when ${LIST_EXACT_COUNT} or more logs match a filter the rollups cannot answer (q, tags, sessionId, subjectId, actorId, filters): total and summary then count only ${LIST_EXACT_COUNT} of them (total is a lower bound)`,
     }),
     page: z.number().int(),
     limit: z.number().int(),
