@@ -195,7 +195,10 @@ describe.each(["postgres", "pglite"] as const)("the cursor on %s", (backend) => 
     const [row] = await wsql.query<{ workspace_id: string }>(`SELECT workspace_id FROM logs LIMIT 1`);
     await seed(wsql, row!.workspace_id, 120, "walk");
     await wsql.query(`UPDATE logs SET timestamp = date_trunc('day', timestamp) WHERE id LIKE 'walk-%'`);
-    expect(await all("")).toHaveLength(121);
+    // The longest values a cursor carries: a 200-character project name and model, with quotes, emoji and backslashes.
+    const long = (c: string) => c.repeat(200 / [...c].length);
+    expect((await call("POST", "/api/logs", { project: long('"é\\😀\'"'), model: long("\u0001«»ü"), output: "o" })).status).toBe(200);
+    expect(await all("")).toHaveLength(122);
   }, 120_000);
   afterAll(() => walks?.close());
 

@@ -322,8 +322,8 @@ const queryText = (field: string) =>
     .max(LIMITS.queryChars, { error: `${field} must be at most ${LIMITS.queryChars} characters` })
     .optional();
 
-/** A list cursor's length at most (base64url of the last row's sort value, timestamp and id). */
-export const LIST_CURSOR_CHARS = 2_000;
+/** A list cursor's length at most: base64url of the last row's sort value (a project name or model of 200 characters, JSON-escaped), timestamp and id. */
+export const LIST_CURSOR_CHARS = 4_000;
 /** How many matching logs the list counts at most for filters the rollups cannot answer (`totalExact`). */
 export const LIST_EXACT_COUNT = 1_000;
 
