@@ -132,17 +132,35 @@ export function listPageSql(workspaceId: string, q: ListLogsQuery, context: List
   const key = SORT_KEYS[q.sortBy];
   const at = cursor && { ts: `${bind(new Date(cursor.timestamp).toISOString())}::timestamptz`, id: bind(cursor.id) };
   const value = cursor && cursor.value !== null ? `${bind(cursor.value)}::${key.cast}` : undefined;
+  // Past page 1 the skipped rows are found by their keys alone (from the index only, when the filters are in it),
+  // and only the page's rows are read whole.
+  const deferred = offset > 0;
+  const columns = deferred
+    ? `l.id AS "id", l.timestamp AS "timestamp"${key.field === "timestamp" ? "" : `, ${key.sql} AS "${key.field}"`}`
+    : LOG_LIST_COLUMNS;
+  const logs = deferred && !/\bp\./.test(where) ? "logs l" : "logs l JOIN projects p ON p.id = l.project_id";
   const select = (extra: string[], order: string, limit: number) =>
-    `SELECT ${LOG_LIST_COLUMNS} FROM logs l JOIN projects p ON p.id = l.project_id WHERE ${[where, ...extra].join(" AND ")} ` +
-    `ORDER BY ${order} LIMIT ${limit}`;
+    `SELECT ${columns} FROM ${logs} WHERE ${[where, ...extra].join(" AND ")} ORDER BY ${order} LIMIT ${limit}`;
   const byTime = `l.timestamp ${dir}, l.id ${dir}`;
+  const finish = (page: string): ListPage => {
+    if (!deferred) return { text: page, params };
+    const order = [
+      key.nullable ? "k.part" : "",
+      key.field === "timestamp" ? "" : `k."${key.field}" ${dir}`,
+      `k."timestamp" ${dir}, k."id" ${dir}`,
+    ];
+    return {
+      text: `SELECT ${LOG_LIST_COLUMNS} FROM (${page}) k JOIN logs l ON l.id = k.id JOIN projects p ON p.id = l.project_id ORDER BY ${order.filter(Boolean).join(", ")}`,
+      params,
+    };
+  };
 
   if (q.sortBy === "timestamp") {
-    return { text: `${select(at ? [`(l.timestamp, l.id) ${after} (${at.ts}, ${at.id})`] : [], byTime, rows)} OFFSET ${offset}`, params };
+    return finish(`${select(at ? [`(l.timestamp, l.id) ${after} (${at.ts}, ${at.id})`] : [], byTime, rows)} OFFSET ${offset}`);
   }
   if (q.sortBy === "status") {
     const extra = at ? [`(l.status, l.timestamp, l.id) ${after} (${value}, ${at.ts}, ${at.id})`] : [];
-    return { text: `${select(extra, `l.status ${dir}, ${byTime}`, rows)} OFFSET ${offset}`, params };
+    return finish(`${select(extra, `l.status ${dir}, ${byTime}`, rows)} OFFSET ${offset}`);
   }
   const outer = `"${key.field}" ${dir}, "timestamp" ${dir}, "id" ${dir}`;
   if (q.sortBy === "projectName") {
@@ -151,14 +169,12 @@ export function listPageSql(workspaceId: string, q: ListLogsQuery, context: List
     const resume = at
       ? [`(l.timestamp, l.id) ${after} (${own(at.ts, `'${dir === "ASC" ? "-" : ""}infinity'::timestamptz`)}, ${own(at.id, "''")})`]
       : [];
-    const inner = `SELECT ${LOG_LIST_COLUMNS} FROM logs l WHERE ${[where, "l.project_id = p.id", ...resume].join(" AND ")} ORDER BY ${byTime} LIMIT ${offset + rows}`;
+    const inner = `SELECT ${columns} FROM logs l WHERE ${[where, "l.project_id = p.id", ...resume].join(" AND ")} ORDER BY ${byTime} LIMIT ${offset + rows}`;
     const projects = [`p.workspace_id = ${bind(workspaceId)}::uuid`, ...(at ? [`p.name ${after}= ${value}`] : [])];
-    return {
-      text:
-        `SELECT page.* FROM projects p CROSS JOIN LATERAL (${inner}) page WHERE ${projects.join(" AND ")} ` +
+    return finish(
+      `SELECT page.* FROM projects p CROSS JOIN LATERAL (${inner}) page WHERE ${projects.join(" AND ")} ` +
         `ORDER BY p.name ${dir}, page."timestamp" ${dir}, page."id" ${dir} LIMIT ${rows} OFFSET ${offset}`,
-      params,
-    };
+    );
   }
   // A nullable column: its non-null rows, then (nulls last) the null ones; a cursor among the nulls skips the first part.
   const parts: string[] = [];
@@ -169,7 +185,7 @@ export function listPageSql(workspaceId: string, q: ListLogsQuery, context: List
   // After a cursor among the non-null rows, every null row is still to come.
   const nulls = [`${key.sql} IS NULL`, ...(at && value === undefined ? [`(l.timestamp, l.id) ${after} (${at.ts}, ${at.id})`] : [])];
   parts.push(`(SELECT 1 AS part, page.* FROM (${select(nulls, byTime, offset + rows)}) page)`);
-  return { text: `SELECT * FROM (${parts.join(" UNION ALL ")}) page ORDER BY part, ${outer} LIMIT ${rows} OFFSET ${offset}`, params };
+  return finish(`SELECT * FROM (${parts.join(" UNION ALL ")}) page ORDER BY part, ${outer} LIMIT ${rows} OFFSET ${offset}`);
 }
 
 /** The cursor that resumes after `last` in the sort of `q`. */
