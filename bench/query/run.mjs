@@ -24,6 +24,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "../lib/args.mjs";
@@ -59,6 +60,8 @@ const OPTIONS = {
 /** Server-side p95 goals of the issue (ms). */
 const GOALS = { read: 50, q: 150, search: 100 };
 const LIMIT = 50;
+/** The text of the `q` reads (a customer id prefix: cust-42, cust-420…, cust-4200…). */
+const Q = "cust-42";
 /** The dashboard's review queue, as web/src/hooks/useReviewQueue.ts asks for it. */
 const REVIEW_QUEUE = { pending: "true", sortBy: "timestamp", sortDir: "asc", limit: "100" };
 const PENDING_REVIEW = `l.human_decision IS NULL AND l.status IN ('flagged', 'error')`;
@@ -134,18 +137,41 @@ async function pickValues(database, workspaceId, projects) {
        ${nth("session_id", "workspace_id = $1 AND project_id = $2 AND span_count > 0 AND session_id IS NOT NULL", 100)} AS traced_session`,
     [workspaceId, projects["sales-emails"]],
   );
+  const [{ ids }] = await query(
+    database,
+    "SELECT coalesce(array_agg(id), '{}') AS ids FROM projects WHERE workspace_id = $1 AND name ILIKE $2",
+    [workspaceId, `%${Q}%`],
+  );
+  row.qProjects = ids;
   const today = new Date();
   const dayStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1));
   const dayEnd = new Date(dayStart.getTime() + 86_400_000 - 1);
   return { ...row, from: dayStart.toISOString(), to: dayEnd.toISOString() };
 }
 
-function listReads(v) {
+/**
+ * The floor's WHERE for `q`: the project names, then the text the build's trigram index covers
+ * (`SEARCH_TEXT_SQL` of its services/logs/list-sql.js, so the floor can use that index) or, in a build
+ * without it, each searched column. The same rows either way (the list's ids are checked against them).
+ */
+function qWhereOf(server, q, projectIds) {
+  const pattern = lit(`%${q}%`);
+  const file = path.join(path.dirname(server), "services/logs/list-sql.js");
+  const searchText = existsSync(file) ? createRequire(file)(file).SEARCH_TEXT_SQL : undefined;
+  const inLogs = searchText
+    ? `${searchText} ILIKE ${pattern}`
+    : `(${["l.task_name", "l.model", "l.session_id", "l.subject_id", "l.actor_id"].map((c) => `${c} ILIKE ${pattern}`).join(" OR ")})`;
+  // The projects whose name matches, read before (as the list does): the planner then knows their share.
+  const inProjects = projectIds.length ? [`l.project_id = ANY (${lit(`{${projectIds.join(",")}}`)}::uuid[])`] : [];
+  return `(${[...inProjects, inLogs].join(" OR ")})`;
+}
+
+function listReads(v, server) {
   const project = "sales-emails";
   const pid = `p.name = ${lit(project)}`;
   const day = [`l.timestamp >= ${lit(v.from)}::timestamptz`, `l.timestamp <= ${lit(v.to)}::timestamptz`];
-  const q = "cust-42";
-  const qWhere = `(${["p.name", "l.task_name", "l.model", "l.session_id", "l.subject_id", "l.actor_id"].map((c) => `${c} ILIKE ${lit(`%${q}%`)}`).join(" OR ")})`;
+  const q = Q;
+  const qWhere = qWhereOf(server, q, v.qProjects);
   const reads = [
     listRead("list page 1 (newest)", {}, []),
     listRead("status=flagged", { status: "flagged" }, ["l.status = 'flagged'"]),
@@ -483,7 +509,10 @@ async function main(opts, { stamp, database, postgres }) {
   if (ready.status !== 200) throw new Error(`GET /api/verify: ${ready.status}`);
   const auth = { cookie: await signUp(url, token), token: (read) => (read.dashboard ? undefined : token) };
   const v = await pickValues(database, workspaceId, seeded.projects);
-  const reads = [...listReads(v), ...(await otherReads({ url, database, workspaceId, auth, opts, v, projects: seeded.projects }))];
+  const reads = [
+    ...listReads(v, opts.server),
+    ...(await otherReads({ url, database, workspaceId, auth, opts, v, projects: seeded.projects })),
+  ];
 
   const results = [];
   const problems = [];
