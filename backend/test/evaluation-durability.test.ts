@@ -122,8 +122,9 @@ test("SIGKILL during a burst of 1,000 async logs: after restart all reach a fina
   }
   expect(pending).toBe(0);
 
-  const { rows: logs } = await pg.query<{ id: string; status: string; attempts: number; rules: number }>(
-    `SELECT id, status, eval_attempts AS attempts,
+  // The explanation rides along so a log that ended otherwise than pass says why in the failure.
+  const { rows: logs } = await pg.query<{ id: string; status: string; attempts: number; rules: number; explanation: string }>(
+    `SELECT id, status, eval_attempts AS attempts, explanation,
        (SELECT count(*)::int FROM evaluations e WHERE e.trace_id = logs.id AND e.evaluator ~ '^(rule|llm_judge)[.]') AS rules FROM logs`,
   );
   expect(logs).toHaveLength(TOTAL);
