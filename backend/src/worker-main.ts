@@ -33,6 +33,7 @@ async function main() {
   runtime.evaluation.worker.start();
   runtime.delivery.sender.start();
   runtime.retention.start();
+  runtime.rollups.start();
   logger.info("evaluation worker and delivery sender started", {
     concurrency: config.evaluation.workerConcurrency,
     retentionIntervalMs: config.retention.intervalMs,

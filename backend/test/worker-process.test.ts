@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { Client } from "pg";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
 import { TEST_ENV, waitForFinal } from "./helpers/server";
+import { until } from "./helpers/until";
 
 /** `npm run worker`: evaluation apart from the API, as separate processes sharing one Postgres. */
 jest.setTimeout(120_000);
@@ -46,12 +48,24 @@ test("an API-only server (TRACIRA_WORKER=false) plus two `npm run worker` proces
   expect((await call("GET", "/api/logs?project=split&status=pending&limit=1")).body.total).toBe(40);
 
   const workers = [
-    startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50" }),
-    startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50" }),
+    startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50", TRACIRA_ROLLUP_FOLD_MS: "100" }),
+    startWorker({ DATABASE_URL: db.url, TRACIRA_WORKER_POLL_MS: "50", TRACIRA_ROLLUP_FOLD_MS: "100" }),
   ];
   const statuses = await Promise.all(ids.map((id) => waitForFinal(call, id, 30_000)));
   expect(statuses.filter((s) => s === "pass")).toHaveLength(20);
   expect(statuses.filter((s) => s === "flagged")).toHaveLength(20);
+
+  // The workers also fold the rollups' deltas (the API instance runs no loop): none is left pending.
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  try {
+    await until("the workers to fold the rollup deltas", async () => {
+      const { rows } = await pg.query<{ n: number }>("SELECT count(*)::int AS n FROM log_count_deltas");
+      return rows[0]!.n === 0 ? true : undefined;
+    });
+  } finally {
+    await pg.end();
+  }
 
   // A SIGTERM stops a running worker cleanly.
   const started = Date.now();

@@ -1,3 +1,4 @@
+import { PeriodicRun } from "../lib/periodic-run";
 import type { Logger } from "../logger";
 import type { PurgeReport, RetentionPurge } from "./purge";
 
@@ -7,65 +8,35 @@ const FIRST_RUN_MAX_DELAY_MS = 60_000;
 /**
  * Runs the retention purge every `intervalMs` (each run starts an interval after the previous one ended,
  * so runs of one process never overlap) in the worker — `npm start` with TRACIRA_WORKER on, and
- * `npm run worker`. `purgeOnce()` runs one now, after any run in progress.
+ * `npm run worker`. `purgeOnce()` runs one now, after any run in progress; a run being stopped ends after
+ * its current batch (each batch is its own transaction).
  */
 export class RetentionWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private abort = new AbortController();
-  /** The run in progress (or the last one); runs are chained, never concurrent within a process. */
-  private last: Promise<unknown> = Promise.resolve();
-  private mayRun: (() => Promise<boolean>) | undefined;
+  private readonly loop: PeriodicRun<PurgeReport>;
 
-  constructor(
-    private readonly purge: RetentionPurge,
-    private readonly logger: Logger,
-    private readonly intervalMs: number,
-  ) {}
+  constructor(purge: RetentionPurge, logger: Logger, intervalMs: number) {
+    this.loop = new PeriodicRun((signal) => purge.purge(signal), logger, {
+      intervalMs,
+      firstDelayMs: Math.min(intervalMs, FIRST_RUN_MAX_DELAY_MS),
+      what: "retention purge",
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.abort = new AbortController();
-    this.schedule(Math.min(this.intervalMs, FIRST_RUN_MAX_DELAY_MS));
+    this.loop.start();
   }
 
   /** Skips timed runs while `mayRun` answers false (the embedded database's disk is nearly full, say). */
   runOnlyWhen(mayRun: () => Promise<boolean>): void {
-    this.mayRun = mayRun;
+    this.loop.runOnlyWhen(mayRun);
   }
 
   /** One purge now (after the one in progress, if any); resolves with what it removed. */
   purgeOnce(): Promise<PurgeReport> {
-    const run = this.last.catch(() => undefined).then(() => this.purge.purge(this.abort.signal));
-    this.last = run;
-    return run;
+    return this.loop.runOnce();
   }
 
-  /** Stops the timer; a run in progress stops after its current batch (each batch is its own transaction). */
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.abort.abort();
-    await this.last.catch(() => undefined);
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    this.timer = undefined;
-    try {
-      if (!this.mayRun || (await this.mayRun())) await this.purgeOnce();
-    } catch (err) {
-      this.logger.error("retention purge failed; it runs again at the next interval", {
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-    this.schedule(this.intervalMs);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

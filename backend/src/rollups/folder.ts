@@ -1,5 +1,6 @@
 import { foldLogCounts } from "../db/log-rollups";
 import type { SqlClient } from "../db/sql";
+import { PeriodicRun } from "../lib/periodic-run";
 import type { Logger } from "../logger";
 
 /**
@@ -9,66 +10,38 @@ import type { Logger } from "../logger";
  * stopped folder never makes a figure wrong, only the delta table longer.
  */
 export class RollupFolder {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private last: Promise<unknown> = Promise.resolve();
-  private mayRun: (() => Promise<boolean>) | undefined;
+  private readonly loop: PeriodicRun<number>;
 
-  constructor(
-    private readonly sql: SqlClient,
-    private readonly logger: Logger,
-    private readonly options: { intervalMs: number; batch: number },
-  ) {}
+  constructor(sql: SqlClient, logger: Logger, options: { intervalMs: number; batch: number }) {
+    this.loop = new PeriodicRun(
+      async () => {
+        let moved = 0;
+        for (;;) {
+          const n = await foldLogCounts(sql, options.batch);
+          moved += n;
+          if (n < options.batch) return moved;
+        }
+      },
+      logger,
+      { intervalMs: options.intervalMs, what: "folding the log rollups" },
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+    this.loop.start();
   }
 
   /** Skips timed runs while `mayRun` answers false (the embedded database's disk is nearly full, say). */
   runOnlyWhen(mayRun: () => Promise<boolean>): void {
-    this.mayRun = mayRun;
+    this.loop.runOnlyWhen(mayRun);
   }
 
   /** Folds everything pending now (after the run in progress, if any); resolves with how many deltas moved. */
   foldOnce(): Promise<number> {
-    const run = this.last
-      .catch(() => undefined)
-      .then(async () => {
-        let moved = 0;
-        for (;;) {
-          const n = await foldLogCounts(this.sql, this.options.batch);
-          moved += n;
-          if (n < this.options.batch) return moved;
-        }
-      });
-    this.last = run;
-    return run;
+    return this.loop.runOnce();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.last.catch(() => undefined);
-  }
-
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => void this.tick(), this.options.intervalMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    this.timer = undefined;
-    try {
-      if (!this.mayRun || (await this.mayRun())) await this.foldOnce();
-    } catch (err) {
-      this.logger.error("folding the log rollups failed; it runs again at the next interval", {
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-    this.schedule();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
