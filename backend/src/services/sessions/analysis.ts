@@ -12,7 +12,7 @@ import { arrayLiteral } from "../../db/array-literal";
 import type { SqlClient } from "../../db/sql";
 import { errorPattern } from "./error-pattern";
 import { resolveSession, traceIdsOf, type SessionRef } from "./session-ref";
-import { SPAN_DURATION_MS } from "./trace-sql";
+import { SPAN_DURATION_MS } from "../traces/trace-sql";
 
 /** The project history a session is compared with: the spans that started in the 30 days up to its last activity. */
 export const HISTORY_DAYS = 30;

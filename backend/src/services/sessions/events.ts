@@ -1,35 +1,16 @@
-import type { SessionEvent, SpanEventType, SpanKind, SpanStatus } from "@tracira/shared";
+import type { SessionEvent } from "@tracira/shared";
 import { arrayLiteral } from "../../db/array-literal";
 import { binder } from "../../db/bind";
 import { isoOrNull as iso } from "../../lib/values";
-import { SPAN_DURATION_MS, TRACE_DURATION_MS, TRACE_END } from "./trace-sql";
+import type { SpanRow } from "../traces/query";
+import { SPAN_DURATION_MS, TRACE_DURATION_MS, TRACE_END } from "../traces/trace-sql";
 
 /** One event as the session queries read it: a span, or the `response` a log without spans stands for. */
-export interface EventRow {
+export interface EventRow extends Omit<SpanRow, "dotted_order"> {
   /** The trace's place in the list of trace ids the query was given (1-based). */
   pos: number;
   sort_key: string;
-  id: string;
-  trace_id: string;
-  parent_span_id: string | null;
-  kind: SpanKind;
-  name: string;
-  status: SpanStatus;
-  started_at: Date;
-  ended_at: Date | null;
   duration_ms: number | null;
-  provider: string | null;
-  model: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cached_input_tokens: number | null;
-  cost_usd: number | null;
-  input: unknown;
-  output: unknown;
-  error: unknown;
-  attributes: Record<string, unknown> | null;
-  event_type: SpanEventType;
-  decision_kind: string | null;
   synthesized: boolean;
 }
 

@@ -3,7 +3,7 @@ import { binder } from "../../db/bind";
 import type { SqlClient } from "../../db/sql";
 import { isoOrNull as iso } from "../../lib/values";
 import { resolveProject } from "../traces/project-ref";
-import { SPAN_DURATION_MS } from "./trace-sql";
+import { SPAN_DURATION_MS } from "../traces/trace-sql";
 
 interface GenerationRow {
   session_id: string;

@@ -3,7 +3,7 @@ import { arrayLiteral } from "../../db/array-literal";
 import type { SqlClient } from "../../db/sql";
 import { isoOrNull as iso } from "../../lib/values";
 import { resolveSession, traceIdsOf, type SessionRef } from "./session-ref";
-import { SPAN_DURATION_MS } from "./trace-sql";
+import { SPAN_DURATION_MS } from "../traces/trace-sql";
 
 /** A tool call: a span of kind `tool` or `mcp` (the trace rollups' definition; a failed one's event type is `error`). */
 export const IS_TOOL_CALL = `s.kind IN ('tool', 'mcp')`;

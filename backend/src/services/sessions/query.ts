@@ -9,7 +9,7 @@ import { eventsQuery, SPAN_LINKS, SpanTree, toEvent, type EventRow, type SpanLin
 import type { SessionMetricsService } from "./metrics";
 import { resolveSession, traceIdsOf } from "./session-ref";
 import { LAST_ACTIVITY, sessionFilter } from "./session-filter";
-import { TRACE_COST, TRACE_DURATION_MS, TRACE_END } from "./trace-sql";
+import { TRACE_COST, TRACE_DURATION_MS, TRACE_END } from "../traces/trace-sql";
 
 interface SessionListRow {
   session_id: string;

@@ -1,6 +1,9 @@
 import { binder } from "../../db/bind";
 import { escapeLike } from "../../db/like";
-import { PROJECT_SESSION_LOGS, TRACE_END } from "./trace-sql";
+import { TRACE_END } from "../traces/trace-sql";
+
+/** The logs of one project that belong to a session. */
+const PROJECT_SESSION_LOGS = `l.workspace_id = $1::uuid AND l.project_id = $2::uuid AND l.session_id IS NOT NULL`;
 
 /** A session's latest activity: its traces' latest end (a running trace: its start), to the millisecond (the cursor's precision). */
 export const LAST_ACTIVITY = `date_trunc('milliseconds', max(coalesce(${TRACE_END}, l.started_at)))`;

@@ -2,7 +2,7 @@ import type { LogStatus, SpanStatus } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
 import { ApiError } from "../../lib/api-error";
 import { resolveProject, type ProjectRef } from "../traces/project-ref";
-import { TRACE_COST, TRACE_DURATION_MS, TRACE_END } from "./trace-sql";
+import { TRACE_COST, TRACE_DURATION_MS, TRACE_END } from "../traces/trace-sql";
 
 /** A trace of a session, with its rollups; `turn` is its place in the session (1 = first). */
 export interface SessionTraceRow {

@@ -9,6 +9,7 @@ import {
 import { arrayLiteral } from "../../db/array-literal";
 import { binder } from "../../db/bind";
 import { escapeLike } from "../../db/like";
+import { TRACE_DURATION_MS, TRACE_END } from "./trace-sql";
 
 /**
  * Trace filters as parameterised SQL over a log `l` joined to its project `p`: each value (and each
@@ -19,10 +20,6 @@ import { escapeLike } from "../../db/like";
 /** The trace's name, as the trace API names it: its own, else its task's, else its project's. */
 export const TRACE_NAME_SQL = `coalesce(l.trace_name, l.task_name, p.name)`;
 
-/** A log without spans is a one-step trace: it ends `latencyMs` (rounded) after its timestamp. */
-const ONE_STEP_MS = `round(coalesce(l.latency_ms, 0)::numeric)`;
-const ENDED_AT_SQL = `CASE WHEN l.span_count = 0 THEN l.timestamp + ${ONE_STEP_MS} * interval '1 millisecond' ELSE l.ended_at END`;
-const LATENCY_SQL = `CASE WHEN l.span_count = 0 THEN ${ONE_STEP_MS}::float8 ELSE (extract(epoch FROM l.ended_at - l.started_at) * 1000)::float8 END`;
 /** The spans' total cost when they have one, else the log's own `costUsd` (null when neither is known). */
 export const TRACE_COST_SQL = `CASE WHEN l.total_cost_usd > 0 THEN l.total_cost_usd ELSE l.cost_usd END`;
 
@@ -61,12 +58,12 @@ const COLUMN_SQL: Record<TraceFilterColumnName, ColumnSql> = {
   verdict: { sql: "l.status::text" },
   humanDecision: { sql: "l.human_decision::text" },
   startedAt: { sql: "l.started_at" },
-  endedAt: { sql: `(${ENDED_AT_SQL})` },
+  endedAt: { sql: TRACE_END },
   createdAt: { sql: "l.created_at" },
   updatedAt: { sql: "l.updated_at" },
   evaluatedAt: { sql: "l.evaluated_at" },
   decidedAt: { sql: "l.decided_at" },
-  latency: { sql: `(${LATENCY_SQL})` },
+  latency: { sql: TRACE_DURATION_MS },
   cost: { sql: `(${TRACE_COST_SQL})` },
   totalInputTokens: { sql: "l.total_input_tokens" },
   totalOutputTokens: { sql: "l.total_output_tokens" },

@@ -30,7 +30,8 @@ export interface TraceRow {
   metadata: Record<string, unknown> | null;
 }
 
-interface SpanRow {
+/** A span as its row reads. */
+export interface SpanRow {
   id: string;
   trace_id: string;
   parent_span_id: string | null;
