@@ -55,3 +55,17 @@ export async function commits(database) {
   const rows = await withClient((c) => c.query("SELECT xact_commit::float8 AS n FROM pg_stat_database WHERE datname = $1", [database]));
   return rows.rows[0].n;
 }
+
+/** `count` sequential runs of one statement on one connection of `database`: their times (ms) and the last rows. */
+export async function timedSql(database, text, params, count) {
+  return withClient(async (client) => {
+    const ms = [];
+    let rows;
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      rows = (await client.query(text, params)).rows;
+      ms.push(performance.now() - t0);
+    }
+    return { ms, rows };
+  }, dbUrl(database));
+}

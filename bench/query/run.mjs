@@ -29,7 +29,7 @@ import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "../lib/args.mjs";
 import { fmt, log, ROOT, writeResults } from "../lib/common.mjs";
-import { dbUrl, query, withClient } from "../lib/db.mjs";
+import { dbUrl, query, timedSql } from "../lib/db.mjs";
 import { latencySummary, requestJson, timedRequests } from "../lib/http-load.mjs";
 import { run, stopIfAborted } from "../lib/procs.mjs";
 import { runBench } from "../lib/session.mjs";
@@ -239,19 +239,6 @@ const requestOptions = (read, auth) => ({
 
 // ---------- measuring ----------
 
-async function timedSql(database, text, params, count) {
-  return withClient(async (client) => {
-    const ms = [];
-    let rows;
-    for (let i = 0; i < count; i++) {
-      const t0 = performance.now();
-      rows = (await client.query(text, params)).rows;
-      ms.push(performance.now() - t0);
-    }
-    return { ms, rows };
-  }, dbUrl(database));
-}
-
 /** Ids of a list answer (REST or tRPC). */
 const pageIds = (json) => (json.result?.data ?? json).executions?.map((e) => e.id);
 
@@ -338,6 +325,7 @@ async function otherReads({ url, database, workspaceId, auth, opts, v, projects 
     `SELECT timestamp, id FROM logs WHERE workspace_id = $1 ORDER BY timestamp DESC, id DESC OFFSET ${(depth - 1) * LIMIT - 1} LIMIT 1`,
     [workspaceId],
   );
+  if (!edge) throw new Error(`--cursor-depth ${depth} (pages of ${LIMIT}) goes past the ${opts.logs} logs seeded: give a smaller one`);
   const keysetFloor = {
     floor: `SELECT l.id FROM logs l WHERE l.workspace_id = $1::uuid AND (l.timestamp, l.id) < ($2::timestamptz, $3)
       ORDER BY l.timestamp DESC, l.id DESC LIMIT ${LIMIT}`,

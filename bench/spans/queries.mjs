@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { log, sleep } from "../lib/common.mjs";
-import { dbUrl, query, withClient } from "../lib/db.mjs";
+import { dbUrl, query, timedSql } from "../lib/db.mjs";
 import { latencySummary, requestJson, timedRequests } from "../lib/http-load.mjs";
 import { stopIfAborted } from "../lib/procs.mjs";
 import { seedProject, settleSeeded } from "./seed.mjs";
@@ -83,19 +83,6 @@ export async function seedQueryProjects(database, opts) {
   return { workspaceId, search, session, exported, counts };
 }
 
-/** `count` sequential runs of one statement on one connection; their times. */
-async function timedSql(database, text, params, count) {
-  return withClient(async (client) => {
-    const ms = [];
-    for (let i = 0; i < count; i++) {
-      const t0 = performance.now();
-      await client.query(text, params);
-      ms.push(performance.now() - t0);
-    }
-    return ms;
-  }, dbUrl(database));
-}
-
 const expectOk = (answers, what) => {
   const bad = answers.find((a) => a.status !== 200);
   if (bad) throw new Error(`${what}: ${bad.status} ${bad.body.toString().slice(0, 500)}`);
@@ -109,7 +96,7 @@ export async function measureSearch({ url, token, database, seeded, opts }) {
   expectOk(answers, "POST /api/traces/search");
   const page = JSON.parse(answers[0].body.toString());
   const params = [seeded.workspaceId, seeded.search];
-  const byHand = await timedSql(database, SEARCH_BY_HAND, params, opts.reads);
+  const byHand = (await timedSql(database, SEARCH_BY_HAND, params, opts.reads)).ms;
   const [expected] = await query(database, `SELECT array_agg(id) AS ids FROM (${SEARCH_BY_HAND}) x`, params);
   const problems = [];
   const ids = page.traces.map((t) => t.id);
@@ -119,7 +106,7 @@ export async function measureSearch({ url, token, database, seeded, opts }) {
   return {
     http: latencySummary(answers.map((a) => a.ms)),
     byHand: latencySummary(byHand),
-    floor: latencySummary(await timedSql(database, FIRST_PAGE, params, opts.reads)),
+    floor: latencySummary((await timedSql(database, FIRST_PAGE, params, opts.reads)).ms),
     returned: ids.length,
     problems,
   };
@@ -130,7 +117,7 @@ export async function measureSessionMetrics({ url, token, database, seeded, opts
   expectOk(await timedRequests(target, token, opts.readWarmup), "GET …/metrics");
   const answers = await timedRequests(target, token, opts.reads);
   expectOk(answers, "GET …/metrics");
-  const events = await timedSql(database, SESSION_EVENTS, [seeded.workspaceId, seeded.session, SESSION_ID], opts.reads);
+  const events = (await timedSql(database, SESSION_EVENTS, [seeded.workspaceId, seeded.session, SESSION_ID], opts.reads)).ms;
   const [{ n }] = await query(database, `SELECT count(*)::int AS n FROM (${SESSION_EVENTS}) x`, [
     seeded.workspaceId,
     seeded.session,
