@@ -1,5 +1,6 @@
 import { LOG_SORT_KEYS, LOG_STATUSES, SORT_DIRECTIONS, type ListLogsQuery } from "@tracira/shared";
 import { ApiError } from "../../lib/api-error";
+import { decodeCursor, encodeCursor, isCursorText, isCursorTime } from "../../lib/opaque-cursor";
 
 type SortBy = ListLogsQuery["sortBy"];
 type SortDir = ListLogsQuery["sortDir"];
@@ -14,13 +15,10 @@ export interface ListCursor {
   id: string;
 }
 
-/** The largest epoch ms a Date holds. */
-const MAX_DATE_MS = 8.64e15;
-
 /** Opaque to callers: base64url of `[sortBy, sortDir, value, timestamp ms, id]`. */
 export function encodeListCursor(cursor: ListCursor): string {
   const { sortBy, sortDir, value, timestamp, id } = cursor;
-  return Buffer.from(JSON.stringify([sortBy, sortDir, value, timestamp, id])).toString("base64url");
+  return encodeCursor([sortBy, sortDir, value, timestamp, id]);
 }
 
 /** What the value of each sort may be in a cursor. */
@@ -38,23 +36,14 @@ const invalid = (reason: string, message = "cursor must be the nextCursor of a p
 
 /** A cursor from a previous answer of the same sort; anything else is a 400 naming `cursor`. */
 export function decodeListCursor(text: string, q: Pick<ListLogsQuery, "sortBy" | "sortDir">): ListCursor {
-  let decoded: unknown;
-  try {
-    decoded = /^[A-Za-z0-9_-]+$/.test(text) ? JSON.parse(Buffer.from(text, "base64url").toString("utf8")) : undefined;
-  } catch {
-    decoded = undefined;
-  }
-  const [sortBy, sortDir, value, timestamp, id] = Array.isArray(decoded) && decoded.length === 5 ? decoded : [];
+  const [sortBy, sortDir, value, timestamp, id] = decodeCursor(text, 5) ?? [];
   const valid =
     (LOG_SORT_KEYS as readonly unknown[]).includes(sortBy) &&
     (SORT_DIRECTIONS as readonly unknown[]).includes(sortDir) &&
     VALUE_OK[sortBy as SortBy](value) &&
     !(typeof value === "string" && value.includes("\u0000")) &&
-    Number.isSafeInteger(timestamp) &&
-    Math.abs(timestamp as number) <= MAX_DATE_MS &&
-    typeof id === "string" &&
-    id.length > 0 &&
-    !id.includes("\u0000");
+    isCursorTime(timestamp) &&
+    isCursorText(id);
   if (!valid) throw invalid("is not a nextCursor of a previous answer");
   if (sortBy !== q.sortBy || sortDir !== q.sortDir) {
     throw invalid(
