@@ -175,7 +175,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     projects: new ProjectService(db.prisma, attachments, config.caps.projects),
     ingest,
     otlp: new OtlpIngestService(ingest, config.otlp.rootWaitMs),
-    logs: new LogQueryService(db.prisma, db.sql),
+    logs: new LogQueryService(db.prisma, db.sql, config.listCountBudgetMs),
     review: new LogReviewService(db.prisma, db.sql, delivery.outbox, attachments),
     rules,
     ruleEvaluation: new RuleEvaluationService(rules, evaluation.engine),

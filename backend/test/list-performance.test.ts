@@ -1,6 +1,7 @@
 import { LIST_EXACT_COUNT, ListLogsQuery, ListLogsResponse, LOG_SORT_KEYS, SORT_DIRECTIONS } from "@tracira/shared";
 import type { SqlClient } from "../src/db/sql";
 import { listContext, listPageSql } from "../src/services/logs/list-sql";
+import { LogQueryService } from "../src/services/logs/query";
 import { startTestServerOn, type Call, type TestServer } from "./helpers/server";
 
 /**
@@ -316,4 +317,30 @@ test("more matches than are counted: totalExact is false and total a lower bound
   expect(narrow.total).toBe(row!.n);
   const rollups = ListLogsResponse.parse((await server.call("GET", `/api/logs?status=pass`)).body);
   expect(rollups.totalExact).toBe(true);
+});
+
+test("a count that runs out of its time budget answers from the page: totalExact false, total the logs so far, summary of the page", async () => {
+  const { prisma } = server.running.deps.db;
+  // "t-4" has no three letters or digits in a row: its count reads logs one by one, far longer than 1 ms.
+  const params = { q: "t-4", limit: "20" };
+  const hurried = new LogQueryService(prisma, sql, 1);
+  const patient = new LogQueryService(prisma, sql, 60_000);
+  for (const page of [1, 2]) {
+    const q = query({ ...params, page: String(page) });
+    const [quick, full] = await Promise.all([hurried.list(workspaceId, q), patient.list(workspaceId, q)]);
+    expect(quick.executions.map((e) => e.id)).toEqual(full.executions.map((e) => e.id));
+    expect(full.totalExact).toBe(false);
+    expect(full.total).toBe(LIST_EXACT_COUNT);
+    expect(quick.totalExact).toBe(false);
+    expect(quick.total).toBe(page * 20);
+    const flagged = quick.executions.filter((e) => e.status === "flagged" || e.status === "error").length;
+    expect(quick.summary.totalRuns).toBe(20);
+    expect(quick.summary.failuresDetected).toBe(flagged);
+  }
+  // The last page: nothing follows, so the count from the pages is exact.
+  const narrow = query({ q: "t-4", project: "seed-project-3", subjectId: "cust-4", limit: "100" });
+  const last = await hurried.list(workspaceId, narrow);
+  expect(last.nextCursor).toBeNull();
+  expect(last.totalExact).toBe(true);
+  expect(last.total).toBe(last.executions.length);
 });

@@ -23,16 +23,19 @@ export async function withClient(fn, connectionString = ADMIN_URL.toString()) {
 /** One query on the benchmark database; returns the rows. */
 export const query = (database, text, params) => withClient(async (c) => (await c.query(text, params)).rows, dbUrl(database));
 
+const SETTINGS_SQL =
+  "SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('max_connections') AS maxconn";
+
 /** Creates the database; returns the cluster's version and the settings that matter for the figures. */
 export async function createDatabase(name) {
   return withClient(async (c) => {
     await c.query(`CREATE DATABASE ${name}`);
-    const { rows } = await c.query(
-      "SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, current_setting('max_connections') AS maxconn",
-    );
-    return rows[0];
+    return (await c.query(SETTINGS_SQL)).rows[0];
   });
 }
+
+/** The cluster's version and settings, as createDatabase answers them. */
+export const serverVersion = () => withClient(async (c) => (await c.query(SETTINGS_SQL)).rows[0]);
 
 export async function dropDatabase(name) {
   await withClient((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));

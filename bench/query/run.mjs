@@ -23,7 +23,7 @@
  * ms; search ≤ 100 ms) met or not. A missed goal is not an error; the exit code is non-zero only for errors.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import http from "node:http";
 import path from "node:path";
@@ -45,6 +45,8 @@ usage: node bench/query/run.mjs [options]     (npm run bench:query -- [options];
   --cursor-depth N   the deep page: page N of the list (by page=N, and by the cursor when the list has one) (default 500)
   --json             write bench/results/query-<time>.json
   --server PATH      server entry (default backend/dist/main.js)
+  --keep             keep the seeded database (its name, token and seed are written to bench/results/query-kept.json)
+  --reuse            time the reads again on the database --keep left (no seeding; it stays in place)
 
 Needs Postgres at 127.0.0.1:5432 (user postgres, trust; BENCH_PG_URL overrides).
 `;
@@ -55,7 +57,11 @@ const OPTIONS = {
   cursorDepth: { kind: "number", default: 500, min: 2 },
   json: { kind: "flag" },
   server: { kind: "path", default: DEFAULT_SERVER },
+  keep: { kind: "flag" },
+  reuse: { kind: "flag" },
 };
+/** What --keep leaves for --reuse. */
+const KEPT = path.join(ROOT, "bench/results/query-kept.json");
 
 /** Server-side p95 goals of the issue (ms). */
 const GOALS = { read: 50, q: 150, search: 100 };
@@ -200,11 +206,13 @@ function listReads(v, server) {
 // ---------- HTTP ----------
 
 /** Signs a dashboard user up with the bootstrap token (the workspace's admin); returns the session cookie. */
-function signUp(url, token) {
-  const data = Buffer.from(JSON.stringify({ ...DASHBOARD_USER, claimToken: token }));
+/** The dashboard user's session cookie: signed up with the workspace token, or logged in again (--reuse). */
+function dashboardSession(url, token, logIn) {
+  const body = logIn ? { email: DASHBOARD_USER.email, password: DASHBOARD_USER.password } : { ...DASHBOARD_USER, claimToken: token };
+  const data = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      new URL("/trpc/auth.signUp", url),
+      new URL(`/trpc/auth.${logIn ? "logIn" : "signUp"}`, url),
       { method: "POST", headers: { "content-type": "application/json", "content-length": data.length, "x-tracira-csrf": "1" } },
       (res) => {
         const chunks = [];
@@ -212,7 +220,7 @@ function signUp(url, token) {
         res.on("end", () => {
           const cookie = (res.headers["set-cookie"] ?? []).map((c) => /^tracira_session=([^;]+)/.exec(c)?.[1]).find(Boolean);
           if (res.statusCode !== 200 || !cookie)
-            reject(new Error(`sign-up: ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+            reject(new Error(`${logIn ? "log-in" : "sign-up"}: ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`));
           else resolve(`tracira_session=${cookie}`);
         });
       },
@@ -475,27 +483,41 @@ function print({ opts, counts, results, seeded }) {
 
 // ---------- main ----------
 
-async function main(opts, { stamp, database, postgres }) {
+/** A fresh database seeded (and, with --keep, recorded for --reuse), or the one --keep recorded. */
+async function prepare(opts, database) {
+  if (opts.reuse) {
+    const kept = JSON.parse(readFileSync(KEPT, "utf8"));
+    log(`reusing ${kept.database} (seeded earlier): no seed`);
+    return { ...kept, signIn: true };
+  }
   const token = `wh-${randomBytes(32).toString("base64url")}`;
-  if (!existsSync(opts.server)) throw new Error(`${opts.server} is missing: build first (npm run build)`);
-  log(`database ${database} (Postgres ${postgres.version}), server ${path.relative(ROOT, opts.server) || opts.server}`);
-  // The worker is off, so the seeded pending logs stay pending and nothing writes while the reads are timed.
-  const serve = () => startServer({ main: opts.server, database, token, env: { TRACIRA_WORKER: "false" } });
-
-  let server = serve();
+  const server = startServer({ main: opts.server, database, token, env: { TRACIRA_WORKER: "false" } });
   await server.url;
   await server.stop();
   const [{ id: workspaceId }] = await query(database, "SELECT id FROM workspaces ORDER BY created_at LIMIT 1");
   stopIfAborted();
   const seeded = await seed({ opts, database, workspaceId });
+  if (opts.keep) {
+    mkdirSync(path.dirname(KEPT), { recursive: true });
+    writeFileSync(KEPT, JSON.stringify({ database, token, workspaceId, seeded }, null, 2));
+    log(`database ${database} is kept (drop it with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE ${database}')`);
+  }
+  return { token, workspaceId, seeded, signIn: false };
+}
+
+async function main(opts, { stamp, database, postgres }) {
+  if (!existsSync(opts.server)) throw new Error(`${opts.server} is missing: build first (npm run build)`);
+  log(`database ${database} (Postgres ${postgres.version}), server ${path.relative(ROOT, opts.server) || opts.server}`);
+  const { token, workspaceId, seeded, signIn } = await prepare(opts, database);
   const [counts] = await query(database, "SELECT (SELECT count(*) FROM logs)::int AS logs, (SELECT count(*) FROM spans)::int AS spans");
   stopIfAborted();
 
-  server = serve();
+  // The worker is off, so the seeded pending logs stay pending and nothing writes while the reads are timed.
+  const server = startServer({ main: opts.server, database, token, env: { TRACIRA_WORKER: "false" } });
   const url = await server.url;
   const ready = await requestJson(new URL("/api/verify", url), { token });
   if (ready.status !== 200) throw new Error(`GET /api/verify: ${ready.status}`);
-  const auth = { cookie: await signUp(url, token), token: (read) => (read.dashboard ? undefined : token) };
+  const auth = { cookie: await dashboardSession(url, token, signIn), token: (read) => (read.dashboard ? undefined : token) };
   const v = await pickValues(database, workspaceId, seeded.projects);
   const reads = [
     ...listReads(v, opts.server),
@@ -526,4 +548,11 @@ async function main(opts, { stamp, database, postgres }) {
 }
 
 const opts = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
-runBench((session) => main(opts, session));
+if (opts.reuse && !existsSync(KEPT)) {
+  console.error(`--reuse needs a database kept by --keep (${path.relative(ROOT, KEPT)} is missing)`);
+  process.exit(2);
+}
+runBench((session) => main(opts, session), {
+  keep: opts.keep,
+  reuse: opts.reuse ? JSON.parse(readFileSync(KEPT, "utf8")).database : undefined,
+});

@@ -384,10 +384,10 @@ export const ListLogsResponse = z
     /**
      * Whether `total` and `summary` count every matching log. False only when LIST_EXACT_COUNT or more
      * logs match a filter the rollups cannot answer (q, tags, ids, typed filters): then they count that
-     * many of them, and `total` is a lower bound.
+     * many of them, and `total` is a lower bound; or when that count ran out of its time budget.
      */
     totalExact: z.boolean().meta({
-      description: `False when ${LIST_EXACT_COUNT} or more logs match a filter the rollups cannot answer (q, tags, sessionId, subjectId, actorId, filters): total and summary then count only ${LIST_EXACT_COUNT} of them (total is a lower bound)`,
+      description: `False when ${LIST_EXACT_COUNT} or more logs match a filter the rollups cannot answer (q, tags, sessionId, subjectId, actorId, filters): total and summary then count only ${LIST_EXACT_COUNT} of them (total is a lower bound). Also false when counting them ran out of its time budget (TRACIRA_LIST_COUNT_BUDGET_MS) before the last page: total is then the logs up to and on this page, and summary describes this page`,
     }),
     page: z.number().int(),
     limit: z.number().int(),

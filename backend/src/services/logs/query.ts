@@ -5,7 +5,7 @@ import type { SqlClient } from "../../db/sql";
 import { logCountsOf } from "../../db/log-rollups";
 import { LOG_RECORD_COLUMNS, toDetail, toListItem, type LogListRecord, type LogRecord } from "../../projections/log";
 import { cursorAfter, listContext, listPageSql, listWhere } from "./list-sql";
-import { listSummary } from "./summary";
+import { LIST_COUNT_BUDGET_MS, listSummary, pageSummary } from "./summary";
 
 export { listWhere };
 
@@ -13,6 +13,8 @@ export class LogQueryService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly sql: SqlClient,
+    /** See Config.listCountBudgetMs. */
+    private readonly countBudgetMs: number = LIST_COUNT_BUDGET_MS,
   ) {}
 
   async list(workspaceId: string, q: ListLogsQuery): Promise<ListLogsResponse> {
@@ -20,11 +22,13 @@ export class LogQueryService {
     const page = listPageSql(workspaceId, q, context);
     const params: unknown[] = [];
     const from = `FROM logs l JOIN projects p ON p.id = l.project_id WHERE ${listWhere(workspaceId, q, params, context)}`;
-    const [read, { total, exact, summary }] = await Promise.all([
+    const [read, counted] = await Promise.all([
       this.sql.query<LogListRecord>(page.text, page.params),
-      listSummary(this.sql, workspaceId, q, { from, params }),
+      listSummary(this.sql, workspaceId, q, { from, params }, this.countBudgetMs),
     ]);
     const rows = read.slice(0, q.limit);
+    const more = read.length > q.limit;
+    const { total, exact, summary } = counted ?? pageSummary(q.cursor ? 0 : (q.page - 1) * q.limit, rows, more);
     const turns = await this.sessionTurns(
       workspaceId,
       rows.map((r) => r.sessionId),
@@ -35,7 +39,7 @@ export class LogQueryService {
       totalExact: exact,
       page: q.page,
       limit: q.limit,
-      nextCursor: read.length > q.limit ? cursorAfter(rows.at(-1)!, q) : null,
+      nextCursor: more ? cursorAfter(rows.at(-1)!, q) : null,
       summary,
     };
   }

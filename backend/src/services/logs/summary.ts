@@ -16,10 +16,22 @@ interface SummaryRow {
 
 export interface ListSummary {
   total: number;
-  /** False when the filters are outside the rollups and at least LIST_EXACT_COUNT logs match: only that many were counted. */
+  /**
+   * False when the filters are outside the rollups and at least LIST_EXACT_COUNT logs match (only that many
+   * were counted), or when counting them took longer than LIST_COUNT_BUDGET_MS (see pageSummary).
+   */
   exact: boolean;
   summary: ListLogsResponse["summary"];
 }
+
+/**
+ * How long (by default; TRACIRA_LIST_COUNT_BUDGET_MS) the list may count matches of a filter the rollups
+ * cannot answer. A substring common in a big workspace (q=cust-42 in 10M logs) takes the trigram index a
+ * hundred milliseconds or more to count even to LIST_EXACT_COUNT (its posting lists of frequent trigrams are
+ * read whole), while its first page is found in a few dozen by walking the time index: past this budget
+ * the count is given up and the answer says so (pageSummary).
+ */
+export const LIST_COUNT_BUDGET_MS = 40;
 
 /** The figures, over rows with a status, a decision ('' for none) and a count `n`. */
 const FIGURES = `coalesce(sum(n), 0)::int AS total, coalesce(sum(n) FILTER (WHERE status = 'pass'), 0)::int AS pass,
@@ -41,22 +53,64 @@ const someLogs = (from: string) =>
  * When every filter is a rollup dimension (project, task, status, pending, from/to), the figures come from
  * the rollups, the days that from/to cut partly counted from `logs` (rollup-summary.ts) — all in one
  * statement, so exact. Other filters (q, tags, ids, typed filters) count
- * the filtered logs, at most LIST_EXACT_COUNT of them (`exact` says whether that was all).
+ * the filtered logs, at most LIST_EXACT_COUNT of them (`exact` says whether that was all), within
+ * the budget: undefined when that was not enough (the caller answers pageSummary then).
  */
 export async function listSummary(
   sql: SqlClient,
   workspaceId: string,
   q: ListLogsQuery,
   filtered: { from: string; params: unknown[] },
-): Promise<ListSummary> {
-  const rollups = withinRollups(q);
-  const counted = rollups ? rollupRows(workspaceId, q) : { sql: someLogs(filtered.from), params: filtered.params };
-  const [row] = await sql.query<SummaryRow>(`SELECT ${FIGURES} FROM (${counted.sql}) c`, counted.params);
-  const { total, pass, flagged, error, pending_reviews: pendingReviews } = row!;
+  budgetMs = LIST_COUNT_BUDGET_MS,
+): Promise<ListSummary | undefined> {
+  if (withinRollups(q)) {
+    const counted = rollupRows(workspaceId, q);
+    const [row] = await sql.query<SummaryRow>(`SELECT ${FIGURES} FROM (${counted.sql}) c`, counted.params);
+    return { ...figures(row!), exact: true };
+  }
+  try {
+    const [row] = await sql.transaction(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(budgetMs))}`);
+      return tx.query<SummaryRow>(`SELECT ${FIGURES} FROM (${someLogs(filtered.from)}) c`, filtered.params);
+    });
+    const counted = figures(row!);
+    return { ...counted, exact: counted.total < LIST_EXACT_COUNT };
+  } catch (err) {
+    if ((err as { code?: string }).code === QUERY_CANCELED) return undefined;
+    throw err;
+  }
+}
+
+/** Postgres' code for a statement cancelled, here by its statement_timeout. */
+const QUERY_CANCELED = "57014";
+
+/**
+ * The answer when the count ran out of its budget: what the pages so far show. `total` is the logs before
+ * and on this page (a lower bound while a next page exists) and `summary` describes this page's logs.
+ */
+export function pageSummary(offset: number, rows: readonly PageRow[], more: boolean): ListSummary {
+  const count = (status: string) => rows.filter((r) => r.status === status).length;
+  const row: SummaryRow = {
+    total: offset + rows.length,
+    pass: count("pass"),
+    flagged: count("flagged"),
+    error: count("error"),
+    pending_reviews: rows.filter((r) => r.humanDecision === null && (r.status === "flagged" || r.status === "error")).length,
+  };
+  const { summary } = figures({ ...row, total: rows.length });
+  return { total: row.total, exact: !more, summary };
+}
+
+interface PageRow {
+  status: string;
+  humanDecision: string | null;
+}
+
+function figures(row: SummaryRow): Omit<ListSummary, "exact"> {
+  const { total, pass, flagged, error, pending_reviews: pendingReviews } = row;
   const finished = pass + flagged + error;
   return {
     total,
-    exact: rollups || total < LIST_EXACT_COUNT,
     summary: {
       totalRuns: total,
       failuresDetected: flagged + error,
