@@ -42,10 +42,7 @@ export class GroupCommit<T, R> {
     while (this.inFlight < this.limits.concurrency && this.queue.length > 0) {
       const batch = this.take();
       this.inFlight++;
-      void this.run(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      void this.run(batch);
     }
   }
 
@@ -61,15 +58,22 @@ export class GroupCommit<T, R> {
   }
 
   private async run(batch: Waiter<T, R>[]): Promise<void> {
+    let results: PromiseSettledResult<R>[] | undefined;
+    let failure: unknown;
     try {
-      const results = await this.flush(batch.map((w) => w.item));
-      batch.forEach((waiter, i) => {
-        const result = results[i];
-        if (result?.status === "fulfilled") waiter.resolve(result.value);
-        else waiter.reject(result ? result.reason : new Error("group commit: the flush gave no answer for this item"));
-      });
+      results = await this.flush(batch.map((w) => w.item));
     } catch (err) {
-      for (const waiter of batch) waiter.reject(err);
+      failure = err;
     }
+    // The next batch goes out before this one's items are answered: the database works on it while the
+    // answers (each a response written to its socket) are sent, instead of waiting for all of them.
+    this.inFlight--;
+    this.pump();
+    batch.forEach((waiter, i) => {
+      const result = results?.[i];
+      if (result?.status === "fulfilled") waiter.resolve(result.value);
+      else if (results) waiter.reject(result ? result.reason : new Error("group commit: the flush gave no answer for this item"));
+      else waiter.reject(failure);
+    });
   }
 }
