@@ -31,7 +31,10 @@ import { runBench } from "../lib/session.mjs";
 import { DEFAULT_SERVER, startServer } from "../lib/tracira.mjs";
 
 const USAGE = `
-usage: node bench/ingest/run.mjs [--seconds 15] [--clients 64] [--warmup 3] [--json] [--cpu-prof] [--server backend/dist/main.js]
+usage: node bench/ingest/run.mjs [--seconds 15] [--clients 64] [--warmup 3] [--json] [--cpu-prof] [--server backend/dist/main.js] [--embedded]
+
+  --embedded   first the same load against the server on its embedded default (PGlite, no DATABASE_URL):
+               what a newcomer gets; printed beside the server on Postgres at the same client count
 `;
 const OPTIONS = {
   seconds: { kind: "number", default: 15, min: 1 },
@@ -40,6 +43,7 @@ const OPTIONS = {
   json: { kind: "flag" },
   cpuProf: { kind: "flag" },
   server: { kind: "path", default: DEFAULT_SERVER },
+  embedded: { kind: "flag" },
 };
 
 // ---------- the request both sides send ----------
@@ -74,6 +78,7 @@ async function main(opts, { stamp, database, tmp, postgres }) {
   log(`database ${database} (Postgres ${postgres.version}, synchronous_commit=${postgres.sync}, max_connections=${postgres.maxconn})`);
 
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+  const embedded = opts.embedded ? await driveEmbedded(opts, token, tmp) : undefined;
   const server = startServer({ main: opts.server, database, token, cpuProfDir });
   const url = await server.url;
   stopIfAborted();
@@ -130,14 +135,39 @@ async function main(opts, { stamp, database, tmp, postgres }) {
   console.log(
     `pgbench INSERT         ${fmt(bench.tps).padStart(9)}  ${fmt(bench.p50Ms, 2).padStart(8)} ${fmt(bench.p99Ms, 2).padStart(8)} ${fmt(bench.maxMs).padStart(8)} ${String(bench.failed || 0).padStart(8)}   ${formatCores(bench.cores)}`,
   );
+  if (embedded) {
+    console.log(
+      `server on PGlite       ${fmt(embedded.throughput).padStart(9)}  ${fmt(embedded.p50Ms, 2).padStart(8)} ${fmt(embedded.p99Ms, 2).padStart(8)} ${fmt(embedded.maxMs).padStart(8)} ${String(embedded.errors).padStart(8)}   ${formatCores(embedded.cores)}`,
+    );
+  }
   console.log(`server: ${served.dbTransactionsPerRequest} database transactions per request`);
   console.log("");
   console.log(`ratio server/pgbench = ${ratio.toFixed(3)}  (goal >= 0.7: ${ratio >= 0.7 ? "met" : "NOT met"})`);
+  if (embedded) console.log(`ratio PGlite server/Postgres server = ${(embedded.throughput / served.throughput).toFixed(3)}`);
 
   if (opts.json) {
-    const file = writeResults("ingest", stamp, { options: opts, server: served, pgbench: bench, ratio }, postgres);
+    const file = writeResults("ingest", stamp, { options: opts, server: served, embedded, pgbench: bench, ratio }, postgres);
     log(`results in ${path.relative(ROOT, file)}`);
   }
+}
+
+/** The same load against the server on its embedded default (PGlite in a temp data folder, no DATABASE_URL). */
+async function driveEmbedded(opts, token, tmp) {
+  const server = startServer({
+    main: opts.server,
+    database: "unused",
+    token,
+    env: { DATABASE_URL: undefined, TRACIRA_DATA_DIR: path.join(tmp, "embedded") },
+  });
+  const url = await server.url;
+  log(`embedded server ${url} (PGlite); warm-up ${opts.warmup} s, then ${opts.seconds} s × ${opts.clients} clients`);
+  const load = { url, token, body: LOG, clients: opts.clients, server };
+  if (opts.warmup > 0) await drive({ ...load, seconds: opts.warmup });
+  const served = await drive({ ...load, seconds: opts.seconds });
+  if (!server.alive()) throw new Error(`the embedded server exited during the run:\n${server.output()}`);
+  if (served.errors) log(`embedded: ${served.errors} non-200 answers ${JSON.stringify(served.statuses)}; first: ${served.firstError}`);
+  await server.stop();
+  return served;
 }
 
 const opts = parseArgs(process.argv.slice(2), OPTIONS, USAGE);
