@@ -35,7 +35,14 @@ export function LogsPage() {
         ) : (
           <>
             <LogTable logs={logs.data.executions} selected={selected} onToggle={toggle} onToggleAll={toggleAll} />
-            <Pagination page={logs.data.page} limit={logs.data.limit} total={logs.data.total} onPage={(page) => update({ page })} />
+            <Pagination
+              page={logs.data.page}
+              limit={logs.data.limit}
+              total={logs.data.total}
+              exact={logs.data.totalExact}
+              hasNext={logs.data.nextCursor !== null}
+              onPage={(page) => update({ page })}
+            />
           </>
         )
       ) : null}
