@@ -15,3 +15,5 @@ export const isUniqueViolation = (err: unknown) =>
 export const isForeignKeyViolation = (err: unknown) =>
   codes(err).some((c) => c === "P2003" || c === "23503" || c === "ForeignKeyConstraintViolation");
 export const isNotFound = (err: unknown) => codes(err).includes("P2025");
+/** A statement Postgres cancelled: its statement_timeout ran out (or it was cancelled on purpose). */
+export const isStatementCanceled = (err: unknown) => codes(err).includes("57014");

@@ -1,4 +1,5 @@
 import { ERROR_CODES, ERROR_STATUS } from "@tracira/shared";
+import { isStatementCanceled } from "../db/prisma-errors";
 import { ApiError } from "../lib/api-error";
 
 interface BodyParserError {
@@ -82,10 +83,10 @@ function isDatabaseDown(err: unknown): boolean {
 
 /** A bounded wait for Postgres ran out (see DatabaseTimeouts): the connection, the client or the statement. */
 function isDatabaseTimeout(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
   const message = String((err as Error)?.message ?? "");
   return (
-    code === "57014" || /query read timeout|timeout exceeded when trying to connect|connection timeout|statement timeout/i.test(message)
+    isStatementCanceled(err) ||
+    /query read timeout|timeout exceeded when trying to connect|connection timeout|statement timeout/i.test(message)
   );
 }
 

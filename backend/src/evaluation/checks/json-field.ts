@@ -56,11 +56,11 @@ export function checkJsonFieldRequires(
   what = "the output",
 ): RuleResult {
   if (!json.ok) return NOT_JSON(pathText, what);
-  const field = resolveJsonPath(json.value, path);
-  if (!field.found || field.value === null || field.value === undefined) {
+  const text = presentFieldText(json.value, path);
+  if (text === undefined) {
     return { outcome: "triggered", explanation: `The field ${pathText} is missing, so its required keywords are too.` };
   }
-  return requireKeywords(fieldText(field.value), keywords, `the field ${pathText}`);
+  return requireKeywords(text, keywords, `the field ${pathText}`);
 }
 
 /** Triggered when the field contains any keyword; a missing field contains none. */
@@ -72,9 +72,15 @@ export function checkJsonFieldForbids(
   what = "the output",
 ): RuleResult {
   if (!json.ok) return NOT_JSON(pathText, what);
-  const field = resolveJsonPath(json.value, path);
-  if (!field.found || field.value === null || field.value === undefined) {
+  const text = presentFieldText(json.value, path);
+  if (text === undefined) {
     return { outcome: "passed", explanation: `The field ${pathText} is absent, so it holds no forbidden keyword.` };
   }
-  return forbidKeywords(fieldText(field.value), keywords, `the field ${pathText}`);
+  return forbidKeywords(text, keywords, `the field ${pathText}`);
+}
+
+/** The text of the field at `path`, or undefined when it is missing or null (the keyword checks' "absent"). */
+function presentFieldText(value: unknown, path: PathSegment[]): string | undefined {
+  const field = resolveJsonPath(value, path);
+  return field.found && field.value !== null && field.value !== undefined ? fieldText(field.value) : undefined;
 }

@@ -1,5 +1,6 @@
 import { LIST_EXACT_COUNT, type ListLogsQuery, type ListLogsResponse } from "@tracira/shared";
 import { PENDING_REVIEW_GROUPS } from "../../db/log-rollups";
+import { isStatementCanceled } from "../../db/prisma-errors";
 import type { SqlClient } from "../../db/sql";
 import { rollupRows, withinRollups } from "./rollup-summary";
 
@@ -76,13 +77,10 @@ export async function listSummary(
     const counted = figures(row!);
     return { ...counted, exact: counted.total < LIST_EXACT_COUNT };
   } catch (err) {
-    if ((err as { code?: string }).code === QUERY_CANCELED) return undefined;
+    if (isStatementCanceled(err)) return undefined;
     throw err;
   }
 }
-
-/** Postgres' code for a statement cancelled, here by its statement_timeout. */
-const QUERY_CANCELED = "57014";
 
 /**
  * The answer when the count ran out of its budget: what the pages so far show. `total` is the logs before
@@ -90,15 +88,14 @@ const QUERY_CANCELED = "57014";
  */
 export function pageSummary(offset: number, rows: readonly PageRow[], more: boolean): ListSummary {
   const count = (status: string) => rows.filter((r) => r.status === status).length;
-  const row: SummaryRow = {
-    total: offset + rows.length,
+  const { summary } = figures({
+    total: rows.length,
     pass: count("pass"),
     flagged: count("flagged"),
     error: count("error"),
     pending_reviews: rows.filter((r) => r.humanDecision === null && (r.status === "flagged" || r.status === "error")).length,
-  };
-  const { summary } = figures({ ...row, total: rows.length });
-  return { total: row.total, exact: !more, summary };
+  });
+  return { total: offset + rows.length, exact: !more, summary };
 }
 
 interface PageRow {
