@@ -165,7 +165,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     evaluation.gate,
     attachments,
     outbound,
-    () => evaluation.worker.notify(),
+    evaluation.worker,
     config.caps.projects,
   );
   const sessionMetrics = new SessionMetricsService(db.sql);

@@ -58,11 +58,16 @@ const BY = { provider: "openai", model: "fake-model" } as const;
 const PASS: JudgeResult = { ok: true, verdict: { pass: true, confidence: 0.9, explanation: "fine" }, judgedBy: BY };
 const FAIL: JudgeResult = { ok: true, verdict: { pass: false, confidence: 0.7, explanation: "rude" }, judgedBy: BY };
 
-function worker(judge: Judge, options: { leaseMs?: number; maxAttempts?: number; pollMs?: number } = {}) {
+function worker(judge: Judge, options: { leaseMs?: number; maxAttempts?: number; pollMs?: number; maxHandedOver?: number } = {}) {
   const engine: EngineDeps = { regex, judge };
   const evaluator = new Evaluator(sql(), engine, { maxAttempts: options.maxAttempts ?? 5 }, new Outbox());
   const leases = new LeaseKeeper(sql(), logger, options.leaseMs ?? 30_000);
-  const w = new EvaluationWorker(sql(), evaluator, leases, logger, { concurrency: 8, batchSize: 8, pollMs: options.pollMs ?? 20 });
+  const w = new EvaluationWorker(sql(), evaluator, leases, logger, {
+    concurrency: 8,
+    batchSize: 8,
+    pollMs: options.pollMs ?? 20,
+    maxHandedOver: options.maxHandedOver,
+  });
   stops.push(() => w.stop(0));
   return { worker: w, evaluator, leases };
 }
@@ -176,4 +181,82 @@ test("many workers on one database evaluate each log once", async () => {
   expect(judged).toHaveLength(ids.length);
   expect(new Set(judged).size).toBe(ids.length);
   expect(judges.filter((j) => j.calls.length > 0).length).toBeGreaterThan(1);
+});
+
+describe("logs handed over by this process's ingest", () => {
+  /** Leases the log as the ingest stores it for its in-process worker: a claim cannot take it for ten minutes. */
+  const leaseAsIngest = (id: string, owner: string) =>
+    sql().query(
+      `UPDATE logs SET eval_lease_owner = $2, eval_lease_until = now() + interval '10 minutes', eval_attempts = 1 WHERE id = $1`,
+      [id, owner],
+    );
+
+  test("are evaluated without a claim; a log leased the same way but not handed over stays pending", async () => {
+    const [handed, other] = [await postLog(), await postLog()];
+    const { judge } = heldJudge(FAIL, false);
+    const { worker: w, leases } = worker(judge, { maxHandedOver: 10 });
+    await leaseAsIngest(handed, leases.owner);
+    await leaseAsIngest(other, leases.owner);
+    expect(w.leaseForNew()).toBeNull(); // not running yet
+    w.start();
+    expect(w.leaseForNew()).toEqual({ owner: leases.owner, ms: 30_000 });
+    w.adopt([handed]);
+    await until(async () => (await row(handed)).status !== "pending");
+    // Still one attempt: no claim incremented it.
+    expect(await row(handed)).toMatchObject({ status: "flagged", eval_attempts: 1, eval_lease_until: null });
+    await new Promise((r) => setTimeout(r, 200)); // ten polls
+    expect((await row(other)).status).toBe("pending");
+    await w.stop(0);
+    expect(w.leaseForNew()).toBeNull();
+  });
+
+  test("a handed-over log already finalized elsewhere is dropped, and the worker goes on with the next", async () => {
+    const [done, next] = [await postLog(), await postLog()];
+    const { judge, calls } = heldJudge(PASS, false);
+    const { worker: w, leases } = worker(judge, { maxHandedOver: 10 });
+    await leaseAsIngest(done, leases.owner);
+    await leaseAsIngest(next, leases.owner);
+    await sql().query(`UPDATE logs SET status = 'pass', verdict = 'pass', eval_lease_owner = NULL, eval_lease_until = NULL WHERE id = $1`, [
+      done,
+    ]);
+    w.start();
+    w.adopt([done]);
+    w.adopt([next]);
+    await until(async () => (await row(next)).status !== "pending");
+    expect(calls).toHaveLength(1);
+    expect(leases.size).toBe(0);
+  });
+
+  test("the server's ingest stores async logs with its worker's lease (and a server without a worker does not)", async () => {
+    for (const workerOn of [true, false]) {
+      const own = await createTestDatabase();
+      const other = await startTestServer({ DATABASE_URL: own.url, TRACIRA_WORKER: String(workerOn) });
+      try {
+        // What the INSERT wrote, before any worker touched the row.
+        await other.running.deps.db.sql.exec(`
+          CREATE TABLE inserted_leases (id text, owner text);
+          CREATE FUNCTION record_lease() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN INSERT INTO inserted_leases VALUES (NEW.id, NEW.eval_lease_owner); RETURN NEW; END $$;
+          CREATE TRIGGER record_lease AFTER INSERT ON logs FOR EACH ROW EXECUTE FUNCTION record_lease();`);
+        const res = await other.call("POST", "/api/logs", { project: "handover", output: "Hello" });
+        expect(res.status).toBe(200);
+        const [inserted] = await other.running.deps.db.sql.query<{ owner: string | null }>(
+          `SELECT owner FROM inserted_leases WHERE id = $1`,
+          [res.body.id],
+        );
+        if (workerOn) {
+          expect(inserted!.owner).toMatch(/:/);
+          await until(async () => {
+            const [r] = await other.running.deps.db.sql.query<{ status: string }>(`SELECT status FROM logs WHERE id = $1`, [res.body.id]);
+            return r!.status === "pass";
+          });
+        } else {
+          expect(inserted!.owner).toBeNull();
+        }
+      } finally {
+        await other.close();
+        await own.drop();
+      }
+    }
+  });
 });

@@ -57,6 +57,7 @@ export function createEvaluation(
       // database and the evaluation overlap (one batch at a time left the worker idle two thirds of the time).
       batchSize: Math.max(1, Math.min(100, Math.ceil(c.workerConcurrency / 2))),
       pollMs: c.workerPollMs,
+      maxHandedOver: Math.max(100, c.workerConcurrency * 4),
     },
     metrics,
   );

@@ -49,6 +49,11 @@ export class ClaimLoop<T> {
     private readonly metrics: Metrics,
   ) {}
 
+  /** Started and not stopped. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

@@ -12,6 +12,7 @@ import type { AttachmentService } from "../attachments";
 import { checkOutboundUrl } from "../outbound-check";
 import { insertLogs, rowWeight, toLogInsert, type LogInsert } from "./batch-insert";
 import { GroupCommit } from "../../lib/group-commit";
+import type { EvaluationWorker } from "../../evaluation/worker";
 
 export interface IngestContext {
   workspaceId: string;
@@ -38,14 +39,15 @@ export class LogIngestService {
    * @param gate evaluates `sync: true` logs inline.
    * @param attachments stores attachments before the row is written.
    * @param guard checks `callbackUrl` when the log is written.
-   * @param onPending called after async logs are stored, to wake an in-process worker.
+   * @param worker the in-process evaluation worker: new async logs are stored with its lease when it takes
+   *   them (handed over without a claim), else it is woken to claim them.
    */
   constructor(
     private readonly sql: SqlClient,
     private readonly gate: SyncGate,
     private readonly attachments: AttachmentService,
     private readonly guard: UrlGuard,
-    private readonly onPending: () => void = () => undefined,
+    private readonly worker: Pick<EvaluationWorker, "leaseForNew" | "adopt" | "notify">,
     private readonly maxProjects: number = Number.POSITIVE_INFINITY,
   ) {}
 
@@ -57,7 +59,8 @@ export class LogIngestService {
     const { stored, row, rules } = await this.store(ctx, body);
 
     if (!body.sync) {
-      if (stored.inserted) this.onPending();
+      if (stored.inserted && row.lease) this.worker.adopt([row.id]);
+      else if (stored.inserted) this.worker.notify();
       return { ok: true, id: stored.id, status: stored.status };
     }
     if (!stored.inserted) return this.gate.answerFor(stored.id);
@@ -94,7 +97,7 @@ export class LogIngestService {
       body.spans?.length || body.trace ? { spans: body.spans?.length ? prepareSpans(body.spans) : [], fields: body.trace } : undefined;
     const id = body.id ?? randomUUID();
     const attachments = body.attachments?.length ? await this.attachments.storeAll(ctx.workspaceId, id, body.attachments) : [];
-    const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : null;
+    const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : this.worker.leaseForNew();
     const rules = body.sync ? this.gate.prefetchRules(ctx.workspaceId) : undefined;
     const row = toLogInsert(ctx.workspaceId, id, body, lease, attachments);
     let stored: Stored;
@@ -137,7 +140,7 @@ export class LogIngestService {
    */
   async storeTracePart(ctx: IngestContext, row: LogInsert, trace: TraceWrite, settle: (tx: SqlClient) => Promise<void>): Promise<boolean> {
     const stored = await this.insertOne(ctx, row, trace, settle);
-    this.onPending();
+    this.worker.notify();
     return stored.inserted;
   }
 
