@@ -132,7 +132,7 @@ const EnvSchema = z.object({
   TRACIRA_RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   TRACIRA_ROLLUP_FOLD_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
   TRACIRA_ROLLUP_FOLD_BATCH: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
-  TRACIRA_LIST_COUNT_BUDGET_MS: z.coerce.number().int().min(1).max(60_000).default(40),
+  TRACIRA_LIST_COUNT_BUDGET_MS: z.coerce.number().int().min(1).max(60_000).default(25),
   TRACIRA_OTLP_MAX_BODY_MB: z.coerce.number().min(1).max(512).default(16),
   TRACIRA_OTLP_ROOT_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   NODE_ENV: z.string().optional(),

@@ -32,7 +32,7 @@ export interface ListSummary {
  * read whole), while its first page is found in a few dozen by walking the time index: past this budget
  * the count is given up and the answer says so (pageSummary).
  */
-export const LIST_COUNT_BUDGET_MS = 40;
+export const LIST_COUNT_BUDGET_MS = 25;
 
 /** The figures, over rows with a status, a decision ('' for none) and a count `n`. */
 const FIGURES = `coalesce(sum(n), 0)::int AS total, coalesce(sum(n) FILTER (WHERE status = 'pass'), 0)::int AS pass,
