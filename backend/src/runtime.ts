@@ -160,14 +160,7 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
   const { db, config, secrets, outbound, settings, evaluation, delivery, attachments } = runtime;
   const rules = new RuleService(db.prisma, config.caps.rules);
   const workspaces = new WorkspaceService(db.prisma, secrets);
-  const ingest = new LogIngestService(
-    db.sql,
-    evaluation.gate,
-    attachments,
-    outbound,
-    evaluation.worker,
-    config.caps.projects,
-  );
+  const ingest = new LogIngestService(db.sql, evaluation.gate, attachments, outbound, evaluation.worker, config.caps.projects);
   const sessionMetrics = new SessionMetricsService(db.sql);
   return {
     tokens: new TokenService(db.sql),
