@@ -6,12 +6,14 @@ import { membersRouter } from "./routers/members";
 import { projectsRouter } from "./routers/projects";
 import { rulesRouter } from "./routers/rules";
 import { analyticsRouter, settingsRouter } from "./routers/settings";
+import { tracesRouter } from "./routers/traces";
 
 /** The dashboard's procedures at /trpc. Each calls the same services as the REST routes. */
 export const appRouter = router({
   auth: authRouter,
   members: membersRouter,
   logs: logsRouter,
+  traces: tracesRouter,
   projects: projectsRouter,
   rules: rulesRouter,
   hooks: hooksRouter,
