@@ -44,6 +44,8 @@ const LIST_TYPES = {
   HOOK_EVENTS: "HookEvent",
   HUMAN_DECISIONS: "HumanDecision",
   LOG_STATUSES: "LogStatus",
+  SPAN_KINDS: "SpanKind",
+  SPAN_STATUSES: "SpanStatus",
   VERDICTS: "Verdict",
 };
 

@@ -4,9 +4,13 @@
  * on their own), next to verbatim copies of this folder's other modules, which import only this file and
  * Node's `crypto`.
  */
+import type { SpanKind, SpanStatus } from "../contracts/traces";
+
 export { EVENT_TYPES, HOOK_EVENTS, HUMAN_DECISIONS, LOG_STATUSES, VERDICTS } from "../enums";
 export type { EventType, HookEvent, HumanDecision, LogStatus, Verdict } from "../enums";
 export { LIMITS } from "../limits";
+export { SPAN_KINDS, SPAN_STATUSES } from "../contracts/traces";
+export type { SpanKind, SpanStatus } from "../contracts/traces";
 
 /** The header a delivery's signature travels in: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
 export const SIGNATURE_HEADER = "X-Tracira-Signature";
@@ -23,3 +27,20 @@ export const VERDICT_EVENT_LABELS = {
   "log.flagged": "Flagged",
   "log.error": "Error",
 } as const;
+
+/** How each kind of trace step reads in a dropdown (Add Step). */
+export const SPAN_KIND_LABELS = {
+  agent: "Agent",
+  runner_step: "Runner Step",
+  llm: "LLM Call",
+  tool: "Tool Call",
+  mcp: "MCP Call",
+  webhook: "Webhook",
+  condition: "Condition",
+  embedding: "Embedding",
+  guardrail: "Guardrail",
+  chain: "Chain",
+} as const satisfies Record<SpanKind, string>;
+
+/** How each step status reads in a dropdown (Add Step). */
+export const SPAN_STATUS_LABELS = { ok: "OK", error: "Error", running: "Running" } as const satisfies Record<SpanStatus, string>;

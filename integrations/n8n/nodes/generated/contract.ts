@@ -43,6 +43,34 @@ export const LOG_STATUSES = ['pending', 'pass', 'flagged', 'error'] as const;
 export type LogStatus = (typeof LOG_STATUSES)[number];
 export const SIGNATURE_HEADER = 'X-Tracira-Signature';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+export const SPAN_KIND_LABELS = {
+	agent: 'Agent',
+	runner_step: 'Runner Step',
+	llm: 'LLM Call',
+	tool: 'Tool Call',
+	mcp: 'MCP Call',
+	webhook: 'Webhook',
+	condition: 'Condition',
+	embedding: 'Embedding',
+	guardrail: 'Guardrail',
+	chain: 'Chain',
+} as const;
+export const SPAN_KINDS = [
+	'agent',
+	'runner_step',
+	'llm',
+	'tool',
+	'mcp',
+	'webhook',
+	'condition',
+	'embedding',
+	'guardrail',
+	'chain',
+] as const;
+export type SpanKind = (typeof SPAN_KINDS)[number];
+export const SPAN_STATUS_LABELS = { ok: 'OK', error: 'Error', running: 'Running' } as const;
+export const SPAN_STATUSES = ['running', 'ok', 'error'] as const;
+export type SpanStatus = (typeof SPAN_STATUSES)[number];
 export const STATUS_LABELS = {
 	pending: 'Pending',
 	pass: 'Pass',
