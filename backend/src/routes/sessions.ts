@@ -40,6 +40,8 @@ export const sessionRoutes = [
     summary:
       "Every event of the project's sessions as a CSV file, streamed (format=csv; the list's filters, sessionId, eventType, decisionKind)",
     auth: "token",
+    // The dashboard's "Export CSV" is a plain link: the browser downloads it with the session cookie.
+    session: true,
     params: ProjectSessionsParams,
     query: ExportSessionsQuery,
     response: SessionsCsv,

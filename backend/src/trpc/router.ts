@@ -1,10 +1,12 @@
 import { router } from "./init";
 import { authRouter } from "./routers/auth";
+import { evaluationsRouter } from "./routers/evaluations";
 import { deliveriesRouter, hooksRouter } from "./routers/hooks";
 import { logsRouter } from "./routers/logs";
 import { membersRouter } from "./routers/members";
 import { projectsRouter } from "./routers/projects";
 import { rulesRouter } from "./routers/rules";
+import { sessionsRouter } from "./routers/sessions";
 import { analyticsRouter, settingsRouter } from "./routers/settings";
 import { tracesRouter } from "./routers/traces";
 
@@ -14,6 +16,8 @@ export const appRouter = router({
   members: membersRouter,
   logs: logsRouter,
   traces: tracesRouter,
+  sessions: sessionsRouter,
+  evaluations: evaluationsRouter,
   projects: projectsRouter,
   rules: rulesRouter,
   hooks: hooksRouter,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MEMBER_ROLES } from "../enums";
+import { LIMITS } from "../limits";
 import { optionalText, requiredText } from "./fields";
 
 /** Contracts of the dashboard's own procedures (tRPC at /trpc): accounts, members and the overview. */
@@ -124,3 +125,10 @@ export const Overview = z.object({
   incidentCostAvoidedUsd: z.number().nullable(),
 });
 export type Overview = z.infer<typeof Overview>;
+
+/** The logs list asks for the own evaluations of one page of logs (at most a page's size). */
+export const EvaluationScoresQuery = z.object({
+  ids: z
+    .array(z.string().max(LIMITS.shortFieldChars), { error: "ids must be a list of log ids" })
+    .max(LIMITS.pageSizeMax, { error: `ids may hold at most ${LIMITS.pageSizeMax} log ids` }),
+});
