@@ -12,6 +12,7 @@ import { operations } from './actions';
 import { logFields, logOperations } from './descriptions/LogDescription';
 import { projectFields, projectOperations } from './descriptions/ProjectDescription';
 import { ruleFields, ruleOperations } from './descriptions/RuleDescription';
+import { traceFields, traceOperations } from './descriptions/TraceDescription';
 import type { LogStatus } from '../generated/contract';
 import { testTraciraApi } from './credential-test';
 import { getModels, getProjects, getTasks } from './load-options';
@@ -22,11 +23,12 @@ const FLAGGED = 1;
 const ERROR = 2;
 
 /**
- * One output, or Pass / Flagged / Error when the gate is on. Evaluated by n8n's expression engine
- * (as the Switch and Filter nodes declare theirs), so the editor and the engine agree on the outputs.
+ * One output, or Pass / Flagged / Error when the gate is on: on Log Execution (unless it waits for its
+ * final step, which brings the verdict instead) or on the final Add Step. Evaluated by n8n's expression
+ * engine (as the Switch and Filter nodes declare theirs), so the editor and the engine agree on the outputs.
  */
 const GATE_ON =
-	'$parameter.resource === "log" && $parameter.operation === "create" && $parameter.gate === true';
+	'$parameter.gate === true && (($parameter.resource === "log" && $parameter.operation === "create" && $parameter.awaitFinalStep !== true) || ($parameter.resource === "trace" && $parameter.operation === "addStep" && $parameter.final === true))';
 const GATE_OUTPUTS = JSON.stringify(
 	['Pass', 'Flagged', 'Error'].map((displayName) => ({ type: 'main', displayName })),
 );
@@ -38,6 +40,18 @@ function gateOutput(answer: IDataObject): number {
 	if (status === 'pass') return PASS;
 	if (status === 'flagged') return FLAGGED;
 	return ERROR;
+}
+
+/** Whether the node waits for the verdict and routes by it (the parameters GATE_ON reads). */
+function gatesOnVerdict(context: IExecuteFunctions, resource: string, operation: string): boolean {
+	if (context.getNodeParameter('gate', 0, false) !== true) return false;
+	if (resource === 'log' && operation === 'create') {
+		return context.getNodeParameter('awaitFinalStep', 0, false) !== true;
+	}
+	if (resource === 'trace' && operation === 'addStep') {
+		return context.getNodeParameter('final', 0, false) === true;
+	}
+	return false;
 }
 
 function errorMessage(error: unknown): string {
@@ -54,9 +68,9 @@ export class Tracira implements INodeType {
 		// The operation's action ("Log an AI output") by "resource:operation"; a literal, as n8n's lint wants
 		// (a test checks it names every operation's action).
 		subtitle:
-			'={{ ({"log:approve":"Approve a log","log:delete":"Delete a log","log:get":"Get a log","log:getAll":"Get many logs","log:getStatus":"Get the status of a log","log:create":"Log an AI output","log:reject":"Reject a log","project:create":"Create a project","project:getAll":"Get many projects","rule:test":"Test a rule"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+			'={{ ({"log:approve":"Approve a log","log:delete":"Delete a log","log:get":"Get a log","log:getAll":"Get many logs","log:getStatus":"Get the status of a log","log:create":"Log an AI output","log:reject":"Reject a log","project:create":"Create a project","project:getAll":"Get many projects","rule:test":"Test a rule","trace:addStep":"Add a step to a trace"})[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description:
-			'Log AI outputs to Tracira, branch on the verdict, and review, approve or reject them',
+			'Log AI outputs and the steps of their runs to Tracira, branch on the verdict, and review, approve or reject them',
 		defaults: {
 			name: 'Tracira',
 		},
@@ -89,6 +103,10 @@ export class Tracira implements INodeType {
 						name: 'Rule',
 						value: 'rule',
 					},
+					{
+						name: 'Trace',
+						value: 'trace',
+					},
 				],
 				default: 'log',
 			},
@@ -98,6 +116,8 @@ export class Tracira implements INodeType {
 			...projectFields,
 			...ruleOperations,
 			...ruleFields,
+			...traceOperations,
+			...traceFields,
 		],
 	};
 
@@ -119,11 +139,7 @@ export class Tracira implements INodeType {
 		}
 		// As an agent's tool (the "Tracira Tool" n8n makes of this node) only the first output reaches the
 		// agent, so the verdict stays on one output there, with its status and explanation.
-		const gated =
-			resource === 'log' &&
-			operation === 'create' &&
-			this.getNodeParameter('gate', 0, false) === true &&
-			!isToolType(this.getNode().type);
+		const gated = gatesOnVerdict(this, resource, operation) && !isToolType(this.getNode().type);
 		const outputs: INodeExecutionData[][] = gated ? [[], [], []] : [[]];
 
 		for (let i = 0; i < items.length; i++) {

@@ -130,6 +130,7 @@ export async function traciraApiRequest(
 	endpoint: string,
 	body?: IDataObject,
 	qs?: IDataObject,
+	headers?: IDataObject,
 ): Promise<unknown> {
 	const credentials = await this.getCredentials('traciraApi');
 	const baseUrl = baseUrlOf(credentials);
@@ -141,6 +142,7 @@ export async function traciraApiRequest(
 	};
 	if (body !== undefined) options.body = body;
 	if (qs !== undefined && Object.keys(qs).length > 0) options.qs = qs;
+	if (headers !== undefined && Object.keys(headers).length > 0) options.headers = headers;
 
 	try {
 		return await this.helpers.httpRequestWithAuthentication.call(this, 'traciraApi', options);

@@ -9,6 +9,7 @@ import {
 } from './log';
 import { createProject, getManyProjects } from './project';
 import { testRule } from './rule';
+import { addStep } from './trace';
 import type { OperationHandler } from './types';
 
 /** resource → operation → what it does for one input item. */
@@ -28,6 +29,9 @@ export const operations: Record<string, Record<string, OperationHandler>> = {
 	},
 	rule: {
 		test: testRule,
+	},
+	trace: {
+		addStep,
 	},
 };
 

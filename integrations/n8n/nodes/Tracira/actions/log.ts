@@ -1,90 +1,35 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { traciraApiRequest, traciraApiRequestAllItems } from '../transport';
+import { isEmpty, optionalFields, toIsoText } from './fields';
 import type { OperationHandler } from './types';
 
-const logPath = (id: string) => `/api/logs/${encodeURIComponent(id)}`;
-
-/** A date-time parameter (text, Date or Luxon DateTime) as ISO 8601 text. */
-function toIsoText(value: unknown): string {
-	if (value instanceof Date) return value.toISOString();
-	if (
-		value &&
-		typeof value === 'object' &&
-		typeof (value as { toISO?: unknown }).toISO === 'function'
-	) {
-		return String((value as { toISO: () => string }).toISO());
-	}
-	return String(value);
-}
-
-function isEmpty(value: unknown): boolean {
-	return (
-		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
-	);
-}
-
-function parseMetadata(
-	this: IExecuteFunctions,
-	value: unknown,
-	itemIndex: number,
-): IDataObject | undefined {
-	let parsed = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch (error) {
-			throw new NodeOperationError(this.getNode(), 'Metadata must be valid JSON', {
-				itemIndex,
-				description: (error as Error).message,
-			});
-		}
-	}
-	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Metadata must be a JSON object of key-value pairs',
-			{
-				itemIndex,
-			},
-		);
-	}
-	return Object.keys(parsed).length ? (parsed as IDataObject) : undefined;
-}
-
-/** The optional fields of POST /api/logs, leaving out the ones left empty. */
-function optionalLogFields(
-	this: IExecuteFunctions,
-	fields: IDataObject,
-	itemIndex: number,
-): IDataObject {
-	const body: IDataObject = {};
-	for (const [key, value] of Object.entries(fields)) {
-		if (isEmpty(value)) continue;
-		if (key === 'metadata') {
-			const metadata = parseMetadata.call(this, value, itemIndex);
-			if (metadata) body.metadata = metadata;
-		} else if (key === 'timestamp') {
-			body.timestamp = toIsoText(value);
-		} else {
-			body[key] = value as IDataObject[string];
-		}
-	}
-	return body;
-}
+export const logPath = (id: string) => `/api/logs/${encodeURIComponent(id)}`;
 
 export const logExecution: OperationHandler = async function (this, i) {
+	const awaitFinalStep = this.getNodeParameter('awaitFinalStep', i, false) === true;
+	const output = this.getNodeParameter('output', i, '') as IDataObject[string];
+	const { traceparent, ...fields } = this.getNodeParameter(
+		'additionalFields',
+		i,
+		{},
+	) as IDataObject;
 	const body: IDataObject = {
 		project: this.getNodeParameter('project', i) as string,
-		output: this.getNodeParameter('output', i) as IDataObject[string],
-		...optionalLogFields.call(
-			this,
-			this.getNodeParameter('additionalFields', i, {}) as IDataObject,
-			i,
-		),
+		// Waiting for the final step, an empty Output is left to that step.
+		...(awaitFinalStep && isEmpty(output) ? {} : { output }),
+		...optionalFields.call(this, fields, i),
 	};
-	if (this.getNodeParameter('gate', i, false) === true) body.sync = true;
-	return (await traciraApiRequest.call(this, 'POST', '/api/logs', body)) as IDataObject;
+	if (awaitFinalStep) body.awaitFinalStep = true;
+	else if (this.getNodeParameter('gate', i, false) === true) body.sync = true;
+	const headers = isEmpty(traceparent) ? undefined : { traceparent: String(traceparent).trim() };
+	return (await traciraApiRequest.call(
+		this,
+		'POST',
+		'/api/logs',
+		body,
+		undefined,
+		headers,
+	)) as IDataObject;
 };
 
 export const getLog: OperationHandler = async function (this, i) {

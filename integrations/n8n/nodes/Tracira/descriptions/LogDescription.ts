@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { paginationFields, showFor } from './common';
+import { gateField, paginationFields, showFor } from './common';
 
 const forLog = showFor('log');
 
@@ -58,6 +58,17 @@ export const logOperations: INodeProperties[] = [
 	},
 ];
 
+const outputField: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'string',
+	default: '',
+	typeOptions: { rows: 4 },
+	placeholder: "e.g. the AI Agent's output, mapped from the previous node",
+	description:
+		'The AI-generated text to check. A JSON object or array is accepted and stored as its JSON text.',
+};
+
 const logExecutionFields: INodeProperties[] = [
 	{
 		displayName: 'Project Name or ID',
@@ -72,27 +83,31 @@ const logExecutionFields: INodeProperties[] = [
 		displayOptions: forLog(['create']),
 	},
 	{
-		displayName: 'Output',
-		name: 'output',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		placeholder: "e.g. the AI Agent's output, mapped from the previous node",
-		description:
-			'The AI-generated text to check. A JSON object or array is accepted and stored as its JSON text.',
-		displayOptions: forLog(['create']),
-	},
-	{
-		displayName: 'Gate on Verdict',
-		name: 'gate',
+		displayName: 'Wait for Final Step',
+		name: 'awaitFinalStep',
 		type: 'boolean',
-		// It decides the node's outputs, so it is a plain switch, not an expression.
+		// It decides whether Output is required and the gate is offered, so it is a plain switch.
 		noDataExpression: true,
 		default: false,
 		description:
-			'Whether to wait for the verdict and route each item to the Pass, Flagged or Error output. An evaluation that outlasts the server timeout answers "pending" and goes to Error with its log ID.',
+			'Whether this log is a run of steps: it stays pending while Trace → Add Step records the steps, and is checked when the step marked Final Step arrives (gate on the verdict there)',
 		displayOptions: forLog(['create']),
+	},
+	{
+		...outputField,
+		required: true,
+		displayOptions: { show: { resource: ['log'], operation: ['create'], awaitFinalStep: [false] } },
+	},
+	{
+		...outputField,
+		hint: "Optional: left empty, the final step's output (else the last LLM step's) is checked",
+		displayOptions: { show: { resource: ['log'], operation: ['create'], awaitFinalStep: [true] } },
+	},
+	{
+		...gateField,
+		description:
+			'Whether to wait for the verdict and route each item to the Pass, Flagged or Error output. An evaluation that outlasts the server timeout answers "pending" and goes to Error with its log ID.',
+		displayOptions: { show: { resource: ['log'], operation: ['create'], awaitFinalStep: [false] } },
 	},
 	{
 		displayName: 'Additional Fields',
@@ -247,6 +262,15 @@ const logExecutionFields: INodeProperties[] = [
 				default: '',
 				description:
 					'When the output was produced (defaults to now). A time without a zone is read as UTC.',
+			},
+			{
+				displayName: 'Trace Parent',
+				name: 'traceparent',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.headers.traceparent }}',
+				description:
+					'A W3C traceparent (00-trace ID-span ID-flags) to link this log to the trace it was sent from, such as the traceparent header of the webhook that started the workflow. Sent as the traceparent header.',
 			},
 		],
 	},

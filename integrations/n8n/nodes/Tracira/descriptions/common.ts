@@ -27,3 +27,13 @@ export function paginationFields(resource: string): INodeProperties[] {
 		},
 	];
 }
+
+/** "Gate on Verdict": wait for the verdict and route each item to Pass, Flagged or Error. */
+export const gateField: INodeProperties = {
+	displayName: 'Gate on Verdict',
+	name: 'gate',
+	type: 'boolean',
+	// It decides the node's outputs, so it is a plain switch, not an expression.
+	noDataExpression: true,
+	default: false,
+};
