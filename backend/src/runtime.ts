@@ -39,6 +39,7 @@ import { SigningSecretRotationService } from "./services/signing-secret-rotation
 import { DiskGuard } from "./db/disk-guard";
 import { TraceQueryService } from "./services/traces/query";
 import { TraceSearchService } from "./services/traces/search";
+import { StepService } from "./services/traces/steps";
 import { SpanAppendService } from "./services/traces/append";
 import { EvaluationService } from "./services/traces/evaluations";
 import { SessionAnalysisService } from "./services/sessions/analysis";
@@ -160,8 +161,17 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
   const { db, config, secrets, outbound, settings, evaluation, delivery, attachments } = runtime;
   const rules = new RuleService(db.prisma, config.caps.rules);
   const workspaces = new WorkspaceService(db.prisma, secrets);
-  const ingest = new LogIngestService(db.sql, evaluation.gate, attachments, outbound, evaluation.worker, config.caps.projects);
+  const ingest = new LogIngestService(
+    db.sql,
+    evaluation.gate,
+    attachments,
+    outbound,
+    evaluation.worker,
+    config.otlp.finalStepWaitMs,
+    config.caps.projects,
+  );
   const sessionMetrics = new SessionMetricsService(db.sql);
+  const spans = new SpanAppendService(db.sql);
   return {
     tokens: new TokenService(db.sql),
     workspaces,
@@ -184,7 +194,8 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
     analytics: new AnalyticsService(db.sql),
     traces: new TraceQueryService(db.sql),
     traceSearch: new TraceSearchService(db.sql),
-    spans: new SpanAppendService(db.sql),
+    spans,
+    steps: new StepService(spans, db.sql, evaluation.gate, evaluation.worker),
     evaluations: new EvaluationService(db.sql),
     sessionQueries: new SessionQueryService(db.sql, sessionMetrics),
     sessionMetrics,

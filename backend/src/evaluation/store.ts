@@ -265,15 +265,21 @@ export async function loadStoredResult(sql: SqlClient, id: string): Promise<Eval
  */
 export const AWAITING_ROOT = "otlp:awaiting-root";
 
+/** The lease owner of a log created with `awaitFinalStep`: nobody evaluates it until its final step comes or the hold runs out. */
+export const AWAITING_FINAL_STEP = "steps:awaiting-final";
+
+/** Holds that are not a process's lease: a restart keeps them. */
+const HOLDS = [AWAITING_ROOT, AWAITING_FINAL_STEP];
+
 /**
- * Clears every evaluation lease (but not an OTLP trace's wait for its root). Only for the embedded database, which one process owns at a time (the
- * data-folder lock): any lease found at start belonged to a process that died, so waiting it out is pointless.
+ * Clears every evaluation lease (but not the holds: an OTLP trace waiting for its root, a log waiting for its final
+ * step). Only for the embedded database, which one process owns at a time (the data-folder lock): any lease found at start belonged to a process that died, so waiting it out is pointless.
  */
 export async function clearStaleLeases(sql: SqlClient): Promise<number> {
   const rows = await sql.query(
     `UPDATE logs SET eval_lease_until = NULL, eval_lease_owner = NULL
-     WHERE status = 'pending' AND eval_lease_owner IS NOT NULL AND eval_lease_owner <> $1 RETURNING id`,
-    [AWAITING_ROOT],
+     WHERE status = 'pending' AND eval_lease_owner IS NOT NULL AND eval_lease_owner <> ALL($1::text[]) RETURNING id`,
+    [HOLDS],
   );
   return rows.length;
 }

@@ -77,6 +77,8 @@ const COLUMNS: { [K in keyof LogRecord]-?: string } = {
   totalCostUsd: "l.total_cost_usd",
   startedAt: "l.started_at",
   endedAt: "l.ended_at",
+  linkedTraceId: "l.linked_trace_id",
+  linkedSpanId: "l.linked_span_id",
 };
 
 /** A SELECT/RETURNING list that reads these fields of `logs l JOIN projects p` as a (partial) LogRecord. */
@@ -135,6 +137,7 @@ export function toDetail(r: LogRecord, sessionTurnCount: number): LogDetail {
     appliedRules: asArray<AppliedRule>(r.appliedRules),
     evaluatedAt: isoOrNull(r.evaluatedAt),
     createdAt: isoOrNull(r.createdAt)!,
+    linkedTrace: r.linkedTraceId ? { traceId: r.linkedTraceId, spanId: r.linkedSpanId } : null,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   LogDetail,
   LogStatusResponse,
   OkResponse,
+  parseTraceparent,
   TaskNamesQuery,
   TaskNamesResponse,
 } from "@tracira/shared";
@@ -46,7 +47,11 @@ export const logRoutes = [
     bodyLimit: withUploads,
     body: CreateLogBody,
     response: CreateLogResponse,
-    handler: ({ auth, body, deps }) => deps.services.ingest.ingest(auth, body),
+    handler: ({ auth, body, req, deps }) => {
+      // The body's traceparent wins; a malformed header (any proxy may send one) is ignored, as W3C asks.
+      const fromHeader = body.traceparent ? undefined : parseTraceparent(req.header("traceparent") ?? "");
+      return deps.services.ingest.ingest(auth, fromHeader ? { ...body, traceparent: fromHeader } : body);
+    },
   }),
   defineRoute({
     method: "get",

@@ -1,4 +1,6 @@
 import {
+  AddStepBody,
+  AddStepResponse,
   AddEvaluationsBody,
   AddEvaluationsResponse,
   AppendSpansBody,
@@ -33,6 +35,19 @@ export const traceRoutes = [
     body: AppendSpansBody,
     response: AppendSpansResponse,
     handler: ({ auth, params, body, deps }) => deps.services.spans.append(auth.workspaceId, params.id, body.spans),
+  }),
+  defineRoute({
+    method: "post",
+    path: "/api/logs/:id/steps",
+    tag: "Traces",
+    summary:
+      "Add one step (flat fields, as no-code platforms send them) to a log's trace; `final: true` ends a run started with awaitFinalStep, and with `sync: true` answers its verdict",
+    auth: "token",
+    rateLimit: "ingest",
+    params: IdParams,
+    body: AddStepBody,
+    response: AddStepResponse,
+    handler: ({ auth, params, body, deps }) => deps.services.steps.add(auth.workspaceId, params.id, body),
   }),
   defineRoute({
     method: "get",

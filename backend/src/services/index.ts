@@ -19,6 +19,7 @@ import type { SigningSecretRotationService } from "./signing-secret-rotation";
 import type { TraceQueryService } from "./traces/query";
 import type { TraceSearchService } from "./traces/search";
 import type { SpanAppendService } from "./traces/append";
+import type { StepService } from "./traces/steps";
 import type { EvaluationService } from "./traces/evaluations";
 import type { OtlpIngestService } from "./traces/otlp/ingest";
 import type { SessionAnalysisService } from "./sessions/analysis";
@@ -45,6 +46,8 @@ export interface RequestServices {
   /** Trace search: flat parameters and typed filters, keyset pages. */
   traceSearch: TraceSearchService;
   spans: SpanAppendService;
+  /** Steps from no-code platforms, one per request; the final one ends a run held for it. */
+  steps: StepService;
   evaluations: EvaluationService;
   /** The session API: a project's traces grouped by sessionId, their events, metrics, analysis, CSV export and LLM generations. */
   sessionQueries: SessionQueryService;

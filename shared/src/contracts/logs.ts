@@ -13,7 +13,7 @@ import {
 } from "../enums";
 import { LIMITS } from "../limits";
 import { TraceFiltersParam } from "./trace-filters";
-import { Spans, TraceInput } from "./traces";
+import { Spans, StepAdded, TraceInput, Traceparent } from "./traces";
 import {
   codePoints,
   contextId,
@@ -140,7 +140,8 @@ const contextAliases = {
 export const CreateLogBody = z
   .object({
     project: requiredText("project", LIMITS.projectNameChars, "support-replies"),
-    output: Output,
+    /** Required, unless the log waits for its final step (which then brings it). */
+    output: Output.optional(),
     task: optionalText("task", LIMITS.taskNameChars),
     model: optionalText("model", LIMITS.shortFieldChars),
     latencyMs: nonNegativeNumber("latencyMs"),
@@ -176,6 +177,27 @@ export const CreateLogBody = z
     /** This log as a trace root: its name and grouping ids, and its steps. */
     trace: unmapped(TraceInput),
     spans: unmapped(Spans),
+    /** The log is a run of steps: no verdict until a step with `final: true` (POST /api/logs/:id/steps) ends it. */
+    awaitFinalStep: unmapped(looseBoolean("awaitFinalStep")),
+    /** The W3C trace context the log was posted from (also read from the `traceparent` header). */
+    traceparent: unmapped(Traceparent),
+  })
+  .superRefine((body, ctx) => {
+    if (body.output === undefined && !body.awaitFinalStep) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["output"],
+        message: 'output is required: the AI-generated text to check, e.g. "Here is my answer."',
+      });
+    }
+    if (body.awaitFinalStep && body.sync) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sync"],
+        message:
+          "a log that waits for its final step has no verdict yet: send sync: true with the final step (POST /api/logs/:id/steps) instead",
+      });
+    }
   })
   .transform((body) => {
     // The canonical name wins; otherwise the first alias given.
@@ -188,7 +210,9 @@ export const CreateLogBody = z
       sessionId: pick("sessionId") || undefined,
       subjectId: pick("subjectId") || undefined,
       actorId: pick("actorId") || undefined,
+      output: rest.output ?? "",
       sync: rest.sync ?? false,
+      awaitFinalStep: rest.awaitFinalStep ?? false,
       callbackEvents: rest.callbackEvents ?? "all",
     };
   });
@@ -217,6 +241,16 @@ export const SyncLogResult = z
 export type SyncLogResult = z.infer<typeof SyncLogResult>;
 
 export const CreateLogResponse = z.union([SyncLogResult, AsyncLogAccepted]);
+
+/** A step's answer: with `final` and `sync`, also the verdict fields of a sync log (`status: pending` past the gate's timeout). */
+export const AddStepResponse = StepAdded.extend({
+  id: z.string().optional(),
+  status: z.enum(LOG_STATUSES).optional(),
+  verdict: SyncVerdict.optional(),
+  confidenceScore: z.number().nullable().optional(),
+  explanation: z.string().nullable().optional(),
+}).meta({ id: "StepAnswer" });
+export type AddStepResponse = z.infer<typeof AddStepResponse>;
 export type CreateLogResponse = z.infer<typeof CreateLogResponse>;
 
 // ---------- stored logs ----------
@@ -293,6 +327,8 @@ export const LogDetail = LogListItem.extend({
   appliedRules: z.array(AppliedRule),
   evaluatedAt: z.string().nullable(),
   createdAt: z.string(),
+  /** The trace this log was posted from (its `traceparent`): open it with GET /api/traces/:traceId. */
+  linkedTrace: z.object({ traceId: z.string(), spanId: z.string().nullable() }).nullable(),
 }).meta({ id: "Log" });
 export type LogDetail = z.infer<typeof LogDetail>;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "../limits";
-import { enumOf, isoDateTime, maxChars, nonNegativeNumber, optionalText, unmapped } from "./fields";
+import { enumOf, isoDateTime, looseBoolean, maxChars, nonNegativeNumber, optionalText, unmapped } from "./fields";
 
 /** The kinds of step a span records (peer-flapjack-logs-tracing). */
 export const SPAN_KINDS = [
@@ -95,6 +95,32 @@ export const Spans = z
   .array(SpanInput, { error: () => "spans must be an array of spans" })
   .max(LIMITS.spansPerRequest, { error: `at most ${LIMITS.spansPerRequest} spans per request` });
 
+// ---------- W3C trace context ----------
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
+
+/** A W3C `traceparent` (`00-<32 hex trace id>-<16 hex span id>-<flags>`) as the trace and span it names; undefined when it is not one. */
+export function parseTraceparent(text: string): { traceId: string; spanId: string } | undefined {
+  const m = TRACEPARENT.exec(text.trim().toLowerCase());
+  if (!m || m[1] === "ff" || (m[1] === "00" && text.trim().length !== 55)) return undefined;
+  const [, , traceId, spanId] = m as unknown as [string, string, string, string];
+  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
+  return { traceId, spanId };
+}
+
+/** The `traceparent` field of a log: the trace (and its span) the log was posted from. */
+export const Traceparent = z.string({ error: () => "traceparent must be text" }).transform((text, ctx) => {
+  const parsed = parseTraceparent(text);
+  if (!parsed) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'traceparent must be a W3C traceparent, e.g. "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"',
+    });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 // ---------- the trace API's answers (snake_case, as peer-flapjack-logs-tracing documents them) ----------
 
 export const TraceSpan = z
@@ -172,6 +198,55 @@ export const AppendSpansBody = z
 export const AppendSpansResponse = z
   .object({ ok: z.literal(true), traceId: z.string(), spanCount: z.number() })
   .meta({ id: "SpansAppended" });
+
+// ---------- POST /api/logs/:id/steps ----------
+
+/**
+ * One step as no-code platforms send it (flat fields, one per request): a span whose id, times and status
+ * default sensibly. `final` ends the run of a log created with `awaitFinalStep`; `sync` then waits for its verdict.
+ */
+export const AddStepBody = z
+  .object({
+    id: unmapped(spanId("id")),
+    parentStepId: unmapped(spanId("parentStepId")),
+    kind: unmapped(enumOf("kind", SPAN_KINDS)),
+    name: maxChars(
+      z.string({ error: 'name is required: what this step did, e.g. "Draft reply"' }).trim().min(1, { error: "name must not be empty" }),
+      LIMITS.shortFieldChars,
+      "name is too long",
+    ),
+    input: z.unknown().optional(),
+    output: z.unknown().optional(),
+    model: optionalText("model", LIMITS.shortFieldChars),
+    provider: optionalText("provider", LIMITS.shortFieldChars),
+    inputTokens: tokens("inputTokens"),
+    outputTokens: tokens("outputTokens"),
+    costUsd: nonNegativeNumber("costUsd"),
+    status: unmapped(enumOf("status", SPAN_STATUSES)),
+    error: optionalText("error", LIMITS.ruleDescriptionChars),
+    startedAt: unmapped(isoDateTime("startedAt")),
+    endedAt: unmapped(isoDateTime("endedAt")),
+    durationMs: nonNegativeNumber("durationMs", 31 * 24 * 3_600_000),
+    final: looseBoolean("final"),
+    sync: looseBoolean("sync"),
+  })
+  .superRefine((body, ctx) => {
+    if (body.sync && !body.final) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sync"],
+        message: "sync waits for the verdict of the run's final step: set final to true as well, or leave sync out",
+      });
+    }
+  })
+  .meta({ id: "AddStepBody" });
+export type AddStepBody = z.input<typeof AddStepBody>;
+export type AddStepInput = z.output<typeof AddStepBody>;
+
+export const StepAdded = z
+  .object({ ok: z.literal(true), traceId: z.string(), stepId: z.string(), spanCount: z.number(), final: z.boolean() })
+  .meta({ id: "StepAdded" });
+export type StepAdded = z.infer<typeof StepAdded>;
 
 // ---------- GET /api/traces ----------
 

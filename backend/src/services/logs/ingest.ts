@@ -13,6 +13,7 @@ import { checkOutboundUrl } from "../outbound-check";
 import { insertLogs, rowWeight, toLogInsert, type LogInsert } from "./batch-insert";
 import { GroupCommit } from "../../lib/group-commit";
 import type { EvaluationWorker } from "../../evaluation/worker";
+import { AWAITING_FINAL_STEP } from "../../evaluation/store";
 
 export interface IngestContext {
   workspaceId: string;
@@ -41,6 +42,7 @@ export class LogIngestService {
    * @param guard checks `callbackUrl` when the log is written.
    * @param worker the in-process evaluation worker: new async logs are stored with its lease when it takes
    *   them (handed over without a claim), else it is woken to claim them.
+   * @param finalStepWaitMs how long a log created with `awaitFinalStep` is held for its final step.
    */
   constructor(
     private readonly sql: SqlClient,
@@ -48,6 +50,7 @@ export class LogIngestService {
     private readonly attachments: AttachmentService,
     private readonly guard: UrlGuard,
     private readonly worker: Pick<EvaluationWorker, "leaseForNew" | "adopt" | "notify">,
+    private readonly finalStepWaitMs: number,
     private readonly maxProjects: number = Number.POSITIVE_INFINITY,
   ) {}
 
@@ -59,8 +62,10 @@ export class LogIngestService {
     const { stored, row, rules } = await this.store(ctx, body);
 
     if (!body.sync) {
-      if (stored.inserted && row.lease) this.worker.adopt([row.id]);
-      else if (stored.inserted) this.worker.notify();
+      if (stored.inserted && row.lease?.owner !== AWAITING_FINAL_STEP) {
+        if (row.lease) this.worker.adopt([row.id]);
+        else this.worker.notify();
+      }
       return { ok: true, id: stored.id, status: stored.status };
     }
     if (!stored.inserted) return this.gate.answerFor(stored.id);
@@ -94,10 +99,16 @@ export class LogIngestService {
     if (body.callbackUrl) await checkOutboundUrl(this.guard, body.callbackUrl, "callbackUrl");
     // Spans are checked (and their tree settled) before anything is stored: all or nothing.
     const trace: TraceWrite | undefined =
-      body.spans?.length || body.trace ? { spans: body.spans?.length ? prepareSpans(body.spans) : [], fields: body.trace } : undefined;
+      body.spans?.length || body.trace || body.traceparent
+        ? { spans: body.spans?.length ? prepareSpans(body.spans) : [], fields: body.trace, link: body.traceparent }
+        : undefined;
     const id = body.id ?? randomUUID();
     const attachments = body.attachments?.length ? await this.attachments.storeAll(ctx.workspaceId, id, body.attachments) : [];
-    const lease = body.sync ? { owner: this.gate.owner, ms: this.gate.leaseMs } : this.worker.leaseForNew();
+    const lease = body.sync
+      ? { owner: this.gate.owner, ms: this.gate.leaseMs }
+      : body.awaitFinalStep
+        ? { owner: AWAITING_FINAL_STEP, ms: this.finalStepWaitMs }
+        : this.worker.leaseForNew();
     const rules = body.sync ? this.gate.prefetchRules(ctx.workspaceId) : undefined;
     const row = toLogInsert(ctx.workspaceId, id, body, lease, attachments);
     let stored: Stored;

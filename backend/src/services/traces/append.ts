@@ -12,10 +12,12 @@ import { insertSpans, prepareSpans } from "./spans";
 export class SpanAppendService {
   constructor(private readonly sql: SqlClient) {}
 
+  /** @param then runs in the same transaction once the spans are stored (a run's final step ends it there). */
   async append(
     workspaceId: string,
     traceId: string,
     spans: readonly SpanInput[],
+    then?: (tx: SqlClient) => Promise<void>,
   ): Promise<{ ok: true; traceId: string; spanCount: number }> {
     const prepared = prepareSpans(spans);
     return this.sql.transaction(async (tx) => {
@@ -25,6 +27,7 @@ export class SpanAppendService {
       ]);
       if (!log) throw ApiError.notFound("Log");
       await insertSpans(tx, workspaceId, traceId, prepared);
+      if (then) await then(tx);
       const [counts] = await tx.query<{ span_count: number }>(`SELECT span_count FROM logs WHERE id = $1`, [traceId]);
       return { ok: true as const, traceId, spanCount: counts?.span_count ?? 0 };
     });

@@ -130,16 +130,62 @@ export class TraceQueryService {
       [traceId, workspaceId],
     );
     if (!trace) throw ApiError.notFound("Trace");
-    const [spans, evaluations] = await Promise.all([
+    const [spans, evaluations, linked] = await Promise.all([
       this.sql.query<SpanRow>(`SELECT * FROM spans WHERE trace_id = $1 ORDER BY dotted_order, id`, [traceId]),
       this.sql.query<EvaluationRow>(
         `SELECT id, span_id, trace_id, evaluator, evaluator_version, name, score, label, reason, metadata, created_at
          FROM evaluations WHERE trace_id = $1 ORDER BY created_at, position, id`,
         [traceId],
       ),
+      this.sql.query<LinkedLogRow>(
+        `SELECT l.id, l.linked_span_id, l.status, l.confidence_score, l.explanation, l.task_name, p.name AS project,
+           coalesce(l.evaluated_at, l.created_at) AS at
+         FROM logs l JOIN projects p ON p.id = l.project_id
+         WHERE l.workspace_id = $2::uuid AND l.linked_trace_id = $1
+         ORDER BY l.created_at, l.id LIMIT ${LINKED_LOGS_SHOWN}`,
+        [traceId, workspaceId],
+      ),
     ]);
-    return { trace: header(trace), spans: spans.map(toSpan), evaluations: evaluations.map(toEvaluation) };
+    return {
+      trace: header(trace),
+      spans: spans.map(toSpan),
+      evaluations: [...evaluations.map(toEvaluation), ...linked.map((row) => linkedVerdict(traceId, row))],
+    };
   }
+}
+
+/** How many logs posted from inside one trace (by traceparent) its detail shows as evaluations. */
+const LINKED_LOGS_SHOWN = 200;
+
+interface LinkedLogRow {
+  id: string;
+  linked_span_id: string | null;
+  status: string;
+  confidence_score: number | null;
+  explanation: string | null;
+  task_name: string | null;
+  project: string;
+  at: Date;
+}
+
+/**
+ * A log posted from inside this trace (its `traceparent` names the trace and the span that posted it) shows
+ * as an evaluation on that span: its verdict as the label, `metadata.logId` to open it.
+ */
+function linkedVerdict(traceId: string, row: LinkedLogRow): TraceEvaluation {
+  return {
+    id: `log:${row.id}`,
+    span_id: row.linked_span_id,
+    trace_id: traceId,
+    evaluator: "tracira",
+    evaluator_version: null,
+    name: "verdict",
+    score: row.confidence_score,
+    label: row.status,
+    reason: row.explanation,
+    metadata: { logId: row.id, project: row.project, task: row.task_name },
+    created_at: iso(row.at)!,
+  };
 }
 
 /** A log without spans is a one-step trace: it starts at its timestamp and lasts its latency. */

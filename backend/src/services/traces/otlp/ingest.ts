@@ -90,6 +90,7 @@ export class OtlpIngestService {
           subjectId: undefined,
           actorId: trace.actorId ?? undefined,
           sync: false,
+          awaitFinalStep: false,
           callbackEvents: "all",
         },
         trace.hasRoot ? null : { owner: AWAITING_ROOT, ms: this.rootWaitMs },
