@@ -27,6 +27,15 @@ export const formatPercent = (ratio: number | null | undefined) =>
 
 export const formatConfidence = (score: number | null | undefined) => (score == null ? "—" : score.toFixed(2));
 
+/** A duration: "840 ms", "2.40 s", "3 min 05 s". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms == null) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
@@ -79,4 +88,12 @@ const DELIVERY_TONE: Record<string, Tone> = { succeeded: "pass", failed: "error"
 
 export function DeliveryBadge({ status }: { status: string }) {
   return <Badge tone={DELIVERY_TONE[status] ?? "neutral"}>{status}</Badge>;
+}
+
+const EVALUATION_TONE: Record<string, Tone> = { pass: "pass", fail: "flagged", flagged: "flagged", error: "error" };
+
+/** An evaluation's label (`pass`, `fail`, `error`, or a caller's own); none is a dash. */
+export function EvaluationLabelBadge({ label }: { label: string | null }) {
+  if (!label) return <span className="muted">—</span>;
+  return <Badge tone={EVALUATION_TONE[label.toLowerCase()] ?? "neutral"}>{label}</Badge>;
 }

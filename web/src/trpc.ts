@@ -24,3 +24,6 @@ export type Delivery = RouterOutputs["deliveries"]["list"]["deliveries"][number]
 export type Hook = RouterOutputs["hooks"]["list"]["hooks"][number];
 export type Overview = RouterOutputs["analytics"]["overview"];
 export type Member = RouterOutputs["members"]["list"]["members"][number];
+export type TraceDetail = RouterOutputs["traces"]["get"];
+export type TraceSpan = TraceDetail["spans"][number];
+export type TraceEvaluation = TraceDetail["evaluations"][number];

@@ -1,14 +1,17 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, type UseQueryResult } from "@tanstack/react-query";
 import { AppliedRulesTable } from "../components/AppliedRulesTable";
 import { AttachmentList } from "../components/AttachmentList";
 import { DecisionBlock } from "../components/DecisionBlock";
 import { DeliveryTable } from "../components/DeliveryTable";
+import { EvaluationList } from "../components/EvaluationList";
 import { Facts } from "../components/Facts";
 import { Loadable } from "../components/Loadable";
 import { TextBlock } from "../components/TextBlock";
+import { TraceSection } from "../components/TraceSection";
+import { useTraceDetail } from "../hooks/useTraceTree";
 import { formatConfidence, formatDateTime, formatMoney, StatusBadge } from "../format";
 import { Link } from "../router";
-import { trpc, type LogDetail } from "../trpc";
+import { trpc, type LogDetail, type TraceDetail } from "../trpc";
 
 function Deliveries({ logId }: { logId: string }) {
   const deliveries = useQuery({ queryKey: ["deliveries.list", { logId }], queryFn: () => trpc.deliveries.list.query({ logId }) });
@@ -67,7 +70,22 @@ function Context({ log }: { log: LogDetail }) {
   );
 }
 
-function Detail({ log }: { log: LogDetail }) {
+/** The trace's own evaluations (not a span's): the rules', the judges' and those callers posted. */
+function Evaluations({ trace }: { trace: UseQueryResult<TraceDetail> }) {
+  return (
+    <Loadable query={trace}>
+      {(data) => (
+        <EvaluationList
+          evaluations={data.evaluations.filter((e) => e.span_id === null)}
+          empty="No evaluation of this log yet."
+          testId="log-evaluations"
+        />
+      )}
+    </Loadable>
+  );
+}
+
+function Detail({ log, trace }: { log: LogDetail; trace: UseQueryResult<TraceDetail> }) {
   return (
     <>
       <div className="page-head">
@@ -77,6 +95,7 @@ function Detail({ log }: { log: LogDetail }) {
         </h1>
         <StatusBadge status={log.status} />
       </div>
+      {trace.data?.spans.length ? <TraceSection detail={trace.data} /> : null}
       <div className="detail-grid">
         <div className="detail-main">
           <section className="card">
@@ -92,6 +111,10 @@ function Detail({ log }: { log: LogDetail }) {
             <p data-testid="log-explanation">{log.explanation ?? <span className="muted">Not evaluated yet.</span>}</p>
             <h3>Applied rules</h3>
             <AppliedRulesTable rules={log.appliedRules} />
+          </section>
+          <section className="card">
+            <h2>Evaluations</h2>
+            <Evaluations trace={trace} />
           </section>
           <section className="card">
             <h2>Attachments</h2>
@@ -123,12 +146,14 @@ function Detail({ log }: { log: LogDetail }) {
 
 export function LogDetailPage({ id }: { id: string }) {
   const log = useQuery({ queryKey: ["logs.get", { id }], queryFn: () => trpc.logs.get.query({ id }) });
+  // A log is a trace root (trace id = log id): its trace loads beside it.
+  const trace = useTraceDetail(id);
   return (
     <section className="page">
       <p className="breadcrumb">
         <Link to="/logs">← Log list</Link>
       </p>
-      <Loadable query={log}>{(data) => <Detail log={data} />}</Loadable>
+      <Loadable query={log}>{(data) => <Detail log={data} trace={trace} />}</Loadable>
     </section>
   );
 }
