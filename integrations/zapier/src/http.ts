@@ -40,3 +40,6 @@ export async function api<T = unknown>(z: ZObject, bundle: Bundle, path: string,
   if (response.status >= 400) response.throwForStatus();
   return response.data as T;
 }
+
+/** A Zapier boolean field's value (`true`, or the text "true" / "yes" when mapped). */
+export const isTrue = (value: unknown): boolean => value === true || value === "true" || value === "yes";

@@ -1,5 +1,6 @@
 import { defineApp, version as platformVersion } from "zapier-platform-core";
 import authentication from "./authentication";
+import addStep from "./creates/add_step";
 import decideLog from "./creates/decide_log";
 import logExecution from "./creates/log_execution";
 import { addBearerToken, handleErrors } from "./middleware";
@@ -32,6 +33,7 @@ export default defineApp({
   creates: {
     [logExecution.key]: logExecution,
     [decideLog.key]: decideLog,
+    [addStep.key]: addStep,
   },
   searches: {
     [findLog.key]: findLog,

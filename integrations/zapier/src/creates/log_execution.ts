@@ -1,5 +1,6 @@
 import { defineCreate, type Bundle, type ZObject } from "zapier-platform-core";
-import { api } from "../http";
+import type { PlainInputField } from "zapier-platform-core";
+import { api, isTrue } from "../http";
 import { flattenLogResult, LOG_RESULT_OUTPUT_FIELDS, LOG_RESULT_SAMPLE } from "../log";
 
 type Input = Record<string, unknown>;
@@ -44,13 +45,40 @@ export function logBody(input: Input): Record<string, unknown> {
     metadata: asObject(input.metadata),
     tags: list(input.tags),
     attachments: list(input.attachments).map((url) => ({ url })),
-    sync: input.sync === true || input.sync === "true" || input.sync === "yes",
+    sync: isTrue(input.sync),
+    awaitFinalStep: isTrue(input.awaitFinalStep) || undefined,
   };
   for (const key of Object.keys(body)) {
     const value = body[key];
     if (!given(value) || (Array.isArray(value) && value.length === 0)) delete body[key];
   }
   return body;
+}
+
+/** Output (optional when the log waits for its final step) and Wait for Verdict (which the final step has instead). */
+function outputAndVerdictFields(_z: ZObject, bundle: Bundle): PlainInputField[] {
+  const awaiting = isTrue(bundle.inputData.awaitFinalStep);
+  const output: PlainInputField = {
+    key: "output",
+    label: "Output",
+    required: !awaiting,
+    type: "text",
+    helpText: awaiting
+      ? "Optional here: left empty, the final step's output (else the last LLM step's) is checked."
+      : "The AI-generated text to check, usually the output of your AI step.",
+  };
+  if (awaiting) return [output];
+  return [
+    output,
+    {
+      key: "sync",
+      label: "Wait for Verdict",
+      type: "boolean",
+      default: "false",
+      helpText:
+        "Choose **True** to wait for the checks to finish and get the verdict (pass, flagged or error) in this step, so a Filter or Paths step can act on it. With **False**, the log is stored and checked in the background (status **pending**).",
+    },
+  ];
 }
 
 export default defineCreate({
@@ -71,20 +99,15 @@ export default defineCreate({
         helpText: "The project the log belongs to. Pick one or type a new name: Tracira creates it on the first log.",
       },
       {
-        key: "output",
-        label: "Output",
-        required: true,
-        type: "text",
-        helpText: "The AI-generated text to check, usually the output of your AI step.",
-      },
-      {
-        key: "sync",
-        label: "Wait for Verdict",
+        key: "awaitFinalStep",
+        label: "Wait for Final Step",
         type: "boolean",
         default: "false",
+        altersDynamicFields: true,
         helpText:
-          "Choose **True** to wait for the checks to finish and get the verdict (pass, flagged or error) in this step, so a Filter or Paths step can act on it. With **False**, the log is stored and checked in the background (status **pending**).",
+          "Choose **True** when **Add Step to Trace** steps follow: the log stays **pending** until the step marked **Final Step** arrives, and is checked then. Output becomes optional (the final step's output is checked), and the verdict comes on that final step (its **Wait for Verdict**) or by the **New Verdict** trigger.",
       },
+      outputAndVerdictFields,
       {
         key: "task",
         label: "Task",
