@@ -13,7 +13,8 @@ import {
 /**
  * OTLP spans as Tracira spans: the OpenTelemetry GenAI semantic conventions (`gen_ai.*`) and OpenInference
  * (`openinference.span.kind`, `llm.*`, `input.value`/`output.value`) give kind, provider, model, tokens and
- * the messages; the README's "OTLP mapping" table lists every attribute read here.
+ * the messages; n8n's own workflow tracing (`workflow.execute`, `node.execute`, `n8n.*` attributes) gives
+ * names, kinds and the workflow; the README's "OTLP mapping" table lists every attribute read here.
  */
 
 /** One OTLP trace of an export: its spans, and what its log takes from them. */
@@ -98,6 +99,30 @@ const GENAI_OPERATIONS: Record<string, SpanKind> = {
 
 const CLIENT = 3;
 
+/** What an n8n node is, from the last part of its type (`@n8n/n8n-nodes-langchain.lmChatOpenAi` → `lmChatOpenAi`). */
+const N8N_NODE_KINDS: [RegExp, SpanKind][] = [
+  [/^agent/i, "agent"],
+  [/^embeddings/i, "embedding"],
+  [/mcp/i, "mcp"],
+  [/guardrail/i, "guardrail"],
+  [/^tool|Tool$/, "tool"],
+  [/^(lm[A-Z]|openAi$|anthropic$|googleGemini$|ollama$|mistralAi$|groq$|deepSeek$|perplexity$)/, "llm"],
+  [/^(if|switch|filter)$/, "condition"],
+  [/^(httpRequest|webhook|respondToWebhook)$/, "webhook"],
+];
+
+function n8nKindOf(nodeType: string | undefined): SpanKind | undefined {
+  const short = nodeType?.split(".").at(-1);
+  return short ? N8N_NODE_KINDS.find(([pattern]) => pattern.test(short))?.[1] : undefined;
+}
+
+/** n8n names every span `workflow.execute` or `node.execute`: the workflow's or the node's own name says more. */
+function n8nNameOf(spanName: string | undefined, a: Attributes): string | undefined {
+  if (spanName === "workflow.execute") return text(a["n8n.workflow.name"]);
+  if (spanName === "node.execute") return text(a["n8n.node.name"]);
+  return undefined;
+}
+
 function kindOf(a: Attributes, otelKind: number): SpanKind {
   const explicit = text(a["tracira.span.kind"]);
   if (explicit && (SPAN_KINDS as readonly string[]).includes(explicit)) return explicit as SpanKind;
@@ -106,6 +131,8 @@ function kindOf(a: Attributes, otelKind: number): SpanKind {
   const op = text(a["gen_ai.operation.name"]);
   if (op && GENAI_OPERATIONS[op]) return GENAI_OPERATIONS[op];
   if (text(a["mcp.method.name"])) return "mcp";
+  const n8n = n8nKindOf(text(a["n8n.node.type"]));
+  if (n8n) return n8n;
   if (otelKind === CLIENT && (a["http.request.method"] !== undefined || a["http.method"] !== undefined)) return "webhook";
   return "chain";
 }
@@ -137,7 +164,7 @@ function toSpanInput(span: OtlpSpan): unknown {
     id: span.spanId.toLowerCase(),
     parentSpanId: span.parentSpanId ? span.parentSpanId.toLowerCase() : null,
     kind,
-    name: (text(span.name) ?? text(a["gen_ai.tool.name"]) ?? kind).slice(0, LIMITS.shortFieldChars),
+    name: (n8nNameOf(span.name, a) ?? text(span.name) ?? text(a["gen_ai.tool.name"]) ?? kind).slice(0, LIMITS.shortFieldChars),
     status: failed ? "error" : span.endTimeUnixNano && span.endTimeUnixNano !== "0" ? "ok" : "running",
     startedAt: nanosToIso(span.startTimeUnixNano),
     endedAt: nanosToIso(span.endTimeUnixNano),
@@ -175,9 +202,10 @@ const short = (v: unknown, max = LIMITS.shortFieldChars) => text(v)?.slice(0, ma
 
 /**
  * Groups an export's spans by trace. A span that does not fit the contract is rejected alone (counted,
- * with its reason); the others are stored.
+ * with its reason); the others are stored. The project: a `tracira.project` attribute, else the exporter's
+ * `x-tracira-project` header (`headerProject`), else `service.name`, else `defaultProject`.
  */
-export function mapExport(envelope: OtlpExportEnvelope, defaultProject: string): MappedExport {
+export function mapExport(envelope: OtlpExportEnvelope, defaultProject: string, headerProject?: string): MappedExport {
   const traces = new Map<string, OtlpTrace & { attrs: Attributes[] }>();
   const errors: string[] = [];
   let rejectedSpans = 0;
@@ -208,6 +236,7 @@ export function mapExport(envelope: OtlpExportEnvelope, defaultProject: string):
           trace = {
             traceId,
             project: (short(first(resource["tracira.project"], a["tracira.project"]), LIMITS.projectNameChars) ??
+              short(headerProject, LIMITS.projectNameChars) ??
               serviceName(resource)?.slice(0, LIMITS.projectNameChars) ??
               defaultProject) as string,
             task: null,
@@ -236,15 +265,15 @@ export function mapExport(envelope: OtlpExportEnvelope, defaultProject: string):
       const pick = (...keys: string[]) => short(first(...attrs.flatMap((a) => keys.map((k) => text(a[k])))));
       return {
         ...trace,
-        task: pick("tracira.task") ?? null,
+        task: pick("tracira.task", "n8n.workflow.name") ?? null,
         sessionId: pick("session.id", "gen_ai.conversation.id") ?? null,
         actorId: pick("user.id", "enduser.id") ?? null,
         fields: {
           ...trace.fields,
           agentId: pick("gen_ai.agent.id", "gen_ai.agent.name"),
           threadId: pick("gen_ai.conversation.id"),
-          runId: pick("tracira.run_id"),
-          runnerId: pick("tracira.runner_id"),
+          runId: pick("tracira.run_id", "n8n.execution.id"),
+          runnerId: pick("tracira.runner_id", "n8n.workflow.id"),
         },
       };
     }),
