@@ -6,6 +6,8 @@ import { OverviewPage } from "./pages/OverviewPage";
 import { ProjectsPage } from "./pages/ProjectsPage";
 import { ReviewPage } from "./pages/ReviewPage";
 import { RulesPage } from "./pages/RulesPage";
+import { SessionPage } from "./pages/SessionPage";
+import { SessionsPage } from "./pages/SessionsPage";
 import { SettingsPage } from "./pages/SettingsPage";
 import { matchPath, Redirect, useLocation } from "./router";
 
@@ -15,6 +17,13 @@ const ROUTES: [pattern: string, render: (params: Params) => ReactNode][] = [
   ["/", () => <OverviewPage />],
   ["/logs", () => <LogsPage />],
   ["/logs/:id", (params) => <LogDetailPage key={params.id} id={params.id ?? ""} />],
+  ["/sessions", () => <SessionsPage />],
+  [
+    "/sessions/:projectId/:sessionId",
+    (params) => (
+      <SessionPage key={`${params.projectId}/${params.sessionId}`} projectId={params.projectId ?? ""} sessionId={params.sessionId ?? ""} />
+    ),
+  ],
   ["/review", () => <ReviewPage />],
   ["/rules", () => <RulesPage />],
   ["/projects", () => <ProjectsPage />],

@@ -2,6 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatDateTime, formatNumber } from "../format";
 import { useInvalidate } from "../hooks/useInvalidate";
+import { Link } from "../router";
 import { useIsAdmin } from "../session";
 import { trpc, type Project } from "../trpc";
 import { FormError } from "./FormError";
@@ -33,6 +34,9 @@ export function ProjectCard({ project }: { project: Project }) {
             {formatNumber(project.executionCount)} logs · created {formatDateTime(project.createdAt)}
           </span>
           <div className="actions">
+            <Link to={`/sessions?project=${encodeURIComponent(project.id)}`} className="button secondary small">
+              Sessions
+            </Link>
             <button type="button" className="button secondary small" onClick={() => setShowTasks(!showTasks)} aria-expanded={showTasks}>
               Tasks
             </button>

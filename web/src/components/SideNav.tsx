@@ -4,6 +4,7 @@ import { useIsAdmin } from "../session";
 const LINKS = [
   { to: "/", label: "Overview" },
   { to: "/logs", label: "Logs" },
+  { to: "/sessions", label: "Sessions" },
   { to: "/review", label: "Review queue" },
   { to: "/rules", label: "Rules" },
   { to: "/projects", label: "Projects" },

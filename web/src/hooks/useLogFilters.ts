@@ -1,4 +1,5 @@
 import { LOG_STATUSES, type LogStatus } from "../enums";
+import { readFilters, type TypedFilter } from "../filter-columns";
 import { navigate, useLocation, withQuery } from "../router";
 import type { ListLogsInput } from "../trpc";
 
@@ -12,6 +13,8 @@ export interface LogFilters {
   from: string;
   to: string;
   page: number;
+  /** The typed filters of the builder (`filters=<JSON>` in the URL, as the list API takes them). */
+  typed: TypedFilter[];
 }
 
 export const PAGE_SIZE = 50;
@@ -30,6 +33,7 @@ function read(search: URLSearchParams): LogFilters {
     from: search.get("from") ?? "",
     to: search.get("to") ?? "",
     page: Number.isInteger(page) && page > 0 ? page : 1,
+    typed: readFilters(search.get("filters")),
   };
 }
 
@@ -43,6 +47,7 @@ export function toListInput(filters: LogFilters): ListLogsInput {
   if (filters.pending) input.pending = "true";
   if (filters.from) input.from = filters.from;
   if (filters.to) input.to = `${filters.to}T23:59:59.999Z`;
+  if (filters.typed.length) input.filters = JSON.stringify(filters.typed);
   return input;
 }
 
@@ -62,6 +67,7 @@ export function useLogFilters() {
         from: next.from,
         to: next.to,
         page: next.page > 1 ? String(next.page) : undefined,
+        filters: next.typed.length ? JSON.stringify(next.typed) : undefined,
       }),
       { replace: true },
     );
