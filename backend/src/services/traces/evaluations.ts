@@ -20,7 +20,7 @@ const SCORES_PER_LOG = 5;
  * The workspace's distinct own evaluation names in name order, by skipping through the index: one index
  * lookup per name, however many evaluations carry it, and no more than the limit asks for.
  */
-const NAMES = `
+export const EVALUATION_NAMES_SQL = `
 WITH RECURSIVE names AS (
   (SELECT name FROM evaluations WHERE workspace_id = $1::uuid AND ${OWN_EVALUATION} ORDER BY name LIMIT 1)
   UNION ALL
@@ -115,7 +115,7 @@ export class EvaluationService {
 
   /** The names of the workspace's own evaluations (not rules' or reviews'), in name order, at most `limit`. */
   async names(workspaceId: string, limit = EVALUATION_NAMES_MAX): Promise<string[]> {
-    const rows = await this.sql.query<{ name: string }>(NAMES, [workspaceId, limit]);
+    const rows = await this.sql.query<{ name: string }>(EVALUATION_NAMES_SQL, [workspaceId, limit]);
     return rows.map((r) => r.name);
   }
 
