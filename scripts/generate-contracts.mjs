@@ -75,12 +75,14 @@ function makeInterface(fields) {
   });
 }
 
-/** Replaces the `options` of the parameter called `name` in a Make parameters file (the rest is hand-written). */
-function withOptions(file, name, options) {
+/** Replaces the `options` of the named parameters (`{ name: options }`) in a Make parameters file (the rest is hand-written). */
+function withOptions(file, optionsByName) {
   const params = JSON.parse(readFileSync(file, "utf8"));
-  const param = params.find((p) => p.name === name);
-  if (!param) throw new Error(`${path.relative(root, file)} has no parameter "${name}"`);
-  param.options = options;
+  for (const [name, options] of Object.entries(optionsByName)) {
+    const param = params.find((p) => p.name === name);
+    if (!param) throw new Error(`${path.relative(root, file)} has no parameter "${name}"`);
+    param.options = options;
+  }
   return params;
 }
 
@@ -90,7 +92,8 @@ function targets({ contract, eventFields }) {
   const zapier = "integrations/zapier/src/generated";
   const make = "integrations/make";
   const json = (value) => `${JSON.stringify(value, null, 4)}\n`;
-  const statusOptions = contract.LOG_STATUSES.map((value) => ({ label: contract.STATUS_LABELS[value], value }));
+  const labelled = (values, labels) => values.map((value) => ({ label: labels[value], value }));
+  const statusOptions = labelled(contract.LOG_STATUSES, contract.STATUS_LABELS);
   const verdictEventOptions = Object.entries(contract.VERDICT_EVENT_LABELS).map(([value, label]) => ({ label, value }));
   const eventInterface = json(makeInterface(eventFields));
   return [
@@ -103,11 +106,20 @@ function targets({ contract, eventFields }) {
     [`${make}/modules/watchDecisions/watchDecisions.interface.iml.json`, eventInterface],
     [
       `${make}/webhooks/verdicts/verdicts.params.iml.json`,
-      json(withOptions(path.join(root, make, "webhooks/verdicts/verdicts.params.iml.json"), "events", verdictEventOptions)),
+      json(withOptions(path.join(root, make, "webhooks/verdicts/verdicts.params.iml.json"), { events: verdictEventOptions })),
+    ],
+    [
+      `${make}/modules/addStep/addStep.mappable-params.iml.json`,
+      json(
+        withOptions(path.join(root, make, "modules/addStep/addStep.mappable-params.iml.json"), {
+          kind: labelled(contract.SPAN_KINDS, contract.SPAN_KIND_LABELS),
+          status: labelled(contract.SPAN_STATUSES, contract.SPAN_STATUS_LABELS),
+        }),
+      ),
     ],
     [
       `${make}/modules/searchLogs/searchLogs.mappable-params.iml.json`,
-      json(withOptions(path.join(root, make, "modules/searchLogs/searchLogs.mappable-params.iml.json"), "status", statusOptions)),
+      json(withOptions(path.join(root, make, "modules/searchLogs/searchLogs.mappable-params.iml.json"), { status: statusOptions })),
     ],
   ];
 }

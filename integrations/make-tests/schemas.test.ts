@@ -69,10 +69,10 @@ describe("makecomapp.json", () => {
     expect(appFiles().sort()).toEqual([...listed].sort());
   });
 
-  it("has the modules, webhooks and RPCs of issue 8", () => {
+  it("has the modules, webhooks and RPCs of issues 8 and 19", () => {
     const names = (type: string) => Object.keys(app.components[type]).sort();
     expect(names("module")).toEqual(
-      ["decideLog", "getLog", "logExecution", "makeApiCall", "searchLogs", "watchDecisions", "watchVerdicts"].sort(),
+      ["addStep", "decideLog", "getLog", "logExecution", "makeApiCall", "searchLogs", "watchDecisions", "watchVerdicts"].sort(),
     );
     expect(names("webhook")).toEqual(["decisions", "verdicts"]);
     expect(names("rpc")).toEqual(["models", "projects", "tasks"]);
