@@ -4,6 +4,7 @@ import { component, readJson } from "./helpers/app";
 import { missingFields, perform, resolve } from "./helpers/iml";
 import { startBackend, type Backend } from "../n8n-tests/helpers/backend";
 import { until } from "../../backend/test/helpers/until";
+import { expectThreeStepTrace, STEPS } from "../n8n-tests/helpers/trace";
 
 /**
  * Every module's, RPC's and webhook attach/detach's request, read from the app's IML files and performed
@@ -150,6 +151,76 @@ describe("modules", () => {
     expect(done.request.headers).toMatchObject({ Authorization: `Bearer ${backend.token}`, "X-Extra": "1" });
     expect(missing("makeApiCall", done.outputs[0])).toEqual([]);
     expect(done.outputs[0]).toMatchObject({ statusCode: 200, body: ["reply"] });
+  });
+});
+
+describe("a run traced step by step", () => {
+  /** The verdict fields of Add Step's interface: only a final step that waited for the verdict has them. */
+  const VERDICT_FIELDS = /^(status|verdict|explanation|confidenceScore)(\.|$)/;
+
+  /** Log Execution (Wait for final step, no output) → plan → draft (LLM) → check (final, wait for verdict). */
+  async function tracedRun(finalOutput: string) {
+    const logged = await runModule("logExecution", { project: PROJECT, awaitFinalStep: true, waitForVerdict: false });
+    expect(logged.request.body).toEqual({ project: PROJECT, awaitFinalStep: true, sync: false });
+    expect(logged.outputs[0]).toMatchObject({ ok: true, status: "pending" });
+    const logId = String(logged.outputs[0].id);
+
+    const plan = await runModule("addStep", { logId, stepId: STEPS.plan.id, kind: STEPS.plan.kind, name: STEPS.plan.name, final: false });
+    expect(plan.request.url).toBe(`${backend.url}/api/logs/${logId}/steps`);
+    expect(plan.request.body).toEqual({ id: STEPS.plan.id, kind: STEPS.plan.kind, name: STEPS.plan.name, final: false });
+    expect(missingFields(iface("addStep"), plan.outputs[0]).filter((f) => !VERDICT_FIELDS.test(f))).toEqual([]);
+    expect(plan.outputs[0]).toMatchObject({ ok: true, stepId: STEPS.plan.id, spanCount: 1, final: false });
+
+    await runModule("addStep", {
+      logId,
+      stepId: STEPS.draft.id,
+      parentStepId: STEPS.plan.id,
+      kind: STEPS.draft.kind,
+      name: STEPS.draft.name,
+      model: STEPS.draft.model,
+      inputTokens: STEPS.draft.inputTokens,
+      outputTokens: STEPS.draft.outputTokens,
+      costUsd: STEPS.draft.costUsd,
+      input: { question: "Can I get a refund?" },
+      output: finalOutput,
+      final: false,
+    });
+    const check = await runModule("addStep", {
+      logId,
+      stepId: STEPS.check.id,
+      parentStepId: STEPS.plan.id,
+      kind: STEPS.check.kind,
+      name: STEPS.check.name,
+      output: finalOutput,
+      final: true,
+      waitForVerdict: true,
+    });
+    expect(check.request.body).toMatchObject({ final: true, sync: true });
+    return { logId, answer: check.outputs[0] };
+  }
+
+  it("Log Execution waits for the final step; three Add Steps; the final one answers the verdict with every interface field", async () => {
+    const { logId, answer } = await tracedRun("Refunds take 5 days.");
+    expect(missing("addStep", answer)).toEqual([]);
+    expect(answer).toMatchObject({ ok: true, stepId: STEPS.check.id, spanCount: 3, final: true, status: "pass", verdict: { pass: true } });
+    await expectThreeStepTrace(backend, logId);
+    const stored = await backend.call("GET", `/api/logs/${logId}`);
+    expect(stored.body).toMatchObject({ status: "pass", output: "Refunds take 5 days." });
+  });
+
+  it("a flagged run: the final step's verdict names the rule, for a Router after it", async () => {
+    const { answer } = await tracedRun("This is BAD.");
+    expect(answer).toMatchObject({ status: "flagged", verdict: { pass: false, rules: [{ name: "No BAD", triggered: true }] } });
+  });
+
+  it("Wait for final step with Wait for verdict left on is the API's 400 naming sync", async () => {
+    await expect(runModule("logExecution", { project: PROJECT, awaitFinalStep: true, waitForVerdict: true })).rejects.toThrow(
+      /^\[400\] .*sync/,
+    );
+  });
+
+  it("an unknown log id fails with the API's 404", async () => {
+    await expect(runModule("addStep", { logId: "no-such-log", name: "Lost", final: false })).rejects.toThrow(/^\[404\] /);
   });
 });
 
