@@ -19,6 +19,8 @@ import { MediaUrlSigner } from "./media/signed-url";
 import type { RateLimiter } from "./ratelimit/types";
 import type { RequestServices } from "./services";
 import { OtlpIngestService } from "./services/traces/otlp/ingest";
+import { LangSmithIngestService } from "./services/traces/langsmith/ingest";
+import { TracePartWriter } from "./services/traces/parts";
 import { AccountService } from "./services/accounts/accounts";
 import { SessionService } from "./services/accounts/sessions";
 import { AnalyticsService } from "./services/analytics";
@@ -172,12 +174,14 @@ export function createRequestServices(runtime: Runtime, limiter: RateLimiter): R
   );
   const sessionMetrics = new SessionMetricsService(db.sql);
   const spans = new SpanAppendService(db.sql);
+  const traceParts = new TracePartWriter(ingest, config.otlp.rootWaitMs);
   return {
     tokens: new TokenService(db.sql),
     workspaces,
     projects: new ProjectService(db.prisma, attachments, config.caps.projects),
     ingest,
-    otlp: new OtlpIngestService(ingest, config.otlp.rootWaitMs),
+    otlp: new OtlpIngestService(traceParts),
+    langsmith: new LangSmithIngestService(traceParts, db.sql),
     logs: new LogQueryService(db.prisma, db.sql, config.listCountBudgetMs),
     review: new LogReviewService(db.prisma, db.sql, delivery.outbox, attachments),
     rules,

@@ -22,7 +22,7 @@
  * 3. Baseline for 1. pgbench with as many clients, for as long, inserting the same rows per transaction:
  *    the log (the columns the server fills for an OTLP trace), one multi-row INSERT of the spans (the values
  *    the server stored for one trace of run 1, with fresh ids), the rollup UPDATE (REFRESH_ROLLUPS of
- *    spans.ts) and the settle UPDATE (SETTLE of otlp/ingest.ts), in one transaction.
+ *    spans.ts) and the settle UPDATE (SETTLE of traces/parts.ts), in one transaction.
  *    Ratio = server spans/s ÷ pgbench spans/s (tps × spans per export).
  *
  * 4. Queries (bench/spans/queries.mjs), last, on the same database: three projects seeded by SQL (bench/spans/
@@ -452,7 +452,7 @@ async function measureRead({ opts, database, token }) {
 /** The server's own statements (from the build the default server runs), so the baseline cannot drift from them. */
 const backend = createRequire(path.join(ROOT, "backend/package.json"));
 const { REFRESH_ROLLUPS } = backend("./dist/services/traces/spans.js");
-const { SETTLE, INPUT_TEXT_CHARS } = backend("./dist/services/traces/otlp/ingest.js");
+const { SETTLE, INPUT_TEXT_CHARS } = backend("./dist/services/traces/parts.js");
 const { AWAITING_ROOT } = backend("./dist/evaluation/store.js");
 const { LIMITS } = backend("@tracira/shared");
 const OUTPUT_CHARS = LIMITS.outputChars;

@@ -15,3 +15,4 @@ export * from "./contracts/trace-filters";
 export * from "./contracts/trace-search";
 export * from "./contracts/sessions";
 export * from "./contracts/otlp";
+export * from "./contracts/langsmith";

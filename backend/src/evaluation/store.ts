@@ -260,8 +260,8 @@ export async function loadStoredResult(sql: SqlClient, id: string): Promise<Eval
 }
 
 /**
- * The lease owner of an OTLP trace whose root span has not arrived: nobody evaluates it until the root
- * comes (and the hold is lifted) or the hold runs out, when the worker evaluates what it has.
+ * The lease owner of a trace sent in parts (OTLP, LangSmith) whose root span has not ended: nobody evaluates
+ * it until the root has ended (and the hold is lifted) or the hold runs out, when the worker evaluates what it has.
  */
 export const AWAITING_ROOT = "otlp:awaiting-root";
 

@@ -2,6 +2,7 @@ import type { RouteDef } from "../http/route";
 import { hookRoutes } from "./hooks";
 import { logRoutes } from "./logs";
 import { mediaRoutes } from "./media";
+import { langsmithRoutes } from "./langsmith";
 import { otlpRoutes } from "./otlp";
 import { projectRoutes } from "./projects";
 import { ruleRoutes } from "./rules";
@@ -24,4 +25,5 @@ export const routes: RouteDef[] = [
   ...sessionRoutes,
   ...traceSearchRoutes,
   ...otlpRoutes,
+  ...langsmithRoutes,
 ];

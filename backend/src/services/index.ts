@@ -22,6 +22,7 @@ import type { SpanAppendService } from "./traces/append";
 import type { StepService } from "./traces/steps";
 import type { EvaluationService } from "./traces/evaluations";
 import type { OtlpIngestService } from "./traces/otlp/ingest";
+import type { LangSmithIngestService } from "./traces/langsmith/ingest";
 import type { SessionAnalysisService } from "./sessions/analysis";
 import type { SessionExportService } from "./sessions/csv-export";
 import type { GenerationQueryService } from "./sessions/generations";
@@ -57,6 +58,8 @@ export interface RequestServices {
   generations: GenerationQueryService;
   /** OTLP/HTTP trace export: traces as logs. */
   otlp: OtlpIngestService;
+  /** The LangSmith run API: LangChain runs as traces. */
+  langsmith: LangSmithIngestService;
   /** Attachments: stored during ingestion (local folder), served through signed links. */
   attachments: AttachmentService;
   mediaUrls: MediaUrlSigner;

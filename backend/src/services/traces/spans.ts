@@ -128,8 +128,11 @@ ON CONFLICT (trace_id, id) DO UPDATE SET
   -- The same span sent again (a retry, or closed later): what it adds is kept, nothing it omits is lost.
   ended_at = coalesce(EXCLUDED.ended_at, spans.ended_at),
   status = CASE WHEN EXCLUDED.status = 'running' AND spans.status <> 'running' THEN spans.status ELSE EXCLUDED.status END,
+  input = coalesce(EXCLUDED.input, spans.input),
   output = coalesce(EXCLUDED.output, spans.output),
   error = coalesce(EXCLUDED.error, spans.error),
+  provider = coalesce(EXCLUDED.provider, spans.provider),
+  model = coalesce(EXCLUDED.model, spans.model),
   input_tokens = coalesce(EXCLUDED.input_tokens, spans.input_tokens),
   output_tokens = coalesce(EXCLUDED.output_tokens, spans.output_tokens),
   cached_input_tokens = coalesce(EXCLUDED.cached_input_tokens, spans.cached_input_tokens),

@@ -1,0 +1,62 @@
+import { LangSmithBatch, type LangSmithAccepted } from "@tracira/shared";
+import { arrayLiteral } from "../../../db/array-literal";
+import type { SqlClient } from "../../../db/sql";
+import { ApiError } from "../../../lib/api-error";
+import type { TracePartWriter } from "../parts";
+import { labelBatch, mapRuns, type LabelledRun } from "./map";
+import { readMultipartRuns } from "./multipart";
+
+/**
+ * The LangSmith run API (`LANGCHAIN_ENDPOINT=<tracira>/api/langsmith`): runs become spans of traces stored
+ * as OTLP's are (one log per trace, held until its root run has ended, then evaluated by the workspace's
+ * rules). A request is checked whole before anything of it is stored.
+ */
+export class LangSmithIngestService {
+  constructor(
+    private readonly parts: TracePartWriter,
+    private readonly sql: SqlClient,
+    private readonly defaultProject = "default",
+  ) {}
+
+  /** `POST /runs`, `PATCH /runs/:id`, `POST /runs/batch`: runs already checked by their contracts. */
+  async ingest(workspaceId: string, runs: readonly LabelledRun[]): Promise<LangSmithAccepted> {
+    const traces = mapRuns(runs, this.defaultProject);
+    await this.assertOwnTraces(
+      workspaceId,
+      traces.map((t) => t.traceId),
+    );
+    for (const trace of traces) await this.parts.store(workspaceId, trace);
+    return { ok: true, runs: runs.length, traces: traces.length };
+  }
+
+  /** `POST /runs/multipart`: the parts read into a batch, checked by the batch's contract (errors name the part). */
+  async ingestMultipart(workspaceId: string, body: Buffer, contentType: string): Promise<LangSmithAccepted> {
+    const { batch, parts } = await readMultipartRuns(body, contentType);
+    const parsed = LangSmithBatch.safeParse(batch);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const [op, index] = issue.path as [("post" | "patch")?, number?];
+        if (op && typeof index === "number") issue.path.splice(0, 2, parts[op][index]!);
+      }
+      throw ApiError.fromZod(parsed.error, "body");
+    }
+    const labelled = labelBatch(parsed.data).map(({ label, run }) => {
+      const [op, index] = label.split(".") as ["post" | "patch", string];
+      return { label: parts[op][Number(index)]!, run };
+    });
+    return this.ingest(workspaceId, labelled);
+  }
+
+  /** A trace id another workspace holds refuses the whole request, before any of its traces is written. */
+  private async assertOwnTraces(workspaceId: string, traceIds: string[]): Promise<void> {
+    const taken = await this.sql.query<{ id: string }>(`SELECT id FROM logs WHERE id = ANY($1::text[]) AND workspace_id <> $2::uuid`, [
+      arrayLiteral(traceIds),
+      workspaceId,
+    ]);
+    if (taken.length) {
+      throw ApiError.conflict(`The trace id "${taken[0]!.id}" is already taken. Send runs of new traces (new root run ids).`, {
+        trace_id: "already taken",
+      });
+    }
+  }
+}
