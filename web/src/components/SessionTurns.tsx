@@ -6,6 +6,8 @@ import { formatCost } from "./SessionTable";
 export type SessionTurn = RouterOutputs["sessions"]["traces"]["traces"][number];
 export type SessionMetricsData = RouterOutputs["sessions"]["metrics"];
 
+const EXECUTION_TONE: Record<SessionTurn["executionStatus"], string> = { ok: "pass", error: "error", running: "pending" };
+
 const logPath = (traceId: string) => `/logs/${encodeURIComponent(traceId)}`;
 
 /** The session's turns (its traces) in order, each linking to its log. */
@@ -41,7 +43,7 @@ export function SessionTurns({ turns }: { turns: SessionTurn[] }) {
                 <StatusBadge status={turn.status} />
               </td>
               <td>
-                <StatusBadge status={turn.executionStatus === "ok" ? "pass" : turn.executionStatus === "running" ? "pending" : "error"} />
+                <span className={`badge badge-${EXECUTION_TONE[turn.executionStatus]}`}>{turn.executionStatus}</span>
               </td>
               <td>{formatNumber(turn.spanCount)}</td>
               <td>{formatNumber(turn.errorCount)}</td>
