@@ -57,7 +57,7 @@ test("an n8n execution becomes one trace with a span per node, and the log it po
   ]);
   const [, , model, lookup, tracira] = detail.spans;
   expect(model!.duration_ms).toBe(890);
-  expect(lookup!.error).toEqual({ message: "The service was not able to process your request" });
+  expect(lookup!.error).toEqual({ message: "The service was not able to process your request", type: "NodeApiError" });
   expect(tracira!.id).toBe(traciraSpanId);
   expect(tracira!.attributes).toMatchObject({ "n8n.node.type": "n8n-nodes-tracira.tracira", "n8n.node.items.input": 1 });
 

@@ -21,7 +21,11 @@ const exportTraces = (path: string) =>
     response: OtlpExportResponse,
     handler: async ({ auth, req, res, deps }) => {
       const protobuf = Buffer.isBuffer(req.body);
-      const answer = await deps.services.otlp.export(auth.workspaceId, protobuf ? decodeProtobuf(req.body as Buffer) : req.body);
+      const answer = await deps.services.otlp.export(
+        auth.workspaceId,
+        protobuf ? decodeProtobuf(req.body as Buffer) : req.body,
+        req.header("x-tracira-project"),
+      );
       if (!protobuf) return answer;
       res.status(200).type(PROTOBUF).send(encodeResponse(answer));
       return undefined;
