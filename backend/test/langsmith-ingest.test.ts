@@ -156,7 +156,7 @@ test("GET /info tells the client to upload multipart with gzip, within the serve
   expect(info.instance_flags).toEqual({ gzip_body_enabled: true, zstd_compression_enabled: false });
 });
 
-test("a root run posted open holds its trace until the patch that ends it; patching again changes nothing twice", async () => {
+test("a root run posted open holds its trace until the patch that ends it, whose final AI message is the output; patching again changes nothing twice", async () => {
   const traceId = randomUUID();
   const child = randomUUID();
   const root = runAt(traceId, traceId, 0, { name: "agent", run_type: "chain", session_name: "held", inputs: { input: "hi" } });
@@ -172,7 +172,15 @@ test("a root run posted open holds its trace until the patch that ends it; patch
   await sleep(1_000);
   expect((await server.call("GET", `/api/logs/${traceId}/status`)).body.status).toBe("pending");
 
-  const end = { end_time: Date.UTC(2026, 4, 1, 12, 0, 1, 0), outputs: { output: "Your order ships in two days." } };
+  // An agent's state: the log's output is its final AI message.
+  const message = (cls: string, content: string) => ({
+    lc: 1,
+    type: "constructor",
+    id: ["langchain_core", "messages", cls],
+    kwargs: { content },
+  });
+  const messages = [message("HumanMessage", "hi"), message("AIMessage", "Your order ships in two days.")];
+  const end = { end_time: Date.UTC(2026, 4, 1, 12, 0, 1, 0), outputs: { messages } };
   const patched = await send("PATCH", `/runs/${traceId}`, { ...root, ...end });
   expect(patched.status).toBe(202);
   expect(await patched.json()).toEqual({ ok: true, runs: 1, traces: 1 });
@@ -186,6 +194,12 @@ test("a root run posted open holds its trace until the patch that ends it; patch
     ["agent", "chain", "ok"],
     ["lookup", "tool", "error"],
   ]);
+  expect(detail.spans[0]!.output).toEqual({
+    messages: [
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "Your order ships in two days." },
+    ],
+  });
   expect(detail.spans[1]).toMatchObject({ error: { message: "TimeoutError: index slow" }, duration_ms: 300 });
   expect(detail.trace).toMatchObject({ duration_ms: 1000, status: "error" });
 });

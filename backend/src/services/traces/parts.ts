@@ -19,11 +19,14 @@ export interface TracePart {
 
 /**
  * A span payload as the log's text: a JSON string as its text, a chat message (an object whose `content` is
- * text) as its content, anything else as its JSON.
+ * text) as its content, an agent's state (`{messages: [...]}`) as its last message's content, anything else
+ * as its JSON.
  */
 const asText = (column: string) =>
   `CASE WHEN jsonb_typeof(${column}) = 'string' THEN ${column} #>> '{}'
-        WHEN jsonb_typeof(${column} -> 'content') = 'string' THEN ${column} ->> 'content' ELSE ${column}::text END`;
+        WHEN jsonb_typeof(${column} -> 'content') = 'string' THEN ${column} ->> 'content'
+        WHEN jsonb_typeof(${column} -> 'messages' -> -1 -> 'content') = 'string' THEN ${column} -> 'messages' -> -1 ->> 'content'
+        ELSE ${column}::text END`;
 
 /**
  * Brings a trace's log up to date with all its stored spans: output from the root span (else the last LLM
