@@ -1,15 +1,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, newPage as pageOn, SCREENSHOTS, signUp } from "./helpers/browser";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
 
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the built server
  * started as `npm start` starts it: the embedded default, whose first start prints the token.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = path.resolve(__dirname, "../../docs/screenshots");
 const ADMIN = { email: "ana@example.com", password: "correct horse battery", name: "Ana" };
 const MEMBER = { email: "ben@example.com", password: "another long password", name: "Ben" };
 
@@ -22,28 +21,10 @@ let token: string;
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`);
-  }
+  browser = await launchChromium();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracira-browser-"));
   server = await startServerProcess({ TRACIRA_DATA_DIR: dataDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without the background-networking flags Chromium keeps trying to reach Google's hosts, which this
-    // network refuses.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
   admin = await newPage();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
@@ -52,22 +33,7 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  return page;
-}
-
-async function signUp(page: Page, who: { email: string; password: string; name: string; claimToken?: string }, path = "/signup") {
-  await page.goto(path);
-  if (who.claimToken) await page.getByLabel("Workspace token").fill(who.claimToken);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByLabel(/^Name/).fill(who.name);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL((url) => url.pathname === "/");
-}
+const newPage = () => pageOn(browser, server.url);
 
 /** The REST API with the token the Integrations page shows. */
 async function rest<T = any>(method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: T }> {

@@ -1,4 +1,5 @@
 import { EvaluationLabelBadge, formatConfidence } from "../format";
+import { Link } from "../router";
 import type { TraceEvaluation } from "../trpc";
 
 /** Evaluations of a trace or a span: the rules' and judges' own, and those callers posted with their evaluator's name. */
@@ -15,6 +16,8 @@ export function EvaluationList(props: { evaluations: TraceEvaluation[]; empty: s
               {evaluation.evaluator}
             </code>
             {evaluation.score === null ? null : <span className="muted">score {formatConfidence(evaluation.score)}</span>}
+            {/* A log posted from inside this trace shows its verdict here; it opens from its own page. */}
+            {typeof evaluation.metadata.logId === "string" ? <Link to={`/logs/${evaluation.metadata.logId}`}>Open log →</Link> : null}
           </div>
           {evaluation.reason ? <p className="trace-evaluation-reason">{evaluation.reason}</p> : null}
         </li>

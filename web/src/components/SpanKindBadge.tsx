@@ -7,7 +7,7 @@ const KIND_LABEL: Record<TraceSpan["kind"], string> = {
   llm: "llm",
   tool: "tool",
   mcp: "mcp",
-  webhook: "webhook",
+  webhook: "hook",
   condition: "if",
   embedding: "embed",
   guardrail: "guard",

@@ -53,6 +53,7 @@ export function SpanTree({ state }: { state: TraceTreeState }) {
           <span>0</span>
           <span>{formatDuration(tree.durationMs)}</span>
         </span>
+        <span className="trace-row-duration">Duration</span>
       </div>
       <div
         ref={viewportRef}

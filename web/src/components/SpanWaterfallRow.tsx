@@ -92,8 +92,8 @@ export function SpanWaterfallRow(props: {
           className={`trace-bar trace-kind-${span.kind}${span.status === "running" ? " trace-bar-running" : ""}`}
           style={{ left: percent(node.offset), width: `max(${percent(node.width)}, ${MIN_BAR_PERCENT}%)` }}
         />
-        <span className="trace-row-duration">{span.status === "running" ? "running" : formatDuration(span.duration_ms)}</span>
       </div>
+      <span className="trace-row-duration">{span.status === "running" ? "running" : formatDuration(span.duration_ms)}</span>
     </div>
   );
 }

@@ -5,8 +5,8 @@ import { SpanPanel } from "./SpanPanel";
 import { SpanTree } from "./SpanTree";
 
 /** A log's trace: its steps as a tree and waterfall, the step an evaluation flagged, and the selected step. */
-export function TraceSection({ detail }: { detail: TraceDetail }) {
-  const state = useTraceTree(detail);
+export function TraceSection({ detail, initialSpanId = null }: { detail: TraceDetail; initialSpanId?: string | null }) {
+  const state = useTraceTree(detail, initialSpanId);
   const { tree, selected, select, expandAll, collapseAll } = state;
   const { trace } = detail;
   const flagged = tree.firstFlagged;

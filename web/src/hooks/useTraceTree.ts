@@ -20,11 +20,13 @@ export function useTraceDetail(traceId: string) {
 }
 
 /** The span tree of a trace with what the viewer changes: which nodes are collapsed, which span is selected. */
-export function useTraceTree(detail: TraceDetail) {
+export function useTraceTree(detail: TraceDetail, initialSpanId: string | null = null) {
   const tree = useMemo(() => buildTraceTree(detail), [detail]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   // `seq` counts selections, so selecting the same span again still scrolls it into view.
-  const [selection, setSelection] = useState<{ id: string; seq: number } | null>(null);
+  const [selection, setSelection] = useState<{ id: string; seq: number } | null>(() =>
+    initialSpanId === null ? null : { id: initialSpanId, seq: 1 },
+  );
   const rows = useMemo(() => visibleNodes(tree.nodes, collapsed), [tree, collapsed]);
 
   const setExpanded = useCallback((node: SpanNode, expanded: boolean) => {

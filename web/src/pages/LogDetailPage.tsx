@@ -5,12 +5,13 @@ import { DecisionBlock } from "../components/DecisionBlock";
 import { DeliveryTable } from "../components/DeliveryTable";
 import { EvaluationList } from "../components/EvaluationList";
 import { Facts } from "../components/Facts";
+import { LinkedTrace } from "../components/LinkedTrace";
 import { Loadable } from "../components/Loadable";
 import { TextBlock } from "../components/TextBlock";
 import { TraceSection } from "../components/TraceSection";
 import { useTraceDetail } from "../hooks/useTraceTree";
 import { formatConfidence, formatDateTime, formatMoney, StatusBadge } from "../format";
-import { Link } from "../router";
+import { Link, useLocation } from "../router";
 import { trpc, type LogDetail, type TraceDetail } from "../trpc";
 
 function Deliveries({ logId }: { logId: string }) {
@@ -85,7 +86,7 @@ function Evaluations({ trace }: { trace: UseQueryResult<TraceDetail> }) {
   );
 }
 
-function Detail({ log, trace }: { log: LogDetail; trace: UseQueryResult<TraceDetail> }) {
+function Detail({ log, trace, spanId }: { log: LogDetail; trace: UseQueryResult<TraceDetail>; spanId: string | null }) {
   return (
     <>
       <div className="page-head">
@@ -95,7 +96,8 @@ function Detail({ log, trace }: { log: LogDetail; trace: UseQueryResult<TraceDet
         </h1>
         <StatusBadge status={log.status} />
       </div>
-      {trace.data?.spans.length ? <TraceSection detail={trace.data} /> : null}
+      {log.linkedTrace ? <LinkedTrace link={log.linkedTrace} /> : null}
+      {trace.data?.spans.length ? <TraceSection detail={trace.data} initialSpanId={spanId} /> : null}
       <div className="detail-grid">
         <div className="detail-main">
           <section className="card">
@@ -148,12 +150,14 @@ export function LogDetailPage({ id }: { id: string }) {
   const log = useQuery({ queryKey: ["logs.get", { id }], queryFn: () => trpc.logs.get.query({ id }) });
   // A log is a trace root (trace id = log id): its trace loads beside it.
   const trace = useTraceDetail(id);
+  // `?span=<id>` opens the trace on that step (links from a log posted inside a workflow's trace).
+  const spanId = useLocation().search.get("span");
   return (
     <section className="page">
       <p className="breadcrumb">
         <Link to="/logs">← Log list</Link>
       </p>
-      <Loadable query={log}>{(data) => <Detail log={data} trace={trace} />}</Loadable>
+      <Loadable query={log}>{(data) => <Detail log={data} trace={trace} spanId={spanId} />}</Loadable>
     </section>
   );
 }
