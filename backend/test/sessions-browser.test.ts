@@ -226,3 +226,30 @@ test("the logs page's filter builder: an evaluation score and a latency filter, 
     expect(fs.statSync(path.join(SCREENSHOTS, `${name}.png`)).size).toBeGreaterThan(10_000);
   }
 });
+
+test("the sessions page by the list's cursor (the cursor in the URL survives a reload) and searches session ids", async () => {
+  for (let i = 1; i <= 27; i++) {
+    const sessionId = `batch-${String(i).padStart(2, "0")}`;
+    expect((await rest("POST", "/api/logs", { project: "batch-bot", sessionId, output: "ok", timestamp: at(i * 1_000) })).status).toBe(200);
+  }
+  const batchBot = (await rest<{ id: string; name: string }[]>("GET", "/api/projects")).body.find((p) => p.name === "batch-bot")!.id;
+  const rows = page.getByTestId("session-row");
+  const shown = (what: string, want: string[]) =>
+    until(what, async () => {
+      const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-session-id")));
+      return JSON.stringify(ids) === JSON.stringify(want) ? ids : undefined;
+    });
+  const batch = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => `batch-${String(from - i).padStart(2, "0")}`);
+
+  await page.goto(`/sessions?project=${batchBot}`);
+  await shown("page 1", batch(27, 3));
+  await page.getByRole("button", { name: "Next" }).click();
+  await shown("page 2", batch(2, 1));
+  expect(new URL(page.url()).searchParams.get("cursor")).toMatch(/\|batch-03$/);
+  await page.reload();
+  await shown("page 2 after a reload", batch(2, 1));
+  await page.getByRole("button", { name: "First page" }).click();
+  await shown("page 1 again", batch(27, 3));
+  await page.getByLabel("Session id").fill("batch-1");
+  await shown("the search", batch(19, 10));
+});

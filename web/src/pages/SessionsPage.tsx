@@ -3,52 +3,75 @@ import { useEffect, useState } from "react";
 import { Field } from "../components/Field";
 import { FormError } from "../components/FormError";
 import { SessionTable } from "../components/SessionTable";
+import { useDebounced } from "../hooks/useDebounced";
 import { navigate, useLocation, withQuery } from "../router";
 import { trpc } from "../trpc";
 
 const PAGE_SIZE = 25;
 
+interface View {
+  project: string;
+  q: string;
+  cursor: string;
+}
+
+function SessionSearch({ q, onChange }: { q: string; onChange: (q: string) => void }) {
+  const [text, setText] = useState(q);
+  useDebounced(text, (next) => {
+    if (next !== q) onChange(next);
+  });
+  return (
+    <Field label="Session id">
+      {(control) => (
+        <input {...control} type="search" placeholder="Part of a session id" value={text} onChange={(e) => setText(e.target.value)} />
+      )}
+    </Field>
+  );
+}
+
 /**
- * A project's sessions (logs sharing a sessionId) with their rollups, latest activity first. The project and
- * the page's cursor are in the URL; Previous walks back through the cursors of this visit.
+ * A project's sessions (logs sharing a sessionId) with their rollups, latest activity first. The project, the
+ * search and the page's cursor are in the URL; Previous walks back through the cursors of this visit.
  */
 export function SessionsPage() {
   const { pathname, search } = useLocation();
-  const projectId = search.get("project") ?? "";
-  const cursor = search.get("cursor") ?? "";
+  const view: View = { project: search.get("project") ?? "", q: search.get("q") ?? "", cursor: search.get("cursor") ?? "" };
   const [previous, setPrevious] = useState<string[]>([]);
   const projects = useQuery({ queryKey: ["projects.list"], queryFn: () => trpc.projects.list.query() });
-  const input = { projectId, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) };
+  const input = {
+    projectId: view.project,
+    limit: PAGE_SIZE,
+    ...(view.q.trim() ? { q: view.q.trim() } : {}),
+    ...(view.cursor ? { cursor: view.cursor } : {}),
+  };
   const sessions = useQuery({
     queryKey: ["sessions.list", input],
     queryFn: () => trpc.sessions.list.query(input),
-    enabled: Boolean(projectId),
+    enabled: Boolean(view.project),
     placeholderData: keepPreviousData,
   });
 
-  const go = (query: { project: string; cursor?: string | undefined }, replace = false) =>
-    navigate(withQuery(pathname, { project: query.project, cursor: query.cursor }), { replace });
+  /** A new project or search starts again at the first page. */
+  const go = (change: Partial<View>, replace = false) => {
+    const next = { ...view, cursor: "", ...change };
+    if (!("cursor" in change)) setPrevious([]);
+    navigate(withQuery(pathname, { project: next.project, q: next.q, cursor: next.cursor }), { replace });
+  };
 
   // Without a project in the URL, the first one is shown.
   const first = projects.data?.[0]?.id;
   useEffect(() => {
-    if (!projectId && first) go({ project: first }, true);
+    if (!view.project && first) go({ project: first }, true);
   });
 
+  const nextCursor = sessions.data?.nextCursor;
   return (
     <section className="page">
       <h1>Sessions</h1>
       <div className="filter-bar" role="search">
         <Field label="Project">
           {(control) => (
-            <select
-              {...control}
-              value={projectId}
-              onChange={(e) => {
-                setPrevious([]);
-                go({ project: e.target.value });
-              }}
-            >
+            <select {...control} value={view.project} onChange={(e) => go({ project: e.target.value })}>
               {projects.data?.map((project) => (
                 <option key={project.id} value={project.id}>
                   {project.name}
@@ -57,34 +80,37 @@ export function SessionsPage() {
             </select>
           )}
         </Field>
+        <SessionSearch q={view.q} onChange={(q) => go({ q })} />
       </div>
       {projects.data?.length === 0 ? <p className="empty">No projects yet: send a log with a sessionId to see its sessions here.</p> : null}
       <FormError error={projects.error ?? sessions.error} />
       {sessions.data ? (
-        sessions.data.sessions.length === 0 && !cursor ? (
-          <p className="empty">No sessions in this project: send logs with a sessionId to group them into sessions.</p>
+        sessions.data.sessions.length === 0 && !view.cursor ? (
+          <p className="empty">
+            {view.q ? "No session id of this project contains this text." : "No sessions in this project: send logs with a sessionId."}
+          </p>
         ) : (
           <>
-            <SessionTable projectId={projectId} sessions={sessions.data.sessions} />
+            <SessionTable projectId={view.project} sessions={sessions.data.sessions} />
             <div className="pagination">
               <button
                 type="button"
                 className="button secondary small"
-                disabled={!cursor}
+                disabled={!view.cursor}
                 onClick={() => {
-                  go({ project: projectId, cursor: previous.at(-1) });
+                  go({ cursor: previous.at(-1) ?? "" });
                   setPrevious(previous.slice(0, -1));
                 }}
               >
-                {previous.length || !cursor ? "Previous" : "First page"}
+                {previous.length || !view.cursor ? "Previous" : "First page"}
               </button>
               <button
                 type="button"
                 className="button secondary small"
-                disabled={!sessions.data.nextCursor}
+                disabled={!nextCursor}
                 onClick={() => {
-                  setPrevious([...previous, cursor]);
-                  go({ project: projectId, cursor: sessions.data.nextCursor ?? undefined });
+                  setPrevious([...previous, view.cursor]);
+                  go({ cursor: nextCursor ?? "" });
                 }}
               >
                 Next
@@ -92,7 +118,7 @@ export function SessionsPage() {
             </div>
           </>
         )
-      ) : projectId && sessions.isPending ? (
+      ) : view.project && sessions.isPending ? (
         <p className="muted">Loading…</p>
       ) : null}
     </section>
