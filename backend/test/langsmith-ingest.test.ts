@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
-import { LangSmithInfo, TraceDetail } from "@tracira/shared";
+import { LangSmithInfo, LangSmithRun, TraceDetail } from "@tracira/shared";
+import { mapRuns } from "../src/services/traces/langsmith/map";
 import { FAST_DELIVERIES, sleep } from "./helpers/deliveries";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startReceiver, type Receiver } from "./helpers/receiver";
@@ -301,4 +302,38 @@ test("a trace id another workspace holds refuses the whole request: neither of i
   expect(await res.json()).toMatchObject({ code: "conflict", fields: { trace_id: "already taken" } });
   expect((await server.call("GET", `/api/logs/${mine}`)).status).toBe(404);
   expect((await server.call("GET", `/api/traces/${theirs}`)).status).toBe(404);
+});
+
+describe("mapping (pure)", () => {
+  const traceId = "0f8fad5b-d9cb-469f-a165-70867728950e";
+  const one = (fields: Record<string, unknown>) =>
+    mapRuns([{ label: "post.0", run: LangSmithRun.parse(runAt(traceId, traceId, 0, { name: "r", ...fields })) }], "default")[0]!;
+
+  test.each([
+    ["llm", "llm"],
+    ["chain", "chain"],
+    ["tool", "tool"],
+    ["retriever", "tool"],
+    ["embedding", "embedding"],
+    ["prompt", "chain"],
+    ["parser", "chain"],
+    ["something_new", "chain"],
+  ])("run_type %s is a %s span", (runType, kind) => {
+    expect(one({ run_type: runType }).spans[0]!.kind).toBe(kind);
+  });
+
+  test("a JS client's llm_output.tokenUsage, invocation params' model_name, cached tokens; the thread and user from metadata", () => {
+    const part = one({
+      run_type: "llm",
+      session_name: "bots",
+      outputs: { generations: [[{ text: "ok" }]], llmOutput: { tokenUsage: { promptTokens: 9, completionTokens: 4 } } },
+      extra: { invocation_params: { model_name: "claude-x" }, metadata: { thread_id: "t-1", user_id: "u-9" } },
+    });
+    expect(part).toMatchObject({ traceId, project: "bots", sessionId: "t-1", actorId: "u-9", fields: { name: "r", threadId: "t-1" } });
+    expect(part.spans[0]).toMatchObject({ inputTokens: 9, outputTokens: 4, model: "claude-x", output: "ok" });
+    const cached = one({
+      extra: { metadata: { usage_metadata: { input_tokens: 10, output_tokens: 1, input_token_details: { cache_read: 6 } } } },
+    });
+    expect(cached.spans[0]).toMatchObject({ inputTokens: 10, outputTokens: 1, cachedInputTokens: 6 });
+  });
 });
