@@ -270,3 +270,55 @@ describe("a 2,000-span trace", () => {
     await expect(row(last.id).getAttribute("aria-label")).resolves.toContain(last.name);
   });
 });
+
+describe("a log posted from inside a workflow's trace (traceparent)", () => {
+  const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const POSTING_SPAN = "00f067aa0ba902b7";
+  const at = (ms: number) => new Date(Date.UTC(2026, 11, 7, 10, 0, 0) + ms).toISOString();
+
+  test("links to the workflow's trace, opened on the step that posted it, which shows the log's verdict", async () => {
+    // The workflow's trace as its OTLP export stores it: the log's id is the W3C trace id.
+    const workflow = await rest("POST", "/api/logs", {
+      id: TRACE_ID,
+      project: "n8n",
+      output: "workflow finished",
+      trace: { name: "Support workflow" },
+      spans: [
+        { id: "a1b2c3d4e5f60718", kind: "chain", name: "Support workflow", startedAt: at(0), endedAt: at(900) },
+        { id: "1111222233334444", parentSpanId: "a1b2c3d4e5f60718", kind: "webhook", name: "Webhook", startedAt: at(0), endedAt: at(20) },
+        { id: POSTING_SPAN, parentSpanId: "a1b2c3d4e5f60718", kind: "chain", name: "Tracira", startedAt: at(400), endedAt: at(850) },
+      ],
+    });
+    expect(workflow.status).toBe(200);
+    expect(
+      (
+        await rest("POST", "/api/rules", {
+          name: "No refund promises",
+          type: "keyword_forbidden",
+          value: "refund",
+          projectName: "workflow-replies",
+        })
+      ).status,
+    ).toBe(201);
+    const posted = await rest<{ id: string; status: string }>("POST", "/api/logs", {
+      project: "workflow-replies",
+      output: "We guarantee a refund.",
+      sync: true,
+      traceparent: `00-${TRACE_ID}-${POSTING_SPAN}-01`,
+    });
+    expect(posted.body.status).toBe("flagged");
+
+    await page.goto(`/logs/${posted.body.id}`);
+    await page.getByTestId("linked-trace").getByRole("link", { name: "Part of workflow trace Support workflow →" }).click();
+    await page.waitForURL((url) => url.pathname === `/logs/${TRACE_ID}` && url.searchParams.get("span") === POSTING_SPAN);
+    // The trace opens on the posting step, flagged by the log's verdict.
+    const panel = page.getByTestId("span-panel");
+    await expect(panel.getAttribute("data-span-id")).resolves.toBe(POSTING_SPAN);
+    await expect(row(POSTING_SPAN).getAttribute("data-flagged")).resolves.toBe("true");
+    await expect(page.getByTestId("trace-flagged-at").textContent()).resolves.toContain("Flagged at step Tracira");
+    const verdict = panel.locator(`[data-evaluation-id="log:${posted.body.id}"]`);
+    await expect(verdict.locator(".badge").textContent()).resolves.toBe("flagged");
+    await verdict.getByRole("link", { name: "Open log →" }).click();
+    await page.waitForURL((url) => url.pathname === `/logs/${posted.body.id}`);
+  });
+});

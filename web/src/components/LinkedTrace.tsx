@@ -9,6 +9,7 @@ import type { LogDetail } from "../trpc";
  */
 export function LinkedTrace({ link }: { link: NonNullable<LogDetail["linkedTrace"]> }) {
   const linked = useTraceDetail(link.traceId);
+  if (linked.isPending) return null;
   if (linked.isError && apiCode(linked.error) === "not_found") {
     return (
       <p className="muted trace-linked">
