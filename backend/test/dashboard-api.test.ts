@@ -238,6 +238,7 @@ describe("logs through the same services as REST", () => {
     expect(viaTrpc).toEqual(viaRest.body);
     expect(viaTrpc.executions.map((l) => l.id)).toEqual([flaggedId]);
     expect(await member.trpc.logs.get.query({ id: flaggedId })).toEqual((await server.call("GET", `/api/logs/${flaggedId}`)).body);
+    expect(await member.trpc.traces.get.query({ traceId: flaggedId })).toEqual((await server.call("GET", `/api/traces/${flaggedId}`)).body);
     const invalid = await failureOf(member.trpc.logs.list.query({ limit: "5000" }));
     expect(invalid).toMatchObject({ status: 400, fields: { limit: expect.stringMatching(/at most/) } });
   });
@@ -285,6 +286,7 @@ describe("logs through the same services as REST", () => {
         .workspace.id,
     ).toBe(other.id);
     expect(await failureOf(outsider.trpc.logs.get.query({ id: flaggedId }))).toMatchObject({ status: 404 });
+    expect(await failureOf(outsider.trpc.traces.get.query({ traceId: flaggedId }))).toMatchObject({ status: 404, code: "not_found" });
     expect(await failureOf(outsider.trpc.logs.decide.mutate({ id: flaggedId, decision: "rejected" }))).toMatchObject({ status: 404 });
     expect((await outsider.trpc.logs.list.query({})).total).toBe(0);
   });
