@@ -205,6 +205,41 @@ test("a root run posted open holds its trace until the patch that ends it, whose
   expect(detail.trace).toMatchObject({ duration_ms: 1000, status: "error" });
 });
 
+test("a bare update that comes before its run stands in for it; the run, when it comes, gives the span its name and kind", async () => {
+  const traceId = randomUUID();
+  const child = randomUUID();
+  const full = runAt(child, traceId, 50, { name: "ChatOpenAI", run_type: "llm", inputs: { prompts: ["Hi"] } });
+  const bare = {
+    trace_id: traceId,
+    parent_run_id: traceId,
+    dotted_order: full.dotted_order,
+    end_time: Date.UTC(2026, 4, 1, 12, 0, 0, 250),
+    outputs: { generations: [[{ text: "Hello!" }]], llm_output: { token_usage: { prompt_tokens: 5, completion_tokens: 2 } } },
+  };
+  expect((await send("PATCH", `/runs/${child}`, bare)).status).toBe(202);
+  const early = TraceDetail.parse((await server.call("GET", `/api/traces/${traceId}`)).body);
+  expect(early.spans.map((s) => [s.name, s.kind, s.started_at])).toEqual([[child, "chain", "2026-05-01T12:00:00.050Z"]]);
+
+  const root = runAt(traceId, traceId, 0, { name: "turn", run_type: "chain", end_time: Date.UTC(2026, 4, 1, 12, 0, 0, 300) });
+  expect((await send("POST", "/runs/batch", { post: [full, root] })).status).toBe(202);
+  expect(await waitForFinal(server.call, traceId)).toBe("pass");
+  const detail = TraceDetail.parse((await server.call("GET", `/api/traces/${traceId}`)).body);
+  expect(detail.spans.map((s) => [s.name, s.kind, s.event_type])).toEqual([
+    ["turn", "chain", "state_change"],
+    ["ChatOpenAI", "llm", "llm_call"],
+  ]);
+  expect(detail.spans[1]).toMatchObject({
+    input: "Hi",
+    output: "Hello!",
+    input_tokens: 5,
+    output_tokens: 2,
+    duration_ms: 200,
+    status: "ok",
+  });
+  expect(detail.trace).toMatchObject({ total_input_tokens: 5 });
+  expect((await server.call("GET", `/api/logs/${traceId}`)).body).toMatchObject({ output: "Hello!", status: "pass" });
+});
+
 test("a wrong x-api-key is a 401; a malformed batch a 400 naming the run, and nothing of it is stored", async () => {
   const traceId = randomUUID();
   const wrong = await send(

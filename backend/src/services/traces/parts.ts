@@ -69,7 +69,8 @@ export class TracePartWriter {
     private readonly rootWaitMs: number,
   ) {}
 
-  async store(workspaceId: string, part: TracePart): Promise<void> {
+  /** @param then runs in the part's transaction once its spans are stored, before the log is settled. */
+  async store(workspaceId: string, part: TracePart, then?: (tx: SqlClient) => Promise<void>): Promise<void> {
     const spans = prepareSpans(part.spans);
     await this.ingest.storeTracePart(
       { workspaceId },
@@ -92,6 +93,7 @@ export class TracePartWriter {
       ),
       { spans, fields: part.fields },
       async (tx: SqlClient) => {
+        if (then) await then(tx);
         await tx.query(SETTLE, [part.traceId, AWAITING_ROOT, LIMITS.outputChars, INPUT_TEXT_CHARS]);
       },
     );

@@ -3,8 +3,20 @@ import { arrayLiteral } from "../../../db/array-literal";
 import type { SqlClient } from "../../../db/sql";
 import { ApiError } from "../../../lib/api-error";
 import type { TracePartWriter } from "../parts";
+import { eventTypeOf, REFRESH_ROLLUPS } from "../spans";
 import { labelBatch, mapRuns, type LabelledRun } from "./map";
 import { readMultipartRuns } from "./multipart";
+
+/**
+ * A run whose update came before the run itself was stored under its id as its name (the update names
+ * neither the run nor its type, and the span upsert keeps a stored span's name and kind): when the run comes,
+ * it takes the run's name, kind, start and event type, and the trace's rollups are counted again.
+ */
+const PLACEHOLDER = `
+UPDATE spans s SET name = v.name, kind = v.kind, started_at = v.started_at, event_type = v.event_type
+FROM jsonb_to_recordset($2::jsonb) AS v(id text, name text, kind text, started_at timestamptz, event_type text)
+WHERE s.trace_id = $1 AND s.id = v.id AND s.name = s.id AND v.name <> v.id
+RETURNING s.id`;
 
 /**
  * The LangSmith run API (`LANGCHAIN_ENDPOINT=<tracira>/api/langsmith`): runs become spans of traces stored
@@ -25,7 +37,19 @@ export class LangSmithIngestService {
       workspaceId,
       traces.map((t) => t.traceId),
     );
-    for (const trace of traces) await this.parts.store(workspaceId, trace);
+    for (const trace of traces) {
+      const runs = trace.spans.map((span) => ({
+        id: span.id,
+        name: span.name,
+        kind: span.kind,
+        started_at: span.startedAt!.toISOString(),
+        event_type: eventTypeOf(span),
+      }));
+      await this.parts.store(workspaceId, trace, async (tx) => {
+        const completed = await tx.query(PLACEHOLDER, [trace.traceId, JSON.stringify(runs)]);
+        if (completed.length) await tx.query(REFRESH_ROLLUPS, [trace.traceId, null, null, null, null, null]);
+      });
+    }
     return { ok: true, runs: runs.length, traces: traces.length };
   }
 

@@ -151,7 +151,8 @@ function toSpanInput(run: LangSmithRun, traceId: string): unknown {
     id: run.id,
     parentSpanId: run.id === traceId ? null : (run.parent_run_id ?? null),
     kind: KINDS[run.run_type ?? ""] ?? "chain",
-    name: (text(run.name) ?? run.run_type ?? "run").slice(0, LIMITS.shortFieldChars),
+    // A bare update (no name, no run_type) stands in for its run until the run itself comes: see PLACEHOLDER.
+    name: (text(run.name) ?? run.run_type ?? run.id).slice(0, LIMITS.shortFieldChars),
     startedAt: (run.start_time ?? startOfSegment(ownSegment) ?? run.end_time)?.toISOString(),
     endedAt: run.end_time?.toISOString(),
     provider: text(metadata.ls_provider)?.slice(0, LIMITS.shortFieldChars),
