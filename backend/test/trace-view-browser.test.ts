@@ -287,6 +287,15 @@ describe("a log posted from inside a workflow's trace (traceparent)", () => {
         { id: "a1b2c3d4e5f60718", kind: "chain", name: "Support workflow", startedAt: at(0), endedAt: at(900) },
         { id: "1111222233334444", parentSpanId: "a1b2c3d4e5f60718", kind: "webhook", name: "Webhook", startedAt: at(0), endedAt: at(20) },
         { id: POSTING_SPAN, parentSpanId: "a1b2c3d4e5f60718", kind: "chain", name: "Tracira", startedAt: at(400), endedAt: at(850) },
+        // Its parent has not been exported (yet): the step is shown at the top of the tree.
+        {
+          id: "5555666677778888",
+          parentSpanId: "9999aaaabbbbcccc",
+          kind: "tool",
+          name: "Late tool",
+          startedAt: at(500),
+          status: "running",
+        },
       ],
     });
     expect(workflow.status).toBe(200);
@@ -316,6 +325,8 @@ describe("a log posted from inside a workflow's trace (traceparent)", () => {
     await expect(panel.getAttribute("data-span-id")).resolves.toBe(POSTING_SPAN);
     await expect(row(POSTING_SPAN).getAttribute("data-flagged")).resolves.toBe("true");
     await expect(page.getByTestId("trace-flagged-at").textContent()).resolves.toContain("Flagged at step Tracira");
+    await expect(row("5555666677778888").getAttribute("aria-level")).resolves.toBe("1");
+    await expect(row("5555666677778888").getAttribute("aria-label")).resolves.toBe("Late tool (tool, running)");
     const verdict = panel.locator(`[data-evaluation-id="log:${posted.body.id}"]`);
     await expect(verdict.locator(".badge").textContent()).resolves.toBe("flagged");
     await verdict.getByRole("link", { name: "Open log →" }).click();
