@@ -8,15 +8,15 @@ import type { TracePart } from "../parts";
  * ingest" table lists every field read here.
  */
 
-const KINDS: Record<string, SpanKind> = {
-  llm: "llm",
-  chain: "chain",
-  tool: "tool",
-  retriever: "tool",
-  embedding: "embedding",
-  prompt: "chain",
-  parser: "chain",
-};
+const KINDS = new Map<string, SpanKind>([
+  ["llm", "llm"],
+  ["chain", "chain"],
+  ["tool", "tool"],
+  ["retriever", "tool"],
+  ["embedding", "embedding"],
+  ["prompt", "chain"],
+  ["parser", "chain"],
+]);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -24,7 +24,13 @@ const text = (v: unknown): string | undefined => (typeof v === "string" && v.tri
 const count = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined);
 const first = <T>(...values: (T | undefined)[]): T | undefined => values.find((v) => v !== undefined);
 
-const ROLES: Record<string, string> = { AI: "assistant", Human: "user", System: "system", Tool: "tool", Function: "function" };
+const ROLES = new Map([
+  ["AI", "assistant"],
+  ["Human", "user"],
+  ["System", "system"],
+  ["Tool", "tool"],
+  ["Function", "function"],
+]);
 
 /**
  * LangChain's serialized objects (`{lc: 1, type: "constructor", id: [..., "AIMessage"], kwargs}`) as plain
@@ -40,7 +46,7 @@ function plain(value: unknown): unknown {
     const message = /^(\w*?)Message(Chunk)?$/.exec(cls);
     if (message) {
       const toolCalls = Array.isArray(kwargs.tool_calls) && kwargs.tool_calls.length ? { tool_calls: plain(kwargs.tool_calls) } : {};
-      const role = ROLES[message[1]!] ?? text(kwargs.role) ?? message[1]!.toLowerCase();
+      const role = ROLES.get(message[1]!) ?? text(kwargs.role) ?? message[1]!.toLowerCase();
       return { role, content: plain(kwargs.content), ...(text(kwargs.name) ? { name: kwargs.name } : {}), ...toolCalls };
     }
     if (cls === "ChatPromptValue") return plain(kwargs.messages);
@@ -150,7 +156,7 @@ function toSpanInput(run: LangSmithRun, traceId: string): unknown {
   return {
     id: run.id,
     parentSpanId: run.id === traceId ? null : (run.parent_run_id ?? null),
-    kind: KINDS[run.run_type ?? ""] ?? "chain",
+    kind: KINDS.get(run.run_type ?? "") ?? "chain",
     // A bare update (no name, no run_type) stands in for its run until the run itself comes: see PLACEHOLDER.
     name: (text(run.name) ?? run.run_type ?? run.id).slice(0, LIMITS.shortFieldChars),
     startedAt: (run.start_time ?? startOfSegment(ownSegment) ?? run.end_time)?.toISOString(),
