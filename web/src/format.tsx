@@ -90,9 +90,16 @@ export function DeliveryBadge({ status }: { status: string }) {
   return <Badge tone={DELIVERY_TONE[status] ?? "neutral"}>{status}</Badge>;
 }
 
-const EVALUATION_TONE: Record<string, Tone> = { pass: "pass", fail: "flagged", flagged: "flagged", error: "error" };
+const EVALUATION_TONE: Record<string, Tone> = {
+  pass: "pass",
+  fail: "flagged",
+  flagged: "flagged",
+  error: "error",
+  approved: "pass",
+  rejected: "error",
+};
 
-/** An evaluation's label (`pass`, `fail`, `error`, or a caller's own); none is a dash. */
+/** An evaluation's label (`pass`, `fail`, `error`, a review's `approved`/`rejected`, or a caller's own); none is a dash. */
 export function EvaluationLabelBadge({ label }: { label: string | null }) {
   if (!label) return <span className="muted">—</span>;
   return <Badge tone={EVALUATION_TONE[label.toLowerCase()] ?? "neutral"}>{label}</Badge>;
