@@ -1,4 +1,4 @@
-/** The logs page's typed filters: the search API's column catalogue and operators, read from the shared package's source. */
+/** The logs page's typed filters: the search API's column catalogue and operators (zod-free), from the shared source. */
 import {
   FILTER_OPERATORS,
   operatorsOf,
@@ -8,7 +8,7 @@ import {
   TRACE_FILTERS_MAX,
   type FilterColumn,
   type FilterOperator,
-} from "../../shared/src/contracts/trace-filters";
+} from "../../shared/src/contracts/trace-filter-catalogue";
 
 export { operatorsOf, TRACE_FILTERS_MAX, type FilterColumn, type FilterOperator };
 
