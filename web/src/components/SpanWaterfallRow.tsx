@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { formatDuration } from "../format";
 import type { SpanNode } from "../trace-tree";
 import { SpanKindBadge } from "./SpanKindBadge";
@@ -31,8 +32,8 @@ function marks(node: SpanNode): string {
   return said.join(", ");
 }
 
-/** One span of the tree: its name indented by depth, and its bar on the trace's timeline. */
-export function SpanWaterfallRow(props: {
+/** One span of the tree: its name indented by depth, and its bar on the trace's timeline. Scrolling re-renders only new rows. */
+export const SpanWaterfallRow = memo(function SpanWaterfallRow(props: {
   node: SpanNode;
   top: number;
   height: number;
@@ -96,4 +97,4 @@ export function SpanWaterfallRow(props: {
       <span className="trace-row-duration">{span.status === "running" ? "running" : formatDuration(span.duration_ms)}</span>
     </div>
   );
-}
+});
