@@ -135,7 +135,12 @@ const EnvSchema = z.object({
   TRACIRA_LIST_COUNT_BUDGET_MS: z.coerce.number().int().min(1).max(60_000).default(25),
   TRACIRA_OTLP_MAX_BODY_MB: z.coerce.number().min(1).max(512).default(16),
   TRACIRA_OTLP_ROOT_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
-  TRACIRA_FINAL_STEP_WAIT_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(3_600_000),
+  TRACIRA_FINAL_STEP_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -338,7 +343,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapToken: e.TRACIRA_BOOTSTRAP_TOKEN,
     bootstrapWorkspaceName: e.TRACIRA_BOOTSTRAP_WORKSPACE,
     maxBodyBytes: e.TRACIRA_MAX_BODY_BYTES,
-    otlp: { maxBodyBytes: Math.round(e.TRACIRA_OTLP_MAX_BODY_MB * 1024 * 1024), rootWaitMs: e.TRACIRA_OTLP_ROOT_WAIT_MS,
+    otlp: {
+      maxBodyBytes: Math.round(e.TRACIRA_OTLP_MAX_BODY_MB * 1024 * 1024),
+      rootWaitMs: e.TRACIRA_OTLP_ROOT_WAIT_MS,
       finalStepWaitMs: e.TRACIRA_FINAL_STEP_WAIT_MS,
     },
     shutdownTimeoutMs: e.TRACIRA_SHUTDOWN_TIMEOUT_MS,

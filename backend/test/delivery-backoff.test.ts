@@ -211,6 +211,8 @@ function event(type: EventType, status: Status, row: Partial<LogRecord> = {}): L
       totalCostUsd: 0,
       startedAt: null,
       endedAt: null,
+      linkedTraceId: null,
+      linkedSpanId: null,
       ...row,
     },
   };

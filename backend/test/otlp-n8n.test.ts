@@ -5,6 +5,7 @@ import { TraceDetail } from "@tracira/shared";
 import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startTestServer, waitForFinal, type TestServer } from "./helpers/server";
 import { until } from "./helpers/until";
+import { mapExport } from "../src/services/traces/otlp/map";
 
 /**
  * n8n's own tracing (2.19 and later): an execution exported over OTLP becomes one trace named after the
@@ -89,7 +90,6 @@ test("an n8n execution becomes one trace with a span per node, and the log it po
 });
 
 test("without the header the project is the service name; a tracira.project attribute still wins", async () => {
-  const { mapExport } = await import("../src/services/traces/otlp/map");
   const span = (attrs: Record<string, string>) => ({
     traceId: "0af7651916cd43dd8448eb211c80319c",
     spanId: "b7ad6b7169203331",
