@@ -178,13 +178,22 @@ test("a session shows its metrics, its turns in order linking to their logs, the
     ...Array(3).fill(`chat-42,${turns[1]},2`),
     ...Array(2).fill(`chat-42,${turns[2]},3`),
   ]);
+
+  // "Open in Logs": the session's logs, as a typed filter on the Logs page.
+  await page.getByRole("link", { name: "Open in Logs" }).click();
+  await page.getByTestId("filter-chip").filter({ hasText: "sessionId = chat-42" }).waitFor();
+  await until("the session's three logs", async () => ((await page.getByTestId("log-row").count()) === 3 ? true : undefined));
+  expect(await page.getByTestId("log-row").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-log-id")).sort())).toEqual(
+    [...turns].sort(),
+  );
 });
 
 test("the logs page's filter builder: an evaluation score and a latency filter, kept in the URL across a reload", async () => {
   await page.getByRole("link", { name: "Logs" }).click();
   const rows = page.getByTestId("log-row");
-  await rows.first().waitFor();
-  expect(await rows.count()).toBe(4);
+  const rowCount = (n: number) => until(`${n} log rows`, async () => ((await rows.count()) === n ? true : undefined));
+  await rowCount(4);
+  expect(await page.getByTestId("filter-chip").count()).toBe(0);
 
   // helpfulness ≥ 0.5 leaves turns 1 and 3 and chat-7; latency < 2500 ms then drops chat-7 (4 s).
   await page.getByLabel("Column").selectOption("evaluations.helpfulness");
@@ -198,7 +207,6 @@ test("the logs page's filter builder: an evaluation score and a latency filter, 
 
   const expected = [turns[0], turns[2]].sort();
   const shown = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-log-id")).sort());
-  const rowCount = (n: number) => until(`${n} log rows`, async () => ((await rows.count()) === n ? true : undefined));
   const chips = page.getByTestId("filter-chip");
   const waitForRows = async () => {
     await rowCount(2);

@@ -5,7 +5,7 @@ import { SessionFindings } from "../components/SessionFindings";
 import { formatCost } from "../components/SessionTable";
 import { SessionLlmCalls, SessionTurns, type SessionMetricsData, type SessionTurn } from "../components/SessionTurns";
 import { formatDuration, formatNumber, formatPercent } from "../format";
-import { Link } from "../router";
+import { Link, withQuery } from "../router";
 import { trpc } from "../trpc";
 
 function MetricCards({ metrics, turns }: { metrics: SessionMetricsData; turns: SessionTurn[] }) {
@@ -50,6 +50,12 @@ export function SessionPage({ projectId, sessionId }: { projectId: string; sessi
   // A plain link: the export route takes the session cookie, and the browser downloads the streamed file.
   const exportUrl = `/api/projects/${encodeURIComponent(projectId)}/sessions/export?${new URLSearchParams({ format: "csv", sessionId })}`;
 
+  // The session's logs on the Logs page, as a typed filter (shareable like any filtered view there).
+  const logsUrl = withQuery("/logs", {
+    project: project?.name,
+    filters: JSON.stringify([{ column: "sessionId", operator: "equals", value: sessionId }]),
+  });
+
   return (
     <section className="page">
       <p className="breadcrumb">
@@ -59,9 +65,14 @@ export function SessionPage({ projectId, sessionId }: { projectId: string; sessi
         <h1>
           Session <span className="session-id">{sessionId}</span>
         </h1>
-        <a className="button secondary" href={exportUrl} download>
-          Export CSV
-        </a>
+        <div className="session-actions">
+          <Link to={logsUrl} className="button secondary">
+            Open in Logs
+          </Link>
+          <a className="button secondary" href={exportUrl} download>
+            Export CSV
+          </a>
+        </div>
       </div>
       <Loadable query={traces}>
         {(data) => (
