@@ -141,7 +141,10 @@ export const CreateLogBody = z
   .object({
     project: requiredText("project", LIMITS.projectNameChars, "support-replies"),
     /** Required, unless the log waits for its final step (which then brings it). */
-    output: Output.optional(),
+    output: Output.optional().meta({
+      description:
+        "The AI output to check (text, or JSON stored as its text). Required, unless awaitFinalStep is true: the final step's output then becomes it",
+    }),
     task: optionalText("task", LIMITS.taskNameChars),
     model: optionalText("model", LIMITS.shortFieldChars),
     latencyMs: nonNegativeNumber("latencyMs"),
