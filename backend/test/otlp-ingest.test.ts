@@ -262,7 +262,7 @@ describe("mapping (pure)", () => {
       "input.value": "hi",
       "output.value": '{"answer":"hello"}',
     });
-    expect(traces[0]).toMatchObject({ traceId: "a".repeat(32), project: "picked", hasRoot: true });
+    expect(traces[0]).toMatchObject({ traceId: "a".repeat(32), project: "picked" });
     expect(traces[0]!.spans[0]).toMatchObject({
       id: "b".repeat(16),
       model: "gpt-4.1",

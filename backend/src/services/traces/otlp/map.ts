@@ -7,8 +7,8 @@ import {
   type OtlpExportEnvelope,
   type OtlpKeyValue,
   type SpanKind,
-  type TraceInput,
 } from "@tracira/shared";
+import type { TracePart } from "../parts";
 
 /**
  * OTLP spans as Tracira spans: the OpenTelemetry GenAI semantic conventions (`gen_ai.*`) and OpenInference
@@ -17,22 +17,9 @@ import {
  * names, kinds and the workflow; the README's "OTLP mapping" table lists every attribute read here.
  */
 
-/** One OTLP trace of an export: its spans, and what its log takes from them. */
-export interface OtlpTrace {
-  traceId: string;
-  project: string;
-  task: string | null;
-  sessionId: string | null;
-  actorId: string | null;
-  fields: TraceInput;
-  spans: SpanInput[];
-  /** A span without parent came: the root, so the trace is complete enough to evaluate. */
-  hasRoot: boolean;
-  startedAt: Date;
-}
-
 export interface MappedExport {
-  traces: OtlpTrace[];
+  /** Each OTLP trace of the export: its spans, and what its log takes from them. */
+  traces: TracePart[];
   rejectedSpans: number;
   /** Why spans were rejected (the first few), for the partial-success answer. */
   errors: string[];
@@ -206,7 +193,7 @@ const short = (v: unknown, max = LIMITS.shortFieldChars) => text(v)?.slice(0, ma
  * `x-tracira-project` header (`headerProject`), else `service.name`, else `defaultProject`.
  */
 export function mapExport(envelope: OtlpExportEnvelope, defaultProject: string, headerProject?: string): MappedExport {
-  const traces = new Map<string, OtlpTrace & { attrs: Attributes[] }>();
+  const traces = new Map<string, TracePart & { attrs: Attributes[] }>();
   const errors: string[] = [];
   let rejectedSpans = 0;
   const reject = (reason: string) => {
@@ -244,7 +231,6 @@ export function mapExport(envelope: OtlpExportEnvelope, defaultProject: string, 
             actorId: null,
             fields: {},
             spans: [],
-            hasRoot: false,
             startedAt: span.startedAt!,
             attrs: [],
           };
@@ -252,7 +238,6 @@ export function mapExport(envelope: OtlpExportEnvelope, defaultProject: string, 
         }
         trace.spans.push(span);
         if (!span.parentSpanId) {
-          trace.hasRoot = true;
           trace.fields.name = span.name;
           trace.attrs.unshift(a, resource);
         } else trace.attrs.push(a, resource);
