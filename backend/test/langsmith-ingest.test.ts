@@ -120,6 +120,14 @@ describe.each([
 
     const log = await server.call("GET", `/api/logs/${traceId}`);
     expect(log.body).toMatchObject({ projectName: PROJECT, output: answer, model: "fake-support-1", status: "flagged" });
+    // The gate's answer for the trace (a sync call naming its id answers the stored verdict), as a workflow gating on it reads it.
+    const gate = await server.call("POST", "/api/logs", { id: traceId, project: PROJECT, output: answer, sync: true });
+    expect(gate.body).toMatchObject({
+      ok: true,
+      id: traceId,
+      status: "flagged",
+      verdict: { pass: false, rules: [{ name: "No refunds promised", triggered: true }] },
+    });
     await receiver.waitFor((got) =>
       got.some((r) => r.path === "/flagged" && r.body?.id === traceId && r.body?.hookEvent === "log.flagged"),
     );
