@@ -182,16 +182,27 @@ describe("a run whose final step never comes", () => {
   let shortDb: TestDatabase;
   beforeAll(async () => {
     shortDb = await createTestDatabase();
-    short = await startTestServer({ DATABASE_URL: shortDb.url, TRACIRA_FINAL_STEP_WAIT_MS: "300" });
+    short = await startTestServer({ DATABASE_URL: shortDb.url, TRACIRA_FINAL_STEP_WAIT_MS: "1500" });
   });
   afterAll(async () => {
     await short?.close();
     await shortDb?.drop();
   });
 
-  test("is evaluated with what it has once TRACIRA_FINAL_STEP_WAIT_MS runs out", async () => {
+  test("is evaluated with the output its steps got to once TRACIRA_FINAL_STEP_WAIT_MS runs out", async () => {
+    const rule = await short.call("POST", "/api/rules", {
+      name: "No refunds",
+      type: "keyword_forbidden",
+      value: "refund",
+      projectName: "steps",
+    });
+    expect(rule.status).toBe(201);
     const res = await short.call("POST", "/api/logs", { project: "steps", awaitFinalStep: true });
-    await short.call("POST", `/api/logs/${res.body.id}/steps`, { kind: "llm", name: "Answer", output: "partial answer" });
-    expect(await waitForFinal(short.call, res.body.id, 20_000)).toBe("pass");
+    const add = (body: Record<string, unknown>) => short.call("POST", `/api/logs/${res.body.id}/steps`, body);
+    await add({ kind: "llm", name: "Draft", output: "A first draft." });
+    await add({ kind: "tool", name: "Look up", output: "not an answer" });
+    await add({ kind: "llm", name: "Answer", output: "You will get a refund." });
+    expect(await waitForFinal(short.call, res.body.id, 20_000)).toBe("flagged");
+    expect((await short.call("GET", `/api/logs/${res.body.id}`)).body.output).toBe("You will get a refund.");
   });
 });

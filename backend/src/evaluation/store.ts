@@ -265,11 +265,15 @@ export async function loadStoredResult(sql: SqlClient, id: string): Promise<Eval
  */
 export const AWAITING_ROOT = "otlp:awaiting-root";
 
-/** The lease owner of a log created with `awaitFinalStep`: nobody evaluates it until its final step comes or the hold runs out. */
+/**
+ * The lease owners of a log created with `awaitFinalStep`: nobody evaluates it until its final step comes or
+ * the hold runs out. A log created without an output waits under the second, and its steps bring the output.
+ */
 export const AWAITING_FINAL_STEP = "steps:awaiting-final";
+export const AWAITING_FINAL_STEP_OUTPUT = "steps:awaiting-final-output";
 
 /** Holds that are not a process's lease: a restart keeps them. */
-const HOLDS = [AWAITING_ROOT, AWAITING_FINAL_STEP];
+const HOLDS = [AWAITING_ROOT, AWAITING_FINAL_STEP, AWAITING_FINAL_STEP_OUTPUT];
 
 /**
  * Clears every evaluation lease (but not the holds: an OTLP trace waiting for its root, a log waiting for its final

@@ -13,7 +13,7 @@ import { checkOutboundUrl } from "../outbound-check";
 import { insertLogs, rowWeight, toLogInsert, type LogInsert } from "./batch-insert";
 import { GroupCommit } from "../../lib/group-commit";
 import type { EvaluationWorker } from "../../evaluation/worker";
-import { AWAITING_FINAL_STEP } from "../../evaluation/store";
+import { AWAITING_FINAL_STEP, AWAITING_FINAL_STEP_OUTPUT } from "../../evaluation/store";
 
 export interface IngestContext {
   workspaceId: string;
@@ -62,7 +62,7 @@ export class LogIngestService {
     const { stored, row, rules } = await this.store(ctx, body);
 
     if (!body.sync) {
-      if (stored.inserted && row.lease?.owner !== AWAITING_FINAL_STEP) {
+      if (stored.inserted && !body.awaitFinalStep) {
         if (row.lease) this.worker.adopt([row.id]);
         else this.worker.notify();
       }
@@ -107,7 +107,7 @@ export class LogIngestService {
     const lease = body.sync
       ? { owner: this.gate.owner, ms: this.gate.leaseMs }
       : body.awaitFinalStep
-        ? { owner: AWAITING_FINAL_STEP, ms: this.finalStepWaitMs }
+        ? { owner: body.output ? AWAITING_FINAL_STEP : AWAITING_FINAL_STEP_OUTPUT, ms: this.finalStepWaitMs }
         : this.worker.leaseForNew();
     const rules = body.sync ? this.gate.prefetchRules(ctx.workspaceId) : undefined;
     const row = toLogInsert(ctx.workspaceId, id, body, lease, attachments);

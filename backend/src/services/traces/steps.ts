@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { LIMITS, type AddStepInput, type AddStepResponse, type SpanInput } from "@tracira/shared";
 import type { SqlClient } from "../../db/sql";
-import { AWAITING_FINAL_STEP, loadOwnPending } from "../../evaluation/store";
+import { AWAITING_FINAL_STEP, AWAITING_FINAL_STEP_OUTPUT, loadOwnPending } from "../../evaluation/store";
 import type { SyncGate } from "../../evaluation/sync-gate";
 import type { EvaluationWorker } from "../../evaluation/worker";
 import type { SpanAppendService } from "./append";
@@ -9,25 +9,30 @@ import type { SpanAppendService } from "./append";
 /** A payload as the log's text: a JSON string as its text, anything else as its JSON. */
 const asText = (column: string) => `CASE WHEN jsonb_typeof(${column}) = 'string' THEN ${column} #>> '{}' ELSE ${column}::text END`;
 
+/** The run's last LLM step's `column` (among the steps that have one). */
+const lastLlm = (expression: string, column: string) =>
+  `(SELECT ${expression} FROM spans s WHERE s.trace_id = l.id AND s.kind = 'llm' AND s.${column} IS NOT NULL
+    ORDER BY coalesce(s.ended_at, s.started_at) DESC, s.id DESC LIMIT 1)`;
+
 /**
- * A run's end: a log held for its final step takes that step's output (else its last LLM step's) when it
- * was created without one, its latency, cost and model from its steps, and is handed to `owner` (the sync
- * gate) or to any worker (owner null). A log that is not held is left as it is.
+ * A step of a run held for its final step (`$2`: the holds). A log created without an output (held by `$8`)
+ * takes its run's latest one: the final step's (`$3`, given for final steps only), else the last LLM step's,
+ * so a run whose final step never comes is evaluated with the output it got to. The final step (`$7`) ends
+ * the run: the log takes its model, latency and cost from the steps when it gave none, and is handed to `$5`
+ * (the sync gate) or to any worker (null). A log that is not held is left as it is.
  */
-const END_RUN = `
+const STEP_OF_HELD_RUN = `
 UPDATE logs l SET
-  output = CASE WHEN l.output <> '' THEN l.output ELSE left(coalesce($3, (
-    SELECT ${asText("s.output")} FROM spans s WHERE s.trace_id = l.id AND s.kind = 'llm' AND s.output IS NOT NULL
-    ORDER BY coalesce(s.ended_at, s.started_at) DESC, s.id DESC LIMIT 1), ''), $4) END,
-  model = coalesce(l.model, (SELECT s.model FROM spans s WHERE s.trace_id = l.id AND s.kind = 'llm' AND s.model IS NOT NULL
-    ORDER BY coalesce(s.ended_at, s.started_at) DESC, s.id DESC LIMIT 1)),
-  latency_ms = coalesce(l.latency_ms, EXTRACT(EPOCH FROM (l.ended_at - l.started_at)) * 1000),
-  cost_usd = CASE WHEN l.cost_usd IS NULL AND l.total_cost_usd > 0 THEN l.total_cost_usd ELSE l.cost_usd END,
-  eval_lease_owner = $5,
-  eval_lease_until = CASE WHEN $5::text IS NULL THEN NULL ELSE now() + $6 * interval '1 millisecond' END,
-  eval_attempts = CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,
+  output = CASE WHEN l.eval_lease_owner = $8 THEN left(coalesce($3, ${lastLlm(asText("s.output"), "output")}, l.output), $4) ELSE l.output END,
+  model = CASE WHEN $7 THEN coalesce(l.model, ${lastLlm("s.model", "model")}) ELSE l.model END,
+  latency_ms = CASE WHEN $7 THEN coalesce(l.latency_ms, EXTRACT(EPOCH FROM (l.ended_at - l.started_at)) * 1000) ELSE l.latency_ms END,
+  cost_usd = CASE WHEN $7 AND l.cost_usd IS NULL AND l.total_cost_usd > 0 THEN l.total_cost_usd ELSE l.cost_usd END,
+  eval_lease_owner = CASE WHEN $7 THEN $5 ELSE l.eval_lease_owner END,
+  eval_lease_until = CASE WHEN NOT $7 THEN l.eval_lease_until WHEN $5::text IS NULL THEN NULL
+    ELSE now() + $6 * interval '1 millisecond' END,
+  eval_attempts = CASE WHEN NOT $7 THEN l.eval_attempts WHEN $5::text IS NULL THEN 0 ELSE 1 END,
   updated_at = now()
-WHERE l.id = $1 AND l.status = 'pending' AND l.eval_lease_owner = $2`;
+WHERE l.id = $1 AND l.status = 'pending' AND l.eval_lease_owner = ANY($2::text[])`;
 
 /** The step as a span: its id, times and status filled in the way a no-code caller means them. */
 export function stepSpan(step: AddStepInput, now = new Date()): SpanInput {
@@ -73,19 +78,21 @@ export class StepService {
   async add(workspaceId: string, logId: string, step: AddStepInput): Promise<AddStepResponse> {
     const span = stepSpan(step);
     let ended = false;
-    const end = async (tx: SqlClient) => {
-      const owner = step.sync ? this.gate.owner : null;
-      const rows = await tx.query(`${END_RUN} RETURNING l.id`, [
+    const refresh = async (tx: SqlClient) => {
+      const final = Boolean(step.final);
+      const rows = await tx.query(`${STEP_OF_HELD_RUN} RETURNING l.id`, [
         logId,
-        AWAITING_FINAL_STEP,
-        outputText(step.output),
+        [AWAITING_FINAL_STEP, AWAITING_FINAL_STEP_OUTPUT],
+        final ? outputText(step.output) : null,
         LIMITS.outputChars,
-        owner,
+        step.sync ? this.gate.owner : null,
         this.gate.leaseMs,
+        final,
+        AWAITING_FINAL_STEP_OUTPUT,
       ]);
-      ended = rows.length > 0;
+      ended = final && rows.length > 0;
     };
-    const appended = await this.spans.append(workspaceId, logId, [span], step.final ? end : undefined);
+    const appended = await this.spans.append(workspaceId, logId, [span], refresh);
     const answer = { ...appended, stepId: span.id, final: Boolean(step.final) };
     if (ended && !step.sync) this.worker.notify();
     if (!step.sync) return answer;
