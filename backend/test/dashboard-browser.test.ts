@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, newPage as pageOn, SCREENSHOTS, signUp } from "./helpers/browser";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
+import { callerFor, type Call } from "./helpers/server";
 
 /**
  * The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the built server
@@ -36,14 +37,7 @@ afterAll(async () => {
 const newPage = () => pageOn(browser, server.url);
 
 /** The REST API with the token the Integrations page shows. */
-async function rest<T = any>(method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(server.url + apiPath, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const rest: Call = (method, apiPath, body, options) => callerFor(server.url, token)(method, apiPath, body, options);
 
 /** A procedure called from inside the page, as the dashboard's own code would (same cookie, same header). */
 function callProcedure(page: Page, procedure: string, kind: "query" | "mutation") {

@@ -5,9 +5,9 @@ import { promisify } from "node:util";
 import { LangSmithInfo, LangSmithRun, TraceDetail } from "@tracira/shared";
 import { mapRuns } from "../src/services/traces/langsmith/map";
 import { FAST_DELIVERIES, sleep } from "./helpers/deliveries";
-import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startReceiver, type Receiver } from "./helpers/receiver";
-import { startTestServer, waitForFinal, type TestServer } from "./helpers/server";
+import { startTestServerOn, waitForFinal, type TestServer } from "./helpers/server";
+import { forbidRefunds, hookFlagged } from "./helpers/trace-ingest";
 
 /**
  * LangSmith-compatible ingest with the real `langsmith` client and a real LangChain runnable (prompt template →
@@ -21,28 +21,18 @@ const run = promisify(execFile);
 const FIXTURE = path.join(__dirname, "fixtures", "langchain-chain.mjs");
 const PROJECT = "support-bot";
 
-let db: TestDatabase;
 let server: TestServer;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_OTLP_ROOT_WAIT_MS: "60000", ...FAST_DELIVERIES });
+  server = await startTestServerOn("postgres", { TRACIRA_OTLP_ROOT_WAIT_MS: "60000", ...FAST_DELIVERIES });
   receiver = await startReceiver();
-  const rule = await server.call("POST", "/api/rules", {
-    name: "No refunds promised",
-    type: "keyword_forbidden",
-    value: "full refund",
-    projectName: PROJECT,
-  });
-  expect(rule.status).toBe(201);
-  const hook = await server.call("POST", "/api/hooks", { url: `${receiver.url}/flagged`, events: ["log.flagged"] });
-  expect(hook.status).toBe(201);
+  await forbidRefunds(server, PROJECT);
+  await hookFlagged(server, receiver.url);
 });
 afterAll(async () => {
   await server?.close();
   await receiver?.close();
-  await db?.drop();
 });
 
 const api = () => `${server.url}/api/langsmith`;

@@ -5,9 +5,9 @@ import { promisify } from "node:util";
 import { Root } from "protobufjs";
 import { TraceDetail } from "@tracira/shared";
 import { FAST_DELIVERIES } from "./helpers/deliveries";
-import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
 import { startReceiver, type Receiver } from "./helpers/receiver";
-import { startTestServer, waitForFinal, type TestServer } from "./helpers/server";
+import { startTestServerOn, waitForFinal, type TestServer } from "./helpers/server";
+import { forbidRefunds, hookFlagged } from "./helpers/trace-ingest";
 import { until } from "./helpers/until";
 import { mapExport } from "../src/services/traces/otlp/map";
 
@@ -20,28 +20,18 @@ jest.setTimeout(60_000);
 const run = promisify(execFile);
 const FIXTURE = path.join(__dirname, "fixtures", "otel-agent-turn.mjs");
 
-let db: TestDatabase;
 let server: TestServer;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ DATABASE_URL: db.url, TRACIRA_OTLP_ROOT_WAIT_MS: "60000", ...FAST_DELIVERIES });
+  server = await startTestServerOn("postgres", { TRACIRA_OTLP_ROOT_WAIT_MS: "60000", ...FAST_DELIVERIES });
   receiver = await startReceiver();
-  const rule = await server.call("POST", "/api/rules", {
-    name: "No refunds promised",
-    type: "keyword_forbidden",
-    value: "full refund",
-    projectName: "support-agent",
-  });
-  expect(rule.status).toBe(201);
-  const hook = await server.call("POST", "/api/hooks", { url: `${receiver.url}/flagged`, events: ["log.flagged"] });
-  expect(hook.status).toBe(201);
+  await forbidRefunds(server, "support-agent");
+  await hookFlagged(server, receiver.url);
 });
 afterAll(async () => {
   await server?.close();
   await receiver?.close();
-  await db?.drop();
 });
 
 const headers = () => ({ Authorization: `Bearer ${server.token}` });

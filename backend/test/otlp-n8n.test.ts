@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { TraceDetail } from "@tracira/shared";
-import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
-import { startTestServer, waitForFinal, type TestServer } from "./helpers/server";
+import { startTestServerOn, waitForFinal, type TestServer } from "./helpers/server";
+import { forbidRefunds } from "./helpers/trace-ingest";
 import { until } from "./helpers/until";
 import { mapExport } from "../src/services/traces/otlp/map";
 
@@ -17,24 +17,13 @@ jest.setTimeout(60_000);
 const run = promisify(execFile);
 const FIXTURE = path.join(__dirname, "fixtures", "n8n-workflow-execution.mjs");
 
-let db: TestDatabase;
 let server: TestServer;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ DATABASE_URL: db.url });
-  const rule = await server.call("POST", "/api/rules", {
-    name: "No refunds promised",
-    type: "keyword_forbidden",
-    value: "full refund",
-    projectName: "support-flows",
-  });
-  expect(rule.status).toBe(201);
+  server = await startTestServerOn("postgres");
+  await forbidRefunds(server, "support-flows");
 });
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => server?.close());
 
 test("an n8n execution becomes one trace with a span per node, and the log it posted is linked both ways", async () => {
   const answer = "We are sorry: you get a full refund.";

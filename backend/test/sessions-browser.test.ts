@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, newPage, SCREENSHOTS, signUp } from "./helpers/browser";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
+import { callerFor, type Call } from "./helpers/server";
 import { until } from "./helpers/until";
 
 /**
@@ -34,14 +35,8 @@ let plainLog: string;
 
 jest.setTimeout(120_000);
 
-async function rest<T = any>(method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(server.url + apiPath, {
-    method,
-    headers: { authorization: `Bearer ${server.printedToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+/** The public REST API with the workspace token the first start printed. */
+const rest: Call = (method, apiPath, body, options) => callerFor(server.url, server.printedToken!)(method, apiPath, body, options);
 
 /** Turn k of chat-42 (1-based): starts k minutes in. */
 function turnLog(k: number) {

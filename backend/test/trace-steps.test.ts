@@ -1,6 +1,6 @@
 import { TraceDetail } from "@tracira/shared";
-import { createTestDatabase, type TestDatabase } from "./helpers/postgres";
-import { startTestServer, waitForFinal, type TestServer } from "./helpers/server";
+import { startTestServerOn, waitForFinal, type TestServer } from "./helpers/server";
+import { forbidRefunds } from "./helpers/trace-ingest";
 
 /**
  * Steps as no-code platforms add them (`POST /api/logs/:id/steps`, one flat step per request), and a run that
@@ -9,24 +9,13 @@ import { startTestServer, waitForFinal, type TestServer } from "./helpers/server
  */
 jest.setTimeout(60_000);
 
-let db: TestDatabase;
 let server: TestServer;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ DATABASE_URL: db.url });
-  const rule = await server.call("POST", "/api/rules", {
-    name: "No refunds promised",
-    type: "keyword_forbidden",
-    value: "full refund",
-    projectName: "steps",
-  });
-  expect(rule.status).toBe(201);
+  server = await startTestServerOn("postgres");
+  await forbidRefunds(server, "steps");
 });
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
-});
+afterAll(() => server?.close());
 
 const startRun = async (extra: Record<string, unknown> = {}) => {
   const res = await server.call("POST", "/api/logs", { project: "steps", task: "reply", awaitFinalStep: true, ...extra });
@@ -179,15 +168,10 @@ test("a W3C traceparent (header or body) links the log to that trace; a malforme
 
 describe("a run whose final step never comes", () => {
   let short: TestServer;
-  let shortDb: TestDatabase;
   beforeAll(async () => {
-    shortDb = await createTestDatabase();
-    short = await startTestServer({ DATABASE_URL: shortDb.url, TRACIRA_FINAL_STEP_WAIT_MS: "1500" });
+    short = await startTestServerOn("postgres", { TRACIRA_FINAL_STEP_WAIT_MS: "1500" });
   });
-  afterAll(async () => {
-    await short?.close();
-    await shortDb?.drop();
-  });
+  afterAll(() => short?.close());
 
   test("is evaluated with the output its steps got to once TRACIRA_FINAL_STEP_WAIT_MS runs out", async () => {
     const rule = await short.call("POST", "/api/rules", {

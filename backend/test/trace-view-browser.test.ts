@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, newPage, SCREENSHOTS, signUp } from "./helpers/browser";
 import { startServerProcess, type ServerProcess } from "./helpers/process";
+import { callerFor, type Call } from "./helpers/server";
 
 /**
  * A log's trace in the log detail, in a real browser against the built server (embedded database): the
@@ -34,14 +35,7 @@ afterAll(async () => {
 });
 
 /** The public REST API with the workspace token the first start printed. */
-async function rest<T = any>(method: string, apiPath: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(server.url + apiPath, {
-    method,
-    headers: { authorization: `Bearer ${server.printedToken}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const rest: Call = (method, apiPath, body, options) => callerFor(server.url, server.printedToken!)(method, apiPath, body, options);
 
 interface SentSpan {
   id: string;
