@@ -6,6 +6,8 @@ import type { LogFilters } from "../hooks/useLogFilters";
 import { trpc } from "../trpc";
 import { Checkbox } from "./Checkbox";
 import { Field } from "./Field";
+import { useProjects } from "../hooks/useProjects";
+import { ProjectOptions } from "./ProjectOptions";
 
 interface Props {
   filters: LogFilters;
@@ -33,7 +35,7 @@ function SearchBox({ filters, onChange }: Props) {
 }
 
 function ProjectAndTask({ filters, onChange }: Props) {
-  const projects = useQuery({ queryKey: ["projects.list"], queryFn: () => trpc.projects.list.query() });
+  const projects = useProjects();
   const taskNames = useQuery({
     queryKey: ["logs.taskNames", { project: filters.project }],
     queryFn: () => trpc.logs.taskNames.query({ project: filters.project }),
@@ -45,11 +47,7 @@ function ProjectAndTask({ filters, onChange }: Props) {
         {(control) => (
           <select {...control} value={filters.project} onChange={(e) => onChange({ project: e.target.value, task: "" })}>
             <option value="">All projects</option>
-            {projects.data?.map((project) => (
-              <option key={project.id} value={project.name}>
-                {project.name}
-              </option>
-            ))}
+            <ProjectOptions projects={projects.data} valueBy="name" />
           </select>
         )}
       </Field>

@@ -3,6 +3,8 @@ import { fieldError } from "../errors";
 import type { RuleDraft } from "../hooks/useRuleDraft";
 import { trpc } from "../trpc";
 import { Field } from "./Field";
+import { useProjects } from "../hooks/useProjects";
+import { ProjectOptions } from "./ProjectOptions";
 
 interface Props {
   draft: RuleDraft;
@@ -12,7 +14,7 @@ interface Props {
 
 /** Where a rule applies: every project, one project, or one task of a project. */
 export function RuleScopeFields({ draft, set, error }: Props) {
-  const projects = useQuery({ queryKey: ["projects.list"], queryFn: () => trpc.projects.list.query() });
+  const projects = useProjects();
   const tasks = useQuery({
     queryKey: ["projects.tasks", { projectId: draft.projectId }],
     queryFn: () => trpc.projects.tasks.query({ projectId: draft.projectId }),
@@ -31,11 +33,7 @@ export function RuleScopeFields({ draft, set, error }: Props) {
             }}
           >
             <option value="">All projects</option>
-            {projects.data?.map((project) => (
-              <option key={project.id} value={project.id}>
-                {project.name}
-              </option>
-            ))}
+            <ProjectOptions projects={projects.data} valueBy="id" />
           </select>
         )}
       </Field>

@@ -1,11 +1,10 @@
-import { useQuery } from "@tanstack/react-query";
 import { Loadable } from "../components/Loadable";
 import { ProjectCard } from "../components/ProjectCard";
 import { ProjectCreateForm } from "../components/ProjectCreateForm";
-import { trpc } from "../trpc";
+import { useProjects } from "../hooks/useProjects";
 
 export function ProjectsPage() {
-  const projects = useQuery({ queryKey: ["projects.list"], queryFn: () => trpc.projects.list.query() });
+  const projects = useProjects();
   return (
     <section className="page">
       <h1>Projects</h1>

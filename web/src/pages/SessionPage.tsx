@@ -7,6 +7,7 @@ import { SessionLlmCalls, SessionTurns, type SessionMetricsData, type SessionTur
 import { formatDuration, formatNumber, formatPercent } from "../format";
 import { Link, withQuery } from "../router";
 import { trpc } from "../trpc";
+import { useProjects } from "../hooks/useProjects";
 
 function MetricCards({ metrics, turns }: { metrics: SessionMetricsData; turns: SessionTurn[] }) {
   const cost = turns.reduce((sum, turn) => sum + turn.costUsd, 0);
@@ -45,7 +46,7 @@ export function SessionPage({ projectId, sessionId }: { projectId: string; sessi
   const traces = useQuery({ queryKey: ["sessions.traces", ref], queryFn: () => trpc.sessions.traces.query(ref) });
   const metrics = useQuery({ queryKey: ["sessions.metrics", ref], queryFn: () => trpc.sessions.metrics.query(ref) });
   const analysis = useQuery({ queryKey: ["sessions.analysis", ref], queryFn: () => trpc.sessions.analysis.query(ref) });
-  const projects = useQuery({ queryKey: ["projects.list"], queryFn: () => trpc.projects.list.query() });
+  const projects = useProjects();
   const project = projects.data?.find((p) => p.id === projectId || p.name === projectId);
   // A plain link: the export route takes the session cookie, and the browser downloads the streamed file.
   const exportUrl = `/api/projects/${encodeURIComponent(projectId)}/sessions/export?${new URLSearchParams({ format: "csv", sessionId })}`;

@@ -6,6 +6,8 @@ import { SessionTable } from "../components/SessionTable";
 import { useDebounced } from "../hooks/useDebounced";
 import { navigate, useLocation, withQuery } from "../router";
 import { trpc } from "../trpc";
+import { useProjects } from "../hooks/useProjects";
+import { ProjectOptions } from "../components/ProjectOptions";
 
 const PAGE_SIZE = 25;
 
@@ -37,7 +39,7 @@ export function SessionsPage() {
   const { pathname, search } = useLocation();
   const view: View = { project: search.get("project") ?? "", q: search.get("q") ?? "", cursor: search.get("cursor") ?? "" };
   const [previous, setPrevious] = useState<string[]>([]);
-  const projects = useQuery({ queryKey: ["projects.list"], queryFn: () => trpc.projects.list.query() });
+  const projects = useProjects();
   const input = {
     projectId: view.project,
     limit: PAGE_SIZE,
@@ -72,11 +74,7 @@ export function SessionsPage() {
         <Field label="Project">
           {(control) => (
             <select {...control} value={view.project} onChange={(e) => go({ project: e.target.value })}>
-              {projects.data?.map((project) => (
-                <option key={project.id} value={project.id}>
-                  {project.name}
-                </option>
-              ))}
+              <ProjectOptions projects={projects.data} valueBy="id" />
             </select>
           )}
         </Field>
